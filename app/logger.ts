@@ -1,0 +1,15 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Structured JSON logs. Secrets are redacted by path, wherever they turn up. */
+export function createLogger(level: string): Logger {
+  return pino({
+    name: 'samspil',
+    level,
+    redact: {
+      paths: ['MicrosoftAppPassword', '*.MicrosoftAppPassword', 'MONGODB_URI', '*.MONGODB_URI', 'headers.authorization', '*.headers.authorization', 'token', '*.token'],
+      censor: '[redacted]',
+    },
+  });
+}

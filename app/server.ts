@@ -1,0 +1,64 @@
+import restify from 'restify';
+import type { AddressInfo } from 'node:net';
+import { createCore, type Core } from '../core';
+import { connectDatabase, type Database } from '../core/persistence/database';
+import type { Clock } from '../core/services/caseService';
+import { createAdapter } from '../bot/adapter';
+import { registerBotRoutes } from '../bot/httpEndpoint';
+import { SamspilBot } from '../bot/samspilBot';
+import { registerTabRoutes } from '../tab/routes';
+import type { Config } from './config';
+import type { Logger } from './logger';
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  core: Core;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  mongoUri: string;
+  now?: Clock;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** Connects the database, wires bot and tab onto one restify server, and listens. */
+export async function startApp({ config, logger, mongoUri, now }: AppOptions): Promise<RunningApp> {
+  const database = await connectDatabase(mongoUri, config.MONGODB_DB);
+  const core = createCore(database.db, now);
+
+  const server = restify.createServer({ name: 'samspil', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
+
+  const adapter = createAdapter(config, logger);
+  const bot = new SamspilBot(core, logger);
+  registerBotRoutes(server, adapter, bot, logger);
+  registerTabRoutes(server);
+
+  server.get('/healthz', async (_req, res) => {
+    const up = await database.ping();
+    res.status(up ? 200 : 503);
+    res.json({ status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' });
+  });
+
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port }, 'Samspil is listening');
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    core,
+    database,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { MongoClient, type Collection, type Db } from 'mongodb';
+import type { Case } from '../domain/case';
+import type { CaseEvent } from '../domain/events';
+import type { ConversationRecord } from './conversationRepository';
+import type { InboxEntry } from './inboxRepository';
+
+/**
+ * The collections Samspil uses. Only features shared by MongoDB 6+, Cosmos DB for MongoDB
+ * (vCore) and FerretDB v1: no $lookup, no multi-document transactions, no change streams.
+ */
+export interface Collections {
+  cases: Collection<Case>;
+  events: Collection<CaseEvent>;
+  conversations: Collection<ConversationRecord>;
+  inbox: Collection<InboxEntry>;
+}
+
+export function collections(db: Db): Collections {
+  return {
+    cases: db.collection<Case>('cases'),
+    events: db.collection<CaseEvent>('events'),
+    conversations: db.collection<ConversationRecord>('conversations'),
+    inbox: db.collection<InboxEntry>('inbox'),
+  };
+}
+
+/** Creating an index that exists with the same definition is a no-op, so this is safe at every start. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  const c = collections(db);
+  await c.cases.createIndex({ 'conversation.conversationId': 1 }, { unique: true, name: 'cases_by_conversation' });
+  await c.cases.createIndex({ 'members.userId': 1 }, { name: 'cases_by_member' });
+  await c.events.createIndex({ caseId: 1, at: -1 }, { name: 'events_by_case_time' });
+  await c.conversations.createIndex({ userId: 1, updatedAt: -1 }, { name: 'conversations_by_user' });
+}
+
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function connectDatabase(uri: string, dbName: string): Promise<Database> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'samspil' });
+  await client.connect();
+  const db = client.db(dbName);
+  await ensureIndexes(db);
+  return {
+    client,
+    db,
+    async ping() {
+      try {
+        await db.command({ ping: 1 }, { timeoutMS: 2_000 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,31 @@
+import type { Collection } from 'mongodb';
+import { MongoServerError } from 'mongodb';
+
+export interface InboxEntry {
+  _id: string;
+  receivedAt: Date;
+}
+
+/**
+ * Remembers which inbound activities were handled, so that a redelivered activity
+ * (Teams retries, double clicks) changes nothing the second time.
+ */
+export class InboxRepository {
+  constructor(private readonly collection: Collection<InboxEntry>) {}
+
+  /** True the first time a key is seen; false for every repeat, also under concurrency. */
+  async claim(key: string): Promise<boolean> {
+    try {
+      await this.collection.insertOne({ _id: key, receivedAt: new Date() });
+      return true;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) return false;
+      throw error;
+    }
+  }
+
+  /** Lets a failed handling be retried by the next delivery. */
+  async release(key: string): Promise<void> {
+    await this.collection.deleteOne({ _id: key });
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { activeMember, CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation } from '../domain/case';
+import { DomainError } from '../domain/errors';
+import { cleanText } from '../domain/text';
+import type { CaseRepository } from '../persistence/caseRepository';
+import { DuplicateKeyError } from '../persistence/caseRepository';
+import type { EventRepository } from '../persistence/eventRepository';
+
+export interface NewCaseInput {
+  title: unknown;
+  childRef?: unknown;
+}
+
+export type Clock = () => Date;
+
+export class CaseService {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly events: EventRepository,
+    private readonly now: Clock = () => new Date(),
+  ) {}
+
+  async createCase(actor: Actor, conversation: CaseConversation, input: NewCaseInput): Promise<Case> {
+    if (typeof input.title !== 'string' || input.title.trim() === '') throw new DomainError('error.titleRequired');
+    const title = cleanText(input.title, 'field.title', TITLE_MAX);
+    const childRef = cleanText(input.childRef, 'field.childRef', CHILD_REF_MAX, { required: false });
+
+    const existing = await this.cases.byConversation(conversation.conversationId);
+    if (existing) throw new DomainError('error.caseExists', { title: existing.title }, 'conflict');
+
+    const at = this.now();
+    const kase: Case = {
+      _id: randomUUID(),
+      title,
+      childRef,
+      status: 'open',
+      coordinatorId: actor.userId,
+      members: [
+        { userId: actor.userId, aadObjectId: actor.aadObjectId, name: actor.name, role: 'caseworker', status: 'active', addedBy: actor.userId, addedAt: at },
+      ],
+      conversation,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+    try {
+      await this.cases.insert(kase);
+    } catch (error) {
+      // Two `new case` commands raced in the same conversation: the unique index let one through.
+      if (error instanceof DuplicateKeyError) {
+        const winner = await this.cases.byConversation(conversation.conversationId);
+        throw new DomainError('error.caseExists', { title: winner?.title ?? title }, 'conflict');
+      }
+      throw error;
+    }
+    try {
+      await this.events.append({
+        caseId: kase._id,
+        at,
+        actorId: actor.userId,
+        actorName: actor.name,
+        type: 'case.created',
+        visibility: 'all',
+        data: { title, childRef, coordinatorId: actor.userId },
+      });
+    } catch (error) {
+      // No transactions across collections: undo the case rather than keep one without its audit entry.
+      await this.cases.removeUnaudited(kase._id);
+      throw error;
+    }
+    return kase;
+  }
+
+  /** Returns the case of a conversation for one of its active members, and records the read. */
+  async openCaseOfConversation(actor: Actor, conversationId: string): Promise<Case> {
+    const kase = await this.cases.byConversation(conversationId);
+    if (!kase) throw new DomainError('error.noCase', {}, 'not_found');
+    if (!activeMember(kase, actor.userId)) {
+      await this.audit(kase._id, actor, 'access.refused', { action: 'case.read' });
+      throw new DomainError('error.notMember', {}, 'forbidden');
+    }
+    await this.audit(kase._id, actor, 'case.read', {});
+    return kase;
+  }
+
+  private async audit(caseId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {
+    await this.events.append({ caseId, at: this.now(), actorId: actor.userId, actorName: actor.name, type, visibility: 'professionals', data });
+  }
+}
