@@ -1,17 +1,36 @@
 import type { Db } from 'mongodb';
 import { collections } from './persistence/database';
+import { AgreementRepository } from './persistence/agreementRepository';
+import { AssessmentRepository } from './persistence/assessmentRepository';
 import { CaseRepository } from './persistence/caseRepository';
 import { ConversationRepository } from './persistence/conversationRepository';
 import { EventRepository } from './persistence/eventRepository';
 import { InboxRepository } from './persistence/inboxRepository';
+import { ObservationRepository } from './persistence/observationRepository';
+import { CaseAccess } from './services/access';
+import { AgreementService } from './services/agreementService';
+import { AssessmentService } from './services/assessmentService';
 import { CaseService, type Clock } from './services/caseService';
+import { MemberService } from './services/memberService';
+import { ObservationService } from './services/observationService';
+import { TimelineService } from './services/timelineService';
 
 /** Everything the adapters (bot, tab) may use, wired to one database. */
 export interface Core {
+  now: Clock;
+  access: CaseAccess;
   cases: CaseService;
+  members: MemberService;
+  observations: ObservationService;
+  assessments: AssessmentService;
+  agreements: AgreementService;
+  timeline: TimelineService;
   conversations: ConversationRepository;
   events: EventRepository;
   caseRepository: CaseRepository;
+  agreementRepository: AgreementRepository;
+  observationRepository: ObservationRepository;
+  assessmentRepository: AssessmentRepository;
   inbox: InboxRepository;
 }
 
@@ -19,11 +38,25 @@ export function createCore(db: Db, now: Clock = () => new Date()): Core {
   const c = collections(db);
   const caseRepository = new CaseRepository(c.cases);
   const events = new EventRepository(c.events);
+  const agreementRepository = new AgreementRepository(c.agreements);
+  const observationRepository = new ObservationRepository(c.observations);
+  const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers);
+  const access = new CaseAccess(caseRepository, events, now);
   return {
+    now,
+    access,
     cases: new CaseService(caseRepository, events, now),
+    members: new MemberService(caseRepository, events, access, now),
+    observations: new ObservationService(observationRepository, events, access, now),
+    assessments: new AssessmentService(assessmentRepository, events, access, now),
+    agreements: new AgreementService(agreementRepository, caseRepository, events, access, now),
+    timeline: new TimelineService(events, access),
     conversations: new ConversationRepository(c.conversations),
     events,
     caseRepository,
+    agreementRepository,
+    observationRepository,
+    assessmentRepository,
     inbox: new InboxRepository(c.inbox),
   };
 }

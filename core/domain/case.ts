@@ -3,6 +3,27 @@ import type { Role } from './roles';
 export type CaseStatus = 'open' | 'closed';
 export type MemberStatus = 'active' | 'pending' | 'declined' | 'removed';
 
+/**
+ * Whether the family has said yes to this person. Family members themselves, the coordinator
+ * and people added on a stated legal basis need no consent.
+ */
+export type ConsentState = 'not_needed' | 'pending' | 'approved' | 'declined' | 'withdrawn';
+
+export interface ConsentRecord {
+  state: ConsentState;
+  /** The guardian who decided, and when. */
+  by?: string;
+  byName?: string;
+  at?: Date;
+  reason?: string;
+}
+
+export interface LegalBasis {
+  text: string;
+  by: string;
+  at: Date;
+}
+
 export interface Member {
   /** The Teams user ID (29:…) the bot sees in activities. */
   userId: string;
@@ -13,6 +34,8 @@ export interface Member {
   status: MemberStatus;
   addedBy: string;
   addedAt: Date;
+  consent: ConsentRecord;
+  legalBasis?: LegalBasis;
 }
 
 /** Where a case lives in Teams: a channel or a group chat. Kept free of botbuilder types. */
@@ -47,8 +70,18 @@ export interface Actor {
 }
 
 export const TITLE_MAX = 120;
+export const LEGAL_BASIS_MAX = 300;
 export const CHILD_REF_MAX = 40;
 
-export function activeMember(kase: Case, userId: string): Member | undefined {
-  return kase.members.find((m) => m.userId === userId && m.status === 'active');
+/** The bot knows people by Teams user ID, the tab by Entra object ID; either identifies a member. */
+export function isSamePerson(member: Pick<Member, 'userId' | 'aadObjectId'>, actor: Pick<Actor, 'userId' | 'aadObjectId'>): boolean {
+  return member.userId === actor.userId || (!!actor.aadObjectId && member.aadObjectId === actor.aadObjectId);
+}
+
+export function memberOf(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjectId'>): Member | undefined {
+  return kase.members.find((m) => isSamePerson(m, actor));
+}
+
+export function activeMember(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjectId'>): Member | undefined {
+  return kase.members.find((m) => m.status === 'active' && isSamePerson(m, actor));
 }

@@ -37,9 +37,10 @@ export function formatDateTime(locale: Locale, date: Date): string {
   }).format(date);
 }
 
-/** Renders a refusal; a `field` parameter holds a message key and is translated too. */
+/** Renders a refusal; parameters that are message keys (a field, a status) are translated too. */
 export function renderRefusal(locale: Locale, key: MessageKey, params: Record<string, string | number>): string {
-  const field = params.field;
-  const resolved = typeof field === 'string' && field in catalogues[locale] ? { ...params, field: t(locale, field as MessageKey) } : params;
+  const resolved = Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, typeof value === 'string' && value in catalogues[locale] ? t(locale, value as MessageKey) : value]),
+  );
   return t(locale, key, resolved);
 }

@@ -24,6 +24,27 @@ export class CaseRepository {
     return this.collection.findOne({ 'conversation.conversationId': conversationId });
   }
 
+  /** Cases a person belongs to (any status); callers filter by what they may see. */
+  byMember(userIds: string[], aadObjectId?: string): Promise<Case[]> {
+    const or: Array<Record<string, unknown>> = [{ 'members.userId': { $in: userIds } }];
+    if (aadObjectId) or.push({ 'members.aadObjectId': aadObjectId });
+    return this.collection.find({ $or: or }).sort({ updatedAt: -1 }).limit(200).toArray();
+  }
+
+  /**
+   * Replaces the member list if nobody changed the case since it was read (optimistic
+   * concurrency on `version`). Returns false on a lost race; the caller re-reads and retries.
+   */
+  async replaceMembers(kase: Case, members: Case['members'], at: Date): Promise<boolean> {
+    const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { members, updatedAt: at }, $inc: { version: 1 } });
+    return result.modifiedCount === 1;
+  }
+
+  async setStatus(kase: Case, status: Case['status'], at: Date): Promise<boolean> {
+    const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { status, updatedAt: at }, $inc: { version: 1 } });
+    return result.modifiedCount === 1;
+  }
+
   /** Only used to undo an insert whose audit entry could not be written. */
   async removeUnaudited(id: string): Promise<void> {
     await this.collection.deleteOne({ _id: id });

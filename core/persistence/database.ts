@@ -3,6 +3,9 @@ import type { Case } from '../domain/case';
 import type { CaseEvent } from '../domain/events';
 import type { ConversationRecord } from './conversationRepository';
 import type { InboxEntry } from './inboxRepository';
+import type { Agreement } from '../domain/agreement';
+import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
+import type { Observation } from '../domain/observation';
 
 /**
  * The collections Samspil uses. Only features shared by MongoDB 6+, Cosmos DB for MongoDB
@@ -13,6 +16,10 @@ export interface Collections {
   events: Collection<CaseEvent>;
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
+  observations: Collection<Observation>;
+  assessmentRounds: Collection<AssessmentRound>;
+  assessmentAnswers: Collection<AssessmentAnswer>;
+  agreements: Collection<Agreement>;
 }
 
 export function collections(db: Db): Collections {
@@ -21,6 +28,10 @@ export function collections(db: Db): Collections {
     events: db.collection<CaseEvent>('events'),
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
+    observations: db.collection<Observation>('observations'),
+    assessmentRounds: db.collection<AssessmentRound>('assessmentRounds'),
+    assessmentAnswers: db.collection<AssessmentAnswer>('assessmentAnswers'),
+    agreements: db.collection<Agreement>('agreements'),
   };
 }
 
@@ -31,6 +42,11 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.cases.createIndex({ 'members.userId': 1 }, { name: 'cases_by_member' });
   await c.events.createIndex({ caseId: 1, at: -1 }, { name: 'events_by_case_time' });
   await c.conversations.createIndex({ userId: 1, updatedAt: -1 }, { name: 'conversations_by_user' });
+  await c.observations.createIndex({ caseId: 1, createdAt: -1 }, { name: 'observations_by_case_time' });
+  await c.assessmentRounds.createIndex({ caseId: 1, number: 1 }, { unique: true, name: 'rounds_by_case_number' });
+  await c.assessmentAnswers.createIndex({ roundId: 1 }, { name: 'answers_by_round' });
+  await c.agreements.createIndex({ caseId: 1, createdAt: -1 }, { name: 'agreements_by_case' });
+  await c.agreements.createIndex({ ownerId: 1, status: 1 }, { name: 'agreements_by_owner' });
 }
 
 export interface Database {

@@ -36,7 +36,7 @@ export class CaseService {
       status: 'open',
       coordinatorId: actor.userId,
       members: [
-        { userId: actor.userId, aadObjectId: actor.aadObjectId, name: actor.name, role: 'caseworker', status: 'active', addedBy: actor.userId, addedAt: at },
+        { userId: actor.userId, aadObjectId: actor.aadObjectId, name: actor.name, role: 'caseworker', status: 'active', addedBy: actor.userId, addedAt: at, consent: { state: 'not_needed' } },
       ],
       conversation,
       createdAt: at,
@@ -75,7 +75,7 @@ export class CaseService {
   async openCaseOfConversation(actor: Actor, conversationId: string): Promise<Case> {
     const kase = await this.cases.byConversation(conversationId);
     if (!kase) throw new DomainError('error.noCase', {}, 'not_found');
-    if (!activeMember(kase, actor.userId)) {
+    if (!activeMember(kase, actor)) {
       await this.audit(kase._id, actor, 'access.refused', { action: 'case.read' });
       throw new DomainError('error.notMember', {}, 'forbidden');
     }

@@ -1,0 +1,88 @@
+import { activeMember, type Actor, type Case, type Member } from './case';
+import { isGuardian, isProfessional, roleGroup } from './roles';
+
+/** Everything a person can do in a case. One table decides who may, for bot and tab alike. */
+export const CASE_ACTIONS = [
+  'case.read',
+  'case.close',
+  'member.list',
+  'member.add',
+  'member.remove',
+  'consent.decide',
+  'consent.withdraw',
+  'observation.create',
+  'observation.createProfessionalOnly',
+  'observation.read',
+  'assessment.open',
+  'assessment.answer',
+  'assessment.close',
+  'agreement.propose',
+  'agreement.accept',
+  'agreement.decline',
+  'agreement.done',
+  'agreement.cancel',
+  'agreement.read',
+  'timeline.read',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/** Actions that change a case: refused once the case is closed. */
+export const WRITE_ACTIONS: ReadonlySet<CaseAction> = new Set<CaseAction>([
+  'case.close',
+  'member.add',
+  'member.remove',
+  'consent.decide',
+  'consent.withdraw',
+  'observation.create',
+  'observation.createProfessionalOnly',
+  'assessment.open',
+  'assessment.answer',
+  'assessment.close',
+  'agreement.propose',
+  'agreement.accept',
+  'agreement.decline',
+  'agreement.done',
+  'agreement.cancel',
+]);
+
+const isCoordinator = (kase: Case, member: Member) => kase.coordinatorId === member.userId;
+
+/**
+ * Role rules. Object-level rules (only the owner marks an agreement done) are checked
+ * by the service that knows the object, on top of this.
+ */
+const RULES: Record<CaseAction, (kase: Case, member: Member) => boolean> = {
+  'case.read': () => true,
+  'case.close': isCoordinator,
+  'member.list': () => true,
+  'member.add': isCoordinator,
+  'member.remove': isCoordinator,
+  'consent.decide': (_k, m) => isGuardian(m.role),
+  'consent.withdraw': (_k, m) => isGuardian(m.role),
+  'observation.create': (_k, m) => roleGroup(m.role) !== 'family' || m.role === 'parent',
+  'observation.createProfessionalOnly': (_k, m) => isProfessional(m.role),
+  'observation.read': () => true,
+  'assessment.open': isCoordinator,
+  'assessment.answer': (_k, m) => isProfessional(m.role) || isGuardian(m.role),
+  'assessment.close': isCoordinator,
+  'agreement.propose': (_k, m) => isProfessional(m.role) || isGuardian(m.role),
+  'agreement.accept': (_k, m) => isGuardian(m.role),
+  'agreement.decline': (_k, m) => isGuardian(m.role),
+  'agreement.done': () => true,
+  'agreement.cancel': isCoordinator,
+  'agreement.read': () => true,
+  'timeline.read': () => true,
+};
+
+export type Decision = { allowed: true; member: Member } | { allowed: false; reason: 'not_member' | 'role' | 'closed' };
+
+export function decide(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjectId'>, action: CaseAction): Decision {
+  const member = activeMember(kase, actor);
+  if (!member) return { allowed: false, reason: 'not_member' };
+  if (kase.status !== 'open' && WRITE_ACTIONS.has(action)) return { allowed: false, reason: 'closed' };
+  if (!RULES[action](kase, member)) return { allowed: false, reason: 'role' };
+  return { allowed: true, member };
+}
+
+/** Family and network members never see professionals-only content. */
+export const seesProfessionalOnly = (member: Member): boolean => isProfessional(member.role);

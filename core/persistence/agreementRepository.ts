@@ -1,0 +1,42 @@
+import type { Collection } from 'mongodb';
+import { MongoServerError } from 'mongodb';
+import type { Agreement, AgreementStatus, AgreementTransition } from '../domain/agreement';
+
+export class AgreementRepository {
+  constructor(readonly collection: Collection<Agreement>) {}
+
+  async insertOnce(agreement: Agreement): Promise<boolean> {
+    try {
+      await this.collection.insertOne(agreement);
+      return true;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) return false;
+      throw error;
+    }
+  }
+
+  byId(id: string): Promise<Agreement | null> {
+    return this.collection.findOne({ _id: id });
+  }
+
+  forCase(caseId: string, limit = 500): Promise<Agreement[]> {
+    return this.collection.find({ caseId }).sort({ createdAt: -1 }).limit(limit).toArray();
+  }
+
+  ownedBy(ownerId: string, statuses: AgreementStatus[]): Promise<Agreement[]> {
+    return this.collection.find({ ownerId, status: { $in: statuses } }).sort({ dueDate: 1 }).limit(200).toArray();
+  }
+
+  /** Moves the agreement only from the state it was read in; false if someone got there first. */
+  async transition(agreement: Agreement, step: AgreementTransition): Promise<boolean> {
+    const result = await this.collection.updateOne(
+      { _id: agreement._id, version: agreement.version, status: step.from },
+      { $set: { status: step.to, updatedAt: step.at }, $push: { history: step }, $inc: { version: 1 } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async setCardActivity(id: string, activityId: string): Promise<void> {
+    await this.collection.updateOne({ _id: id }, { $set: { cardActivityId: activityId } });
+  }
+}

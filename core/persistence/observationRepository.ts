@@ -1,0 +1,31 @@
+import type { Collection, Filter } from 'mongodb';
+import { MongoServerError } from 'mongodb';
+import type { Observation } from '../domain/observation';
+
+export class ObservationRepository {
+  constructor(private readonly collection: Collection<Observation>) {}
+
+  /** False when an observation with this ID (the same form submitted twice) already exists. */
+  async insertOnce(observation: Observation): Promise<boolean> {
+    try {
+      await this.collection.insertOne(observation);
+      return true;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) return false;
+      throw error;
+    }
+  }
+
+  byId(id: string): Promise<Observation | null> {
+    return this.collection.findOne({ _id: id });
+  }
+
+  forCase(caseId: string, filter: { familyVisibleOnly: boolean; area?: string; level?: string; since?: Date; limit?: number }): Promise<Observation[]> {
+    const query: Filter<Observation> = { caseId };
+    if (filter.familyVisibleOnly) query.visibility = 'all';
+    if (filter.area) query.area = filter.area as Observation['area'];
+    if (filter.level) query.level = filter.level as Observation['level'];
+    if (filter.since) query.createdAt = { $gt: filter.since };
+    return this.collection.find(query).sort({ createdAt: -1 }).limit(filter.limit ?? 200).toArray();
+  }
+}

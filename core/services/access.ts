@@ -1,0 +1,79 @@
+import type { Actor, Case, Member } from '../domain/case';
+import { DomainError } from '../domain/errors';
+import { decide, type CaseAction } from '../domain/policy';
+import type { MessageKey } from '../i18n';
+import type { CaseRepository } from '../persistence/caseRepository';
+import type { EventRepository } from '../persistence/eventRepository';
+import type { Clock } from './caseService';
+
+const ROLE_REFUSAL: Partial<Record<CaseAction, MessageKey>> = {
+  'case.close': 'error.onlyCoordinator',
+  'member.add': 'error.onlyCoordinator',
+  'member.remove': 'error.onlyCoordinator',
+  'assessment.open': 'error.onlyCoordinator',
+  'assessment.close': 'error.onlyCoordinator',
+  'agreement.cancel': 'error.onlyCoordinator',
+  'consent.decide': 'error.onlyGuardian',
+  'consent.withdraw': 'error.onlyGuardian',
+  'agreement.accept': 'error.onlyGuardian',
+  'agreement.decline': 'error.onlyGuardian',
+  'observation.createProfessionalOnly': 'error.onlyProfessionals',
+};
+
+/** A case ID from a card or URL is untrusted: it must be a plain string of sane length. */
+export function caseIdFrom(raw: unknown): string {
+  if (typeof raw !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(raw)) throw new DomainError('error.caseNotFound', {}, 'not_found');
+  return raw;
+}
+
+/**
+ * The one gate for every command, card action and tab call: the actor must be an active
+ * member, the role must allow the action, and a write needs an open case. A refusal is
+ * audited and changes nothing.
+ */
+export class CaseAccess {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly events: EventRepository,
+    private readonly now: Clock,
+  ) {}
+
+  async caseFor(actor: Actor, caseId: unknown, action: CaseAction): Promise<{ kase: Case; member: Member }> {
+    const kase = await this.cases.byId(caseIdFrom(caseId));
+    if (!kase) throw new DomainError('error.caseNotFound', {}, 'not_found');
+    return this.check(actor, kase, action);
+  }
+
+  async caseOfConversation(actor: Actor, conversationId: string, action: CaseAction): Promise<{ kase: Case; member: Member }> {
+    const kase = await this.cases.byConversation(conversationId);
+    if (!kase) throw new DomainError('error.noCase', {}, 'not_found');
+    return this.check(actor, kase, action);
+  }
+
+  async check(actor: Actor, kase: Case, action: CaseAction): Promise<{ kase: Case; member: Member }> {
+    const decision = decide(kase, actor, action);
+    if (decision.allowed) return { kase, member: decision.member };
+    await this.refuse(actor, kase, action, decision.reason);
+    if (decision.reason === 'not_member') throw new DomainError('error.notMember', {}, 'forbidden');
+    if (decision.reason === 'closed') throw new DomainError('error.caseClosed', {}, 'forbidden');
+    throw new DomainError(ROLE_REFUSAL[action] ?? 'error.roleNotAllowed', {}, 'forbidden');
+  }
+
+  /** Every read of case data by a person is kept in the audit trail (domain.md). */
+  async recordRead(actor: Actor, kase: Case, what: string): Promise<void> {
+    await this.events.append({ caseId: kase._id, at: this.now(), actorId: actor.userId, actorName: actor.name, type: 'case.read', visibility: 'professionals', data: { what } });
+  }
+
+  /** Records a refused attempt in the audit trail, for professionals' eyes only. */
+  async refuse(actor: Actor, kase: Case, action: string, reason: string): Promise<void> {
+    await this.events.append({
+      caseId: kase._id,
+      at: this.now(),
+      actorId: actor.userId,
+      actorName: actor.name,
+      type: 'access.refused',
+      visibility: 'professionals',
+      data: { action, reason },
+    });
+  }
+}

@@ -1,0 +1,165 @@
+import { activeMember, type Actor, type Case } from '../domain/case';
+import { AGREEMENT_TEXT_MAX, AGREEMENT_TRANSITIONS, DECLINE_REASON_MAX, type Agreement, type AgreementStatus } from '../domain/agreement';
+import { calendarDate, copenhagenDate } from '../domain/dates';
+import { DomainError } from '../domain/errors';
+import type { CaseAction } from '../domain/policy';
+import { cleanText } from '../domain/text';
+import type { AgreementRepository } from '../persistence/agreementRepository';
+import type { CaseRepository } from '../persistence/caseRepository';
+import type { EventRepository } from '../persistence/eventRepository';
+import type { CaseAccess } from './access';
+import type { Clock } from './caseService';
+import { formIdFrom } from './observationService';
+
+export interface ProposalInput {
+  formId: unknown;
+  what: unknown;
+  ownerId: unknown;
+  dueDate: unknown;
+  followUpDate: unknown;
+}
+
+export type AgreementTarget = Exclude<AgreementStatus, 'proposed'>;
+
+const ACTION_FOR: Record<AgreementTarget, CaseAction> = {
+  accepted: 'agreement.accept',
+  declined: 'agreement.decline',
+  done: 'agreement.done',
+  cancelled: 'agreement.cancel',
+};
+
+const AGREEMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/** Agreements (aftaler): proposed by a professional or the family, worked on only after the family's yes. */
+export class AgreementService {
+  constructor(
+    private readonly agreements: AgreementRepository,
+    private readonly cases: CaseRepository,
+    private readonly events: EventRepository,
+    private readonly access: CaseAccess,
+    private readonly now: Clock,
+  ) {}
+
+  today(): string {
+    return copenhagenDate(this.now());
+  }
+
+  async propose(actor: Actor, caseId: unknown, input: ProposalInput): Promise<{ agreement: Agreement; kase: Case; created: boolean }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'agreement.propose');
+    const formId = formIdFrom(input.formId);
+    const what = cleanText(input.what, 'field.what', AGREEMENT_TEXT_MAX);
+    const owner = typeof input.ownerId === 'string' ? activeMember(kase, { userId: input.ownerId }) : undefined;
+    if (!owner) throw new DomainError('error.ownerNotMember');
+    const dueDate = calendarDate(input.dueDate, 'field.dueDate');
+    const followUpDate = calendarDate(input.followUpDate, 'field.followUpDate');
+    const today = this.today();
+    if (dueDate < today) throw new DomainError('error.dateInPast', { field: 'field.dueDate' });
+    if (followUpDate < dueDate) throw new DomainError('error.followUpBeforeDue');
+
+    const existing = await this.agreements.byId(formId);
+    if (existing) return this.repeat(existing, kase);
+    const at = this.now();
+    const agreement: Agreement = {
+      _id: formId,
+      caseId: kase._id,
+      what,
+      ownerId: owner.userId,
+      ownerName: owner.name,
+      dueDate,
+      followUpDate,
+      status: 'proposed',
+      proposedBy: member.userId,
+      proposedByName: member.name,
+      createdAt: at,
+      updatedAt: at,
+      history: [],
+      version: 1,
+    };
+    if (!(await this.agreements.insertOnce(agreement))) return this.repeat(await this.agreements.byId(formId), kase);
+    await this.events.append({
+      caseId: kase._id,
+      at,
+      actorId: member.userId,
+      actorName: member.name,
+      type: 'agreement.proposed',
+      visibility: 'all',
+      data: { agreementId: agreement._id, what, ownerId: owner.userId, ownerName: owner.name, dueDate, followUpDate },
+    });
+    return { agreement, kase, created: true };
+  }
+
+  /**
+   * One step in the lifecycle, checked against domain.md and recorded with who, when and why.
+   * Repeating a step that already happened (a double click) changes nothing and is not an error.
+   */
+  async transition(actor: Actor, caseId: unknown, agreementId: unknown, to: AgreementTarget, options: { reason?: unknown } = {}): Promise<{ agreement: Agreement; kase: Case; changed: boolean }> {
+    if (!(to in ACTION_FOR)) throw new DomainError('error.invalidAction');
+    const { kase, member } = await this.access.caseFor(actor, caseId, ACTION_FOR[to]);
+    const reason = cleanText(options.reason, 'field.reason', DECLINE_REASON_MAX, { required: to === 'declined' });
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const agreement = await this.agreementOf(kase, agreementId);
+      if (agreement.status === to) return { agreement, kase, changed: false };
+      if (to === 'done' && agreement.ownerId !== member.userId) {
+        await this.access.refuse(actor, kase, 'agreement.done', 'not_owner');
+        throw new DomainError('error.onlyOwner', {}, 'forbidden');
+      }
+      if (!AGREEMENT_TRANSITIONS[agreement.status].includes(to)) {
+        throw new DomainError('error.invalidTransition', { from: `agreement.status.${agreement.status}`, to: `agreement.status.${to}` }, 'conflict');
+      }
+      const step = { from: agreement.status, to, by: member.userId, byName: member.name, at: this.now(), reason: reason || undefined };
+      if (!(await this.agreements.transition(agreement, step))) continue;
+      await this.events.append({
+        caseId: kase._id,
+        at: step.at,
+        actorId: member.userId,
+        actorName: member.name,
+        type: `agreement.${to}`,
+        visibility: 'all',
+        data: { agreementId: agreement._id, what: agreement.what, from: step.from, to, reason: step.reason },
+      });
+      return { agreement: { ...agreement, status: to, updatedAt: step.at, history: [...agreement.history, step], version: agreement.version + 1 }, kase, changed: true };
+    }
+    throw new DomainError('error.busy', {}, 'conflict');
+  }
+
+  async get(actor: Actor, caseId: unknown, agreementId: unknown): Promise<{ agreement: Agreement; kase: Case }> {
+    const { kase } = await this.access.caseFor(actor, caseId, 'agreement.read');
+    return { agreement: await this.agreementOf(kase, agreementId), kase };
+  }
+
+  async listForCase(actor: Actor, caseId: unknown): Promise<{ agreements: Agreement[]; kase: Case }> {
+    const { kase } = await this.access.caseFor(actor, caseId, 'agreement.read');
+    return { agreements: await this.agreements.forCase(kase._id), kase };
+  }
+
+  /** The sender's own open agreements across every case they are still an active member of. */
+  async listOwnedBy(actor: Actor): Promise<Array<{ agreement: Agreement; caseTitle: string }>> {
+    const owned = await this.agreements.ownedBy(actor.userId, ['proposed', 'accepted']);
+    const caseIds = [...new Set(owned.map((a) => a.caseId))];
+    const cases = new Map<string, Case>();
+    for (const id of caseIds) {
+      const kase = await this.cases.byId(id);
+      if (kase && activeMember(kase, actor)) cases.set(id, kase);
+    }
+    return owned.flatMap((agreement) => {
+      const kase = cases.get(agreement.caseId);
+      return kase ? [{ agreement, caseTitle: kase.title }] : [];
+    });
+  }
+
+  async rememberCard(agreementId: string, activityId: string): Promise<void> {
+    await this.agreements.setCardActivity(agreementId, activityId);
+  }
+
+  private async agreementOf(kase: Case, raw: unknown): Promise<Agreement> {
+    const agreement = typeof raw === 'string' && AGREEMENT_ID.test(raw) ? await this.agreements.byId(raw) : null;
+    if (!agreement || agreement.caseId !== kase._id) throw new DomainError('error.agreementNotFound', {}, 'not_found');
+    return agreement;
+  }
+
+  private repeat(existing: Agreement | null, kase: Case): { agreement: Agreement; kase: Case; created: boolean } {
+    if (!existing || existing.caseId !== kase._id) throw new DomainError('error.invalidAction');
+    return { agreement: existing, kase, created: false };
+  }
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { ASSESSMENT_COMMENT_MAX, type AssessmentAnswer, type AssessmentRound, type AssessmentSummary } from '../domain/assessment';
+import { summarizeRound } from '../domain/assessmentSummary';
+import type { Actor } from '../domain/case';
+import { DomainError } from '../domain/errors';
+import { roleGroup } from '../domain/roles';
+import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type AssessmentArea, type WellbeingLevel } from '../domain/scales';
+import { cleanText } from '../domain/text';
+import type { AssessmentRepository } from '../persistence/assessmentRepository';
+import type { EventRepository } from '../persistence/eventRepository';
+import type { CaseAccess } from './access';
+import type { Clock } from './caseService';
+import { oneOf } from './observationService';
+
+export interface AnswerInput {
+  ratings: Partial<Record<AssessmentArea, unknown>>;
+  comment?: unknown;
+}
+
+const ROUND_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/** Well-being rounds: everyone rates alone; the joint picture appears when the coordinator closes the round. */
+export class AssessmentService {
+  constructor(
+    private readonly assessments: AssessmentRepository,
+    private readonly events: EventRepository,
+    private readonly access: CaseAccess,
+    private readonly now: Clock,
+  ) {}
+
+  async open(actor: Actor, caseId: unknown): Promise<{ round: AssessmentRound; created: boolean }> {
+    const { kase } = await this.access.caseFor(actor, caseId, 'assessment.open');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const open = await this.assessments.openRound(kase._id);
+      if (open) return { round: open, created: false };
+      const latest = await this.assessments.latestRound(kase._id);
+      const round: AssessmentRound = { _id: randomUUID(), caseId: kase._id, number: (latest?.number ?? 0) + 1, status: 'open', openedBy: actor.userId, openedAt: this.now(), version: 1 };
+      if (await this.assessments.insertRound(round)) {
+        await this.events.append({ caseId: kase._id, at: round.openedAt, actorId: actor.userId, actorName: actor.name, type: 'assessment.opened', visibility: 'all', data: { roundId: round._id, number: round.number } });
+        return { round, created: true };
+      }
+    }
+    throw new DomainError('error.busy', {}, 'conflict');
+  }
+
+  async answer(actor: Actor, caseId: unknown, rawRoundId: unknown, input: AnswerInput): Promise<AssessmentAnswer> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'assessment.answer');
+    const round = await this.roundOf(kase._id, rawRoundId);
+    if (round.status !== 'open') throw new DomainError('error.roundClosed', {}, 'conflict');
+    const ratings = {} as Record<AssessmentArea, WellbeingLevel>;
+    for (const area of ASSESSMENT_AREAS) ratings[area] = oneOf<WellbeingLevel>(input.ratings?.[area], WELLBEING_LEVELS, 'field.level');
+    const comment = cleanText(input.comment, 'field.comment', ASSESSMENT_COMMENT_MAX, { required: false });
+    const answer: AssessmentAnswer = {
+      _id: `${round._id}|${member.userId}`,
+      roundId: round._id,
+      caseId: kase._id,
+      userId: member.userId,
+      name: member.name,
+      role: member.role,
+      group: roleGroup(member.role),
+      ratings,
+      comment: comment || undefined,
+      submittedAt: this.now(),
+    };
+    const previous = await this.assessments.answerOf(round._id, member.userId);
+    await this.assessments.saveAnswer(answer);
+    if (!previous) {
+      // The answer itself stays private until the round closes; the trail only says who answered.
+      await this.events.append({ caseId: kase._id, at: answer.submittedAt, actorId: member.userId, actorName: member.name, type: 'assessment.answered', visibility: 'all', data: { roundId: round._id, number: round.number } });
+    }
+    return answer;
+  }
+
+  async close(actor: Actor, caseId: unknown, rawRoundId: unknown): Promise<{ round: AssessmentRound; summary: AssessmentSummary; closed: boolean }> {
+    const { kase } = await this.access.caseFor(actor, caseId, 'assessment.close');
+    const round = await this.roundOf(kase._id, rawRoundId);
+    if (round.status === 'closed' && round.summary) return { round, summary: round.summary, closed: false };
+    const answers = await this.assessments.answersFor(round._id);
+    if (answers.length === 0) throw new DomainError('error.noAnswers');
+    const previous = (await this.assessments.closedRounds(kase._id)).filter((r) => r.number < round.number).at(-1);
+    const summary = summarizeRound(round.number, answers, previous?.summary);
+    const at = this.now();
+    if (!(await this.assessments.close(round, actor.userId, at, summary))) {
+      const winner = await this.assessments.round(round._id);
+      if (winner?.summary) return { round: winner, summary: winner.summary, closed: false };
+      throw new DomainError('error.busy', {}, 'conflict');
+    }
+    await this.events.append({ caseId: kase._id, at, actorId: actor.userId, actorName: actor.name, type: 'assessment.closed', visibility: 'all', data: { roundId: round._id, number: round.number, summary } });
+    return { round: { ...round, status: 'closed', closedAt: at, closedBy: actor.userId, summary }, summary, closed: true };
+  }
+
+  /** Closed rounds in order, for trends (tab) and the "change since last round". */
+  async summaries(actor: Actor, caseId: unknown): Promise<AssessmentSummary[]> {
+    const { kase } = await this.access.caseFor(actor, caseId, 'case.read');
+    return (await this.assessments.closedRounds(kase._id)).flatMap((r) => (r.summary ? [r.summary] : []));
+  }
+
+  async currentRound(actor: Actor, caseId: unknown): Promise<AssessmentRound | null> {
+    const { kase } = await this.access.caseFor(actor, caseId, 'case.read');
+    return this.assessments.openRound(kase._id);
+  }
+
+  private async roundOf(caseId: string, raw: unknown): Promise<AssessmentRound> {
+    const round = typeof raw === 'string' && ROUND_ID.test(raw) ? await this.assessments.round(raw) : null;
+    if (!round || round.caseId !== caseId) throw new DomainError('error.roundNotFound', {}, 'not_found');
+    return round;
+  }
+}

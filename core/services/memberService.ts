@@ -1,0 +1,159 @@
+import { LEGAL_BASIS_MAX, memberOf, type Actor, type Case, type Member } from '../domain/case';
+import { DomainError } from '../domain/errors';
+import { isGuardian, isProfessional, parseRole, roleGroup, type Role } from '../domain/roles';
+import { cleanText } from '../domain/text';
+import type { CaseAction } from '../domain/policy';
+import type { CaseRepository } from '../persistence/caseRepository';
+import type { EventRepository } from '../persistence/eventRepository';
+import type { CaseAccess } from './access';
+import type { Clock } from './caseService';
+
+export interface NewMember {
+  userId: unknown;
+  aadObjectId?: unknown;
+  name: unknown;
+  role: unknown;
+  legalBasis?: unknown;
+}
+
+export interface MemberChange {
+  kase: Case;
+  member: Member;
+  /** Guardians who must answer a consent request for this member. */
+  guardiansToAsk: Member[];
+  /** False when the same change had already been made (a repeated click). */
+  changed: boolean;
+}
+
+const NAME_MAX = 200;
+const USER_ID = /^[\w:.@-]{1,200}$/;
+
+function userIdFrom(raw: unknown): string {
+  if (typeof raw !== 'string' || !USER_ID.test(raw)) throw new DomainError('error.memberNotFound', {}, 'not_found');
+  return raw;
+}
+
+export const activeGuardians = (kase: Case): Member[] => kase.members.filter((m) => m.status === 'active' && isGuardian(m.role));
+
+/** Members, roles and the family's consent (Stafettloggen: the family decides who gets access). */
+export class MemberService {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly events: EventRepository,
+    private readonly access: CaseAccess,
+    private readonly now: Clock,
+  ) {}
+
+  async list(actor: Actor, caseId: unknown): Promise<Case> {
+    const { kase } = await this.access.caseFor(actor, caseId, 'member.list');
+    return kase;
+  }
+
+  async add(actor: Actor, caseId: unknown, input: NewMember): Promise<MemberChange> {
+    const role = typeof input.role === 'string' ? parseRole(input.role) : undefined;
+    if (!role) throw new DomainError('error.invalidRole');
+    const userId = userIdFrom(input.userId);
+    const name = cleanText(input.name, 'field.name', NAME_MAX);
+    const legalBasisText = cleanText(input.legalBasis, 'field.legalBasis', LEGAL_BASIS_MAX, { required: false });
+    const aadObjectId = typeof input.aadObjectId === 'string' && /^[0-9a-f-]{36}$/i.test(input.aadObjectId) ? input.aadObjectId : undefined;
+
+    return this.mutate(actor, caseId, 'member.add', (kase, at) => {
+      const existing = memberOf(kase, { userId, aadObjectId });
+      if (existing && (existing.status === 'active' || existing.status === 'pending')) {
+        throw new DomainError('error.alreadyMember', { name: existing.name }, 'conflict');
+      }
+      const guardians = activeGuardians(kase);
+      const member: Member = { userId, aadObjectId, name, role, status: 'active', addedBy: actor.userId, addedAt: at, consent: { state: 'not_needed' } };
+      if (needsConsent(role)) {
+        if (guardians.length > 0) {
+          member.status = 'pending';
+          member.consent = { state: 'pending' };
+        } else if (isProfessional(role) && legalBasisText) {
+          member.legalBasis = { text: legalBasisText, by: actor.userId, at };
+        } else {
+          throw new DomainError(isProfessional(role) ? 'error.needsLegalBasis' : 'error.needsGuardianFirst');
+        }
+      }
+      const members = [...kase.members.filter((m) => m !== existing), member];
+      return {
+        members,
+        member,
+        guardiansToAsk: member.status === 'pending' ? guardians : [],
+        event: { type: 'member.added', data: { userId, name, role, status: member.status, legalBasis: member.legalBasis?.text } },
+      };
+    });
+  }
+
+  async remove(actor: Actor, caseId: unknown, rawUserId: unknown): Promise<MemberChange> {
+    const userId = userIdFrom(rawUserId);
+    return this.mutate(actor, caseId, 'member.remove', (kase) => {
+      const target = findMember(kase, userId);
+      if (target.userId === kase.coordinatorId) throw new DomainError('error.cannotRemoveCoordinator');
+      if (target.status === 'removed') return { unchanged: target };
+      return replaceMember(kase, target, { ...target, status: 'removed' }, { type: 'member.removed', data: { userId, name: target.name, role: target.role } });
+    });
+  }
+
+  async decideConsent(actor: Actor, caseId: unknown, rawUserId: unknown, decision: 'approve' | 'decline', rawReason?: unknown): Promise<MemberChange> {
+    const userId = userIdFrom(rawUserId);
+    const reason = cleanText(rawReason, 'field.reason', 500, { required: false });
+    return this.mutate(actor, caseId, 'consent.decide', (kase, at) => {
+      const target = findMember(kase, userId);
+      const wanted = decision === 'approve' ? 'approved' : 'declined';
+      if (target.consent.state === wanted) return { unchanged: target };
+      if (target.consent.state !== 'pending') throw new DomainError('error.consentAlreadyDecided', { name: target.name }, 'conflict');
+      const updated: Member = {
+        ...target,
+        status: decision === 'approve' ? 'active' : 'declined',
+        consent: { state: wanted, by: actor.userId, byName: actor.name, at, reason: reason || undefined },
+      };
+      return replaceMember(kase, target, updated, { type: `member.consent.${wanted}`, data: { userId, name: target.name, role: target.role, reason: reason || undefined } });
+    });
+  }
+
+  async withdrawConsent(actor: Actor, caseId: unknown, rawUserId: unknown, rawReason?: unknown): Promise<MemberChange> {
+    const userId = userIdFrom(rawUserId);
+    const reason = cleanText(rawReason, 'field.reason', 500, { required: false });
+    return this.mutate(actor, caseId, 'consent.withdraw', (kase, at) => {
+      const target = findMember(kase, userId);
+      if (target.consent.state === 'withdrawn') return { unchanged: target };
+      if (target.consent.state !== 'approved' && target.consent.state !== 'pending') throw new DomainError('error.noConsentToWithdraw', { name: target.name });
+      const updated: Member = { ...target, status: 'removed', consent: { state: 'withdrawn', by: actor.userId, byName: actor.name, at, reason: reason || undefined } };
+      return replaceMember(kase, target, updated, { type: 'member.consent.withdrawn', data: { userId, name: target.name, role: target.role, reason: reason || undefined } });
+    });
+  }
+
+  /**
+   * Read, check, change, and write back only if nobody else wrote in between; on a lost race
+   * the whole step runs again on fresh data, so concurrent clicks cannot overwrite each other.
+   */
+  private async mutate(actor: Actor, caseId: unknown, action: CaseAction, change: (kase: Case, at: Date) => ChangeResult): Promise<MemberChange> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { kase } = await this.access.caseFor(actor, caseId, action);
+      const at = this.now();
+      const result = change(kase, at);
+      if ('unchanged' in result) return { kase, member: result.unchanged, guardiansToAsk: [], changed: false };
+      if (!(await this.cases.replaceMembers(kase, result.members, at))) continue;
+      await this.events.append({ caseId: kase._id, at, actorId: actor.userId, actorName: actor.name, visibility: 'all', ...result.event });
+      return { kase: { ...kase, members: result.members, updatedAt: at, version: kase.version + 1 }, member: result.member, guardiansToAsk: result.guardiansToAsk, changed: true };
+    }
+    throw new DomainError('error.busy', {}, 'conflict');
+  }
+}
+
+type ChangeResult =
+  | { unchanged: Member }
+  | { members: Member[]; member: Member; guardiansToAsk: Member[]; event: { type: string; data: Record<string, unknown> } };
+
+/** Family members decide; everyone else needs their yes (or a stated legal basis before a guardian joins). */
+const needsConsent = (role: Role): boolean => roleGroup(role) !== 'family';
+
+function findMember(kase: Case, userId: string): Member {
+  const member = kase.members.find((m) => m.userId === userId);
+  if (!member) throw new DomainError('error.memberNotFound', {}, 'not_found');
+  return member;
+}
+
+function replaceMember(kase: Case, target: Member, updated: Member, event: { type: string; data: Record<string, unknown> }): ChangeResult {
+  return { members: kase.members.map((m) => (m === target ? updated : m)), member: updated, guardiansToAsk: [], event };
+}

@@ -1,0 +1,95 @@
+import type { Actor } from '../domain/case';
+import { DomainError } from '../domain/errors';
+import { OBSERVATION_TEXT_MAX, type Observation } from '../domain/observation';
+import { seesProfessionalOnly } from '../domain/policy';
+import { ICS_AREA_KEYS, SOS_COLUMNS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
+import { cleanText } from '../domain/text';
+import type { EventRepository } from '../persistence/eventRepository';
+import type { ObservationRepository } from '../persistence/observationRepository';
+import type { CaseAccess } from './access';
+import type { Clock } from './caseService';
+
+export interface ObservationInput {
+  formId: unknown;
+  area: unknown;
+  level: unknown;
+  sosColumn?: unknown;
+  text: unknown;
+  professionalsOnly?: unknown;
+}
+
+export const FORM_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+export function oneOf<T extends string>(raw: unknown, allowed: readonly T[], field: 'field.area' | 'field.level' | 'field.sosColumn'): T {
+  if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) throw new DomainError('error.invalidChoice', { field });
+  return raw as T;
+}
+
+/** A form ID makes a submit idempotent; it must look like one we issued. */
+export function formIdFrom(raw: unknown): string {
+  if (typeof raw !== 'string' || !FORM_ID.test(raw)) throw new DomainError('error.invalidAction');
+  return raw;
+}
+
+const truthy = (raw: unknown): boolean => raw === true || raw === 'true';
+
+export class ObservationService {
+  constructor(
+    private readonly observations: ObservationRepository,
+    private readonly events: EventRepository,
+    private readonly access: CaseAccess,
+    private readonly now: Clock,
+  ) {}
+
+  /** Returns the stored observation, and whether this call created it (false for a repeat submit). */
+  async create(actor: Actor, caseId: unknown, input: ObservationInput): Promise<{ observation: Observation; created: boolean }> {
+    const professionalsOnly = truthy(input.professionalsOnly);
+    const { kase, member } = await this.access.caseFor(actor, caseId, professionalsOnly ? 'observation.createProfessionalOnly' : 'observation.create');
+    const formId = formIdFrom(input.formId);
+    const area = oneOf<IcsArea>(input.area, ICS_AREA_KEYS, 'field.area');
+    const level = oneOf<WellbeingLevel>(input.level, WELLBEING_LEVELS, 'field.level');
+    const sosColumn = input.sosColumn === undefined || input.sosColumn === '' ? undefined : oneOf<SosColumn>(input.sosColumn, SOS_COLUMNS, 'field.sosColumn');
+    const text = cleanText(input.text, 'field.observationText', OBSERVATION_TEXT_MAX);
+
+    const existing = await this.observations.byId(formId);
+    if (existing) {
+      if (existing.caseId !== kase._id) throw new DomainError('error.invalidAction');
+      return { observation: existing, created: false };
+    }
+    const observation: Observation = {
+      _id: formId,
+      caseId: kase._id,
+      authorId: member.userId,
+      authorName: member.name,
+      authorRole: member.role,
+      area,
+      level,
+      sosColumn,
+      text,
+      visibility: professionalsOnly ? 'professionals' : 'all',
+      createdAt: this.now(),
+    };
+    if (!(await this.observations.insertOnce(observation))) {
+      const winner = await this.observations.byId(formId);
+      if (!winner || winner.caseId !== kase._id) throw new DomainError('error.invalidAction');
+      return { observation: winner, created: false };
+    }
+    await this.events.append({
+      caseId: kase._id,
+      at: observation.createdAt,
+      actorId: member.userId,
+      actorName: member.name,
+      type: 'observation.created',
+      visibility: observation.visibility,
+      data: { observationId: observation._id, area, level, sosColumn, text },
+    });
+    return { observation, created: true };
+  }
+
+  async list(actor: Actor, caseId: unknown, filter: { area?: unknown; level?: unknown; since?: Date; limit?: number } = {}): Promise<Observation[]> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'observation.read');
+    const area = filter.area ? oneOf<IcsArea>(filter.area, ICS_AREA_KEYS, 'field.area') : undefined;
+    const level = filter.level ? oneOf<WellbeingLevel>(filter.level, WELLBEING_LEVELS, 'field.level') : undefined;
+    return this.observations.forCase(kase._id, { familyVisibleOnly: !seesProfessionalOnly(member), area, level, since: filter.since, limit: filter.limit });
+  }
+}
