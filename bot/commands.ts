@@ -4,6 +4,17 @@ export type Command =
   | { name: 'help' }
   | { name: 'newCase'; title: string; childRef: string }
   | { name: 'case' }
+  | { name: 'addMember'; who: string; role: string; legalBasis: string }
+  | { name: 'removeMember'; who: string }
+  | { name: 'withdrawConsent'; who: string }
+  | { name: 'members' }
+  | { name: 'observe' }
+  | { name: 'assess' }
+  | { name: 'agree' }
+  | { name: 'agreements' }
+  | { name: 'tasks' }
+  | { name: 'timeline'; page: number }
+  | { name: 'closeCase' }
   | { name: 'unknown'; text: string };
 
 interface CommandInfo {
@@ -16,6 +27,17 @@ export const COMMANDS: readonly CommandInfo[] = [
   { usage: { da: 'hjælp', en: 'help' }, description: 'help.cmd.help' },
   { usage: { da: 'ny sag <titel> / <barnets initialer>', en: 'new case <title> / <child initials>' }, description: 'help.cmd.newCase' },
   { usage: { da: 'sag', en: 'case' }, description: 'help.cmd.case' },
+  { usage: { da: 'tilføj @person som <rolle> [hjemmel <tekst>]', en: 'add @person as <role> [basis <text>]' }, description: 'help.cmd.add' },
+  { usage: { da: 'fjern @person', en: 'remove @person' }, description: 'help.cmd.remove' },
+  { usage: { da: 'medlemmer', en: 'members' }, description: 'help.cmd.members' },
+  { usage: { da: 'træk samtykke @person', en: 'withdraw consent @person' }, description: 'help.cmd.withdraw' },
+  { usage: { da: 'observation', en: 'observe' }, description: 'help.cmd.observe' },
+  { usage: { da: 'vurdering', en: 'assess' }, description: 'help.cmd.assess' },
+  { usage: { da: 'aftale', en: 'agree' }, description: 'help.cmd.agree' },
+  { usage: { da: 'aftaler', en: 'agreements' }, description: 'help.cmd.agreements' },
+  { usage: { da: 'opgaver', en: 'tasks' }, description: 'help.cmd.tasks' },
+  { usage: { da: 'tidslinje [side]', en: 'timeline [page]' }, description: 'help.cmd.timeline' },
+  { usage: { da: 'luk sag', en: 'close case' }, description: 'help.cmd.close' },
 ];
 
 /** Removes Teams `<at>…</at>` mentions and the non-breaking spaces that come with them. */
@@ -37,6 +59,21 @@ const PATTERNS: Array<[RegExp, (match: RegExpExecArray) => Command]> = [
     },
   ],
   [/^(case|sag)$/i, () => ({ name: 'case' })],
+  [/^(close case|luk sag(en)?)$/i, () => ({ name: 'closeCase' })],
+  [
+    // The person is usually an @mention (stripped from the text); a typed name is looked up in the roster.
+    /^(?:add|tilføj|tilfoej)\s*(.*?)\s+(?:as|som)\s+(.+?)(?:\s+(?:basis|hjemmel)\s+(.+))?$/is,
+    (m) => ({ name: 'addMember', who: (m[1] ?? '').trim(), role: (m[2] ?? '').trim(), legalBasis: (m[3] ?? '').trim() }),
+  ],
+  [/^(?:remove|fjern)\s*(.*)$/is, (m) => ({ name: 'removeMember', who: (m[1] ?? '').trim() })],
+  [/^(?:withdraw consent|træk samtykke(?: tilbage)?|traek samtykke(?: tilbage)?)\s*(.*)$/is, (m) => ({ name: 'withdrawConsent', who: (m[1] ?? '').trim() })],
+  [/^(members|medlemmer)$/i, () => ({ name: 'members' })],
+  [/^(observe|observation|observér|observer)$/i, () => ({ name: 'observe' })],
+  [/^(assess|vurdering|vurdér|vurder)$/i, () => ({ name: 'assess' })],
+  [/^(agree|aftale)$/i, () => ({ name: 'agree' })],
+  [/^(agreements|aftaler)$/i, () => ({ name: 'agreements' })],
+  [/^(tasks|opgaver)$/i, () => ({ name: 'tasks' })],
+  [/^(?:timeline|tidslinje)(?:\s+(\d{1,6}))?$/i, (m) => ({ name: 'timeline', page: m[1] ? Number(m[1]) : 1 })],
 ];
 
 export function parseCommand(rawText: string): Command {

@@ -1,31 +1,25 @@
-import {
-  CardFactory,
-  MessageFactory,
-  TeamsActivityHandler,
-  type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-  type TurnContext,
-} from 'botbuilder';
+import { TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Core } from '../core';
 import { isDomainError } from '../core/domain/errors';
-import { renderRefusal, t, type Locale } from '../core/i18n';
-import { caseCard, CASE_REFRESH_VERB } from './cards/caseCard';
-import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './cards/card';
-import { helpCard } from './cards/helpCard';
+import { renderRefusal, t } from '../core/i18n';
 import { parseCommand, type Command } from './commands';
-import { actorOf, caseConversationOf, channelConversationId, conversationRecordOf, localeOf } from './turn';
-
-const cardMessage = (card: AdaptiveCard, text?: string) => MessageFactory.attachment(CardFactory.adaptiveCard(card), text);
+import type { ChannelCommands } from './channels/commands';
+import { CARD_ACTIONS, cardResponse } from './handlers/cardActions';
+import { cardData } from './handlers/cardData';
+import { COMMAND_HANDLERS } from './handlers/commandHandlers';
+import { channelConversationId, conversationRecordOf, localeOf } from './turn';
 
 /**
  * The Teams bot. It only translates between activities and the domain core: parse,
- * call the core, render a card or a localized refusal.
+ * call a handler, render a card or a localized refusal.
  */
 export class SamspilBot extends TeamsActivityHandler {
   constructor(
     private readonly core: Core,
     private readonly logger: Logger,
+    /** Case channels through Graph (bot/channels); without it a case stays where it was created. */
+    private readonly channels?: ChannelCommands,
   ) {
     super();
 
@@ -75,71 +69,36 @@ export class SamspilBot extends TeamsActivityHandler {
 
   private async handleCommand(context: TurnContext, command: Command): Promise<void> {
     const locale = localeOf(context.activity);
+    const handler = COMMAND_HANDLERS[command.name] as (c: TurnContext, core: Core, l: typeof locale, cmd: Command) => Promise<void>;
     try {
-      switch (command.name) {
-        case 'help':
-          await context.sendActivity(cardMessage(helpCard(locale)));
-          return;
-        case 'newCase':
-          await this.newCase(context, locale, command.title, command.childRef);
-          return;
-        case 'case': {
-          const kase = await this.core.cases.openCaseOfConversation(actorOf(context.activity), caseConversationOf(context.activity).conversationId);
-          await context.sendActivity(cardMessage(caseCard(locale, kase)));
-          return;
-        }
-        case 'unknown':
-          await context.sendActivity(command.text ? t(locale, 'hint.unknownCommand', { command: command.text.slice(0, 40) }) : t(locale, 'hint.empty'));
-          return;
-      }
+      if (this.channels && (await this.channels.handle(context, locale, command))) return;
+      await handler(context, this.core, locale, command);
     } catch (error) {
-      await this.refuse(context, locale, error);
-    }
-  }
-
-  private async newCase(context: TurnContext, locale: Locale, title: string, childRef: string): Promise<void> {
-    const conversation = caseConversationOf(context.activity);
-    if (conversation.kind === 'personal') {
-      await context.sendActivity(t(locale, 'error.caseNeedsSharedConversation'));
-      return;
-    }
-    const kase = await this.core.cases.createCase(actorOf(context.activity), conversation, { title, childRef });
-    await context.sendActivity(cardMessage(caseCard(locale, kase), t(locale, 'case.created', { title: kase.title })));
-  }
-
-  /** Domain refusals become a localized sentence; anything else is logged and reported as ours. */
-  private async refuse(context: TurnContext, locale: Locale, error: unknown): Promise<void> {
-    if (isDomainError(error)) {
+      // Domain refusals become a localized sentence; anything else is ours and goes to onTurnError.
+      if (!isDomainError(error)) throw error;
       await context.sendActivity(renderRefusal(locale, error.key, error.params));
-      return;
     }
-    throw error;
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const locale = localeOf(context.activity);
     const verb = invokeValue?.action?.verb;
+    const handler = typeof verb === 'string' && Object.hasOwn(CARD_ACTIONS, verb) ? CARD_ACTIONS[verb] : undefined;
     try {
-      if (verb === CASE_REFRESH_VERB) {
-        const kase = await this.core.cases.openCaseOfConversation(actorOf(context.activity), caseConversationOf(context.activity).conversationId);
-        return cardResponse(caseCard(locale, kase));
-      }
-      return messageResponse(400, t(locale, 'error.invalidAction'));
+      if (!handler) return errorResponse(400, t(locale, 'error.invalidAction'));
+      return cardResponse(await handler(context, this.core, locale, cardData(invokeValue.action.data ?? {})));
     } catch (error) {
       if (isDomainError(error)) {
-        const status = error.kind === 'forbidden' ? 403 : error.kind === 'not_found' ? 404 : 400;
-        return messageResponse(status, renderRefusal(locale, error.key, error.params));
+        const status = error.kind === 'forbidden' ? 403 : error.kind === 'not_found' ? 404 : error.kind === 'conflict' ? 409 : 400;
+        return errorResponse(status, renderRefusal(locale, error.key, error.params));
       }
       this.logger.error({ err: error, verb }, 'card action failed');
-      return messageResponse(500, t(locale, 'error.internal'));
+      return errorResponse(500, t(locale, 'error.internal'));
     }
   }
 }
 
-function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card as unknown as Record<string, unknown> };
-}
-
-function messageResponse(statusCode: number, message: string): AdaptiveCardInvokeResponse {
+/** Universal Actions report a refusal as an error response; Teams shows its message to the clicker. */
+function errorResponse(statusCode: number, message: string): AdaptiveCardInvokeResponse {
   return { statusCode, type: 'application/vnd.microsoft.error', value: { code: String(statusCode), message } as unknown as Record<string, unknown> };
 }

@@ -3,6 +3,17 @@ import type { Collection, Filter } from 'mongodb';
 import type { CaseEvent } from '../domain/events';
 
 /** The audit trail. It only appends and reads; there is deliberately no update or delete. */
+let sequence = 0;
+
+/**
+ * Event IDs sort in the order they were written (wall-clock milliseconds, then a per-process
+ * counter, then randomness), so events with the same business time keep their real order.
+ */
+export function sortableEventId(): string {
+  sequence = (sequence + 1) % 1_679_616;
+  return `${Date.now().toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}-${randomUUID().slice(0, 8)}`;
+}
+
 export type EventListener = (event: CaseEvent) => void | Promise<void>;
 
 export class EventRepository {
@@ -25,7 +36,7 @@ export class EventRepository {
   }
 
   async append(event: Omit<CaseEvent, '_id' | 'at'> & { _id?: string; at?: Date }): Promise<CaseEvent> {
-    const full: CaseEvent = { ...event, _id: event._id ?? randomUUID(), at: event.at ?? new Date() };
+    const full: CaseEvent = { ...event, _id: event._id ?? sortableEventId(), at: event.at ?? new Date() };
     await this.collection.insertOne(full);
     for (const listener of this.listeners) void listener(full);
     return full;

@@ -29,6 +29,7 @@ export const da = {
   'error.noAnswers': 'Ingen har svaret endnu, så runden kan ikke lukkes.',
   // Field names
   'field.name': 'Navnet',
+  'field.cardInput': 'Et felt på kortet',
   'field.legalBasis': 'Hjemmelen',
   'field.reason': 'Begrundelsen',
   'field.observationText': 'Observationen',
@@ -213,6 +214,7 @@ export const en: Record<keyof typeof da, string> = {
   'error.roundClosed': 'The assessment round is closed. Your answer was not saved.',
   'error.noAnswers': 'Nobody has answered yet, so the round cannot be closed.',
   'field.name': 'The name',
+  'field.cardInput': 'A field on the card',
   'field.legalBasis': 'The legal basis',
   'field.reason': 'The reason',
   'field.observationText': 'The observation',

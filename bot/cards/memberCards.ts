@@ -1,0 +1,57 @@
+import type { Case, Member } from '../../core/domain/case';
+import { t, type Locale } from '../../core/i18n';
+import { adaptiveCard, executeAction, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
+import { consentLabel, memberStatusLabel, roleLabel } from './labels';
+
+export const CONSENT_VERBS = { approve: 'consent.approve', decline: 'consent.decline', withdraw: 'consent.withdraw' } as const;
+
+function memberRow(locale: Locale, kase: Case, member: Member): CardElement {
+  const coordinator = member.userId === kase.coordinatorId ? ` (${t(locale, 'members.coordinatorMark')})` : '';
+  const details = [memberStatusLabel(locale, member.status), consentLabel(locale, member.consent.state)];
+  if (member.legalBasis) details.push(t(locale, 'members.legalBasis', { text: member.legalBasis.text }));
+  const items: CardElement[] = [
+    paragraph(`**${member.name}**${coordinator} – ${roleLabel(locale, member.role)}`),
+    paragraph(details.join(' · '), { isSubtle: true, spacing: 'None', size: 'Small' }),
+  ];
+  // Guardians withdraw consent from here; the server checks that the clicker is a guardian.
+  if (member.status === 'active' && member.consent.state === 'approved') {
+    items.push({ type: 'ActionSet', actions: [executeAction(t(locale, 'consent.withdraw'), CONSENT_VERBS.withdraw, { caseId: kase._id, userId: member.userId })] });
+  }
+  return { type: 'Container', separator: true, items };
+}
+
+/** `members`: people, roles and consent status. Removed people are left out. */
+export function membersCard(locale: Locale, kase: Case): AdaptiveCard {
+  const shown = kase.members.filter((m) => m.status !== 'removed');
+  return adaptiveCard([heading(t(locale, 'members.title')), paragraph(kase.title, { isSubtle: true, spacing: 'None' }), ...shown.map((m) => memberRow(locale, kase, m))]);
+}
+
+/** Asks the family whether a professional or network person may join. */
+export function consentRequestCard(locale: Locale, kase: Case, member: Member, guardians: Member[]): AdaptiveCard {
+  const coordinator = kase.members.find((m) => m.userId === kase.coordinatorId);
+  const role = roleLabel(locale, member.role);
+  const data = { caseId: kase._id, userId: member.userId };
+  return adaptiveCard(
+    [
+      heading(t(locale, 'consent.card.title', { name: member.name, role })),
+      paragraph(guardians.map((g) => `<at>${g.name}</at>`).join(', ')),
+      paragraph(t(locale, 'consent.card.body', { coordinator: coordinator?.name ?? '–', name: member.name, role, title: kase.title })),
+    ],
+    {
+      actions: [
+        executeAction(t(locale, 'consent.approve'), CONSENT_VERBS.approve, data, { style: 'positive' }),
+        executeAction(t(locale, 'consent.decline'), CONSENT_VERBS.decline, data, { style: 'destructive' }),
+      ],
+      msteams: { entities: guardians.map((g) => ({ type: 'mention', text: `<at>${g.name}</at>`, mentioned: { id: g.userId, name: g.name } })) },
+    },
+  );
+}
+
+/** What replaces the consent card once it has been answered. */
+export function consentDecidedCard(locale: Locale, member: Member): AdaptiveCard {
+  const key = member.consent.state === 'approved' ? 'consent.approved' : member.consent.state === 'withdrawn' ? 'consent.withdrawn' : 'consent.declined';
+  return adaptiveCard([
+    heading(t(locale, 'consent.card.title', { name: member.name, role: roleLabel(locale, member.role) })),
+    paragraph(t(locale, key, { guardian: member.consent.byName ?? '–', name: member.name })),
+  ]);
+}

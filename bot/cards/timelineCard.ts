@@ -1,0 +1,69 @@
+import type { CaseEvent } from '../../core/domain/events';
+import type { Role } from '../../core/domain/roles';
+import type { IcsArea, WellbeingLevel } from '../../core/domain/scales';
+import { formatDateTime, t, type Locale, type MessageKey } from '../../core/i18n';
+import type { TimelinePage } from '../../core/services/timelineService';
+import { adaptiveCard, executeAction, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
+import { icsLabel, levelLabel, roleLabel, truncate } from './labels';
+
+export const TIMELINE_VERB = 'timeline.page';
+const KNOWN = new Set([
+  'case.created',
+  'case.closed',
+  'member.added',
+  'member.removed',
+  'member.consent.approved',
+  'member.consent.declined',
+  'member.consent.withdrawn',
+  'observation.created',
+  'assessment.opened',
+  'assessment.answered',
+  'assessment.closed',
+  'agreement.proposed',
+  'agreement.accepted',
+  'agreement.declined',
+  'agreement.done',
+  'agreement.cancelled',
+]);
+
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+export function describeEvent(locale: Locale, event: CaseEvent): string {
+  const d = event.data;
+  if (!KNOWN.has(event.type)) return t(locale, 'event.other', { type: event.type });
+  const params: Record<string, string | number> = {
+    name: str(d.name),
+    role: d.role ? roleLabel(locale, d.role as Role) : '',
+    what: truncate(str(d.what), 120),
+    number: typeof d.number === 'number' ? d.number : '',
+    area: d.area ? icsLabel(locale, d.area as IcsArea) : '',
+    level: d.level ? levelLabel(locale, d.level as WellbeingLevel) : '',
+  };
+  return t(locale, `event.${event.type}` as MessageKey, params);
+}
+
+function eventRow(locale: Locale, event: CaseEvent): CardElement {
+  const detail = event.type === 'observation.created' ? truncate(str(event.data.text), 280) : str(event.data.reason);
+  return {
+    type: 'Container',
+    separator: true,
+    items: [
+      paragraph(`${event.visibility === 'professionals' ? '🔒 ' : ''}**${describeEvent(locale, event)}**`),
+      paragraph(`${event.actorName} · ${formatDateTime(locale, event.at)}`, { isSubtle: true, spacing: 'None', size: 'Small' }),
+      ...(detail ? [paragraph(detail, { spacing: 'Small' })] : []),
+    ],
+  };
+}
+
+export function timelineCard(locale: Locale, view: TimelinePage & { caseTitle: string; caseId: string }): AdaptiveCard {
+  const actions: CardElement[] = [];
+  if (view.page > 1) actions.push(executeAction(`← ${t(locale, 'timeline.newer')}`, TIMELINE_VERB, { caseId: view.caseId, page: view.page - 1 }));
+  if (view.page < view.pages) actions.push(executeAction(`${t(locale, 'timeline.older')} →`, TIMELINE_VERB, { caseId: view.caseId, page: view.page + 1 }));
+  return adaptiveCard(
+    [
+      heading(t(locale, 'timeline.title', { title: view.caseTitle, page: view.page, pages: view.pages })),
+      ...(view.events.length === 0 ? [paragraph(t(locale, 'timeline.empty'))] : view.events.map((e) => eventRow(locale, e))),
+    ],
+    actions.length ? { actions } : {},
+  );
+}
