@@ -7,12 +7,14 @@ import { ConversationRepository } from './persistence/conversationRepository';
 import { EventRepository } from './persistence/eventRepository';
 import { InboxRepository } from './persistence/inboxRepository';
 import { ObservationRepository } from './persistence/observationRepository';
+import { VersionGate } from './persistence/versionGate';
 import { CaseAccess } from './services/access';
 import { AgreementService } from './services/agreementService';
 import { AssessmentService } from './services/assessmentService';
 import { CaseService, type Clock } from './services/caseService';
 import { MemberService } from './services/memberService';
 import { ObservationService } from './services/observationService';
+import { OverviewService } from './services/overviewService';
 import { TimelineService } from './services/timelineService';
 
 /** Everything the adapters (bot, tab) may use, wired to one database. */
@@ -25,6 +27,8 @@ export interface Core {
   assessments: AssessmentService;
   agreements: AgreementService;
   timeline: TimelineService;
+  /** Read models for the tab (overview, meeting agenda, stage, minutes). */
+  overview: OverviewService;
   conversations: ConversationRepository;
   events: EventRepository;
   caseRepository: CaseRepository;
@@ -36,11 +40,12 @@ export interface Core {
 
 export function createCore(db: Db, now: Clock = () => new Date()): Core {
   const c = collections(db);
-  const caseRepository = new CaseRepository(c.cases);
+  const gate = new VersionGate(c.versionClaims);
+  const caseRepository = new CaseRepository(c.cases, gate);
   const events = new EventRepository(c.events);
-  const agreementRepository = new AgreementRepository(c.agreements);
+  const agreementRepository = new AgreementRepository(c.agreements, gate);
   const observationRepository = new ObservationRepository(c.observations);
-  const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers);
+  const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers, gate);
   const access = new CaseAccess(caseRepository, events, now);
   return {
     now,
@@ -51,6 +56,7 @@ export function createCore(db: Db, now: Clock = () => new Date()): Core {
     assessments: new AssessmentService(assessmentRepository, events, access, now),
     agreements: new AgreementService(agreementRepository, caseRepository, events, access, now),
     timeline: new TimelineService(events, access),
+    overview: new OverviewService(c, caseRepository, events, access, now),
     conversations: new ConversationRepository(c.conversations),
     events,
     caseRepository,

@@ -1,9 +1,13 @@
 import type { Collection } from 'mongodb';
 import { MongoServerError } from 'mongodb';
 import type { Agreement, AgreementStatus, AgreementTransition } from '../domain/agreement';
+import type { VersionGate } from './versionGate';
 
 export class AgreementRepository {
-  constructor(readonly collection: Collection<Agreement>) {}
+  constructor(
+    readonly collection: Collection<Agreement>,
+    private readonly gate: VersionGate,
+  ) {}
 
   async insertOnce(agreement: Agreement): Promise<boolean> {
     try {
@@ -29,6 +33,7 @@ export class AgreementRepository {
 
   /** Moves the agreement only from the state it was read in; false if someone got there first. */
   async transition(agreement: Agreement, step: AgreementTransition): Promise<boolean> {
+    if (!(await this.gate.claim('agreement', agreement._id, agreement.version))) return false;
     const result = await this.collection.updateOne(
       { _id: agreement._id, version: agreement.version, status: step.from },
       { $set: { status: step.to, updatedAt: step.at }, $push: { history: step }, $inc: { version: 1 } },

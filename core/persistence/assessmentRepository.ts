@@ -1,11 +1,13 @@
 import type { Collection } from 'mongodb';
 import { MongoServerError } from 'mongodb';
 import type { AssessmentAnswer, AssessmentRound, AssessmentSummary } from '../domain/assessment';
+import type { VersionGate } from './versionGate';
 
 export class AssessmentRepository {
   constructor(
     private readonly rounds: Collection<AssessmentRound>,
     private readonly answers: Collection<AssessmentAnswer>,
+    private readonly gate: VersionGate,
   ) {}
 
   openRound(caseId: string): Promise<AssessmentRound | null> {
@@ -33,7 +35,13 @@ export class AssessmentRepository {
 
   async saveAnswer(answer: AssessmentAnswer): Promise<void> {
     const { _id, ...fields } = answer;
-    await this.answers.updateOne({ _id }, { $set: fields }, { upsert: true });
+    try {
+      await this.answers.updateOne({ _id }, { $set: fields }, { upsert: true });
+    } catch (error) {
+      // Two upserts of a first answer raced; the loser's write becomes a plain update.
+      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      await this.answers.updateOne({ _id }, { $set: fields });
+    }
   }
 
   answersFor(roundId: string): Promise<AssessmentAnswer[]> {
@@ -46,6 +54,7 @@ export class AssessmentRepository {
 
   /** Closes only an open round, so two closes produce one summary. */
   async close(round: AssessmentRound, by: string, at: Date, summary: AssessmentSummary): Promise<boolean> {
+    if (!(await this.gate.claim('assessmentRound', round._id, round.version))) return false;
     const result = await this.rounds.updateOne(
       { _id: round._id, status: 'open', version: round.version },
       { $set: { status: 'closed', closedAt: at, closedBy: by, summary }, $inc: { version: 1 } },

@@ -1,11 +1,15 @@
 import type { Collection } from 'mongodb';
 import { MongoServerError } from 'mongodb';
 import type { Case } from '../domain/case';
+import type { VersionGate } from './versionGate';
 
 export class DuplicateKeyError extends Error {}
 
 export class CaseRepository {
-  constructor(private readonly collection: Collection<Case>) {}
+  constructor(
+    private readonly collection: Collection<Case>,
+    private readonly gate: VersionGate,
+  ) {}
 
   async insert(kase: Case): Promise<void> {
     try {
@@ -36,11 +40,13 @@ export class CaseRepository {
    * concurrency on `version`). Returns false on a lost race; the caller re-reads and retries.
    */
   async replaceMembers(kase: Case, members: Case['members'], at: Date): Promise<boolean> {
+    if (!(await this.gate.claim('case', kase._id, kase.version))) return false;
     const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { members, updatedAt: at }, $inc: { version: 1 } });
     return result.modifiedCount === 1;
   }
 
   async setStatus(kase: Case, status: Case['status'], at: Date): Promise<boolean> {
+    if (!(await this.gate.claim('case', kase._id, kase.version))) return false;
     const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { status, updatedAt: at }, $inc: { version: 1 } });
     return result.modifiedCount === 1;
   }

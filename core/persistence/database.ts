@@ -3,6 +3,7 @@ import type { Case } from '../domain/case';
 import type { CaseEvent } from '../domain/events';
 import type { ConversationRecord } from './conversationRepository';
 import type { InboxEntry } from './inboxRepository';
+import type { VersionClaim } from './versionGate';
 import type { Agreement } from '../domain/agreement';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
 import type { Observation } from '../domain/observation';
@@ -16,6 +17,7 @@ export interface Collections {
   events: Collection<CaseEvent>;
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
+  versionClaims: Collection<VersionClaim>;
   observations: Collection<Observation>;
   assessmentRounds: Collection<AssessmentRound>;
   assessmentAnswers: Collection<AssessmentAnswer>;
@@ -28,6 +30,7 @@ export function collections(db: Db): Collections {
     events: db.collection<CaseEvent>('events'),
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
+    versionClaims: db.collection<VersionClaim>('versionClaims'),
     observations: db.collection<Observation>('observations'),
     assessmentRounds: db.collection<AssessmentRound>('assessmentRounds'),
     assessmentAnswers: db.collection<AssessmentAnswer>('assessmentAnswers'),

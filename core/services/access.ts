@@ -1,5 +1,6 @@
 import type { Actor, Case, Member } from '../domain/case';
 import { DomainError } from '../domain/errors';
+import { UUID } from '../domain/ids';
 import { decide, type CaseAction } from '../domain/policy';
 import type { MessageKey } from '../i18n';
 import type { CaseRepository } from '../persistence/caseRepository';
@@ -22,7 +23,7 @@ const ROLE_REFUSAL: Partial<Record<CaseAction, MessageKey>> = {
 
 /** A case ID from a card or URL is untrusted: it must be a plain string of sane length. */
 export function caseIdFrom(raw: unknown): string {
-  if (typeof raw !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(raw)) throw new DomainError('error.caseNotFound', {}, 'not_found');
+  if (typeof raw !== 'string' || !UUID.test(raw)) throw new DomainError('error.caseNotFound', {}, 'not_found');
   return raw;
 }
 

@@ -10,6 +10,7 @@ import type { EventRepository } from '../persistence/eventRepository';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 import { formIdFrom } from './observationService';
+import { UUID } from '../domain/ids';
 
 export interface ProposalInput {
   formId: unknown;
@@ -28,7 +29,7 @@ const ACTION_FOR: Record<AgreementTarget, CaseAction> = {
   cancelled: 'agreement.cancel',
 };
 
-const AGREEMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
+const AGREEMENT_ID = UUID;
 
 /** Agreements (aftaler): proposed by a professional or the family, worked on only after the family's yes. */
 export class AgreementService {

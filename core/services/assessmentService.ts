@@ -11,13 +11,14 @@ import type { EventRepository } from '../persistence/eventRepository';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 import { oneOf } from './observationService';
+import { UUID } from '../domain/ids';
 
 export interface AnswerInput {
   ratings: Partial<Record<AssessmentArea, unknown>>;
   comment?: unknown;
 }
 
-const ROUND_ID = /^[A-Za-z0-9-]{1,64}$/;
+const ROUND_ID = UUID;
 
 /** Well-being rounds: everyone rates alone; the joint picture appears when the coordinator closes the round. */
 export class AssessmentService {

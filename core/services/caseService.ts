@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { activeMember, CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation } from '../domain/case';
 import { DomainError } from '../domain/errors';
+import { decide } from '../domain/policy';
 import { cleanText } from '../domain/text';
 import type { CaseRepository } from '../persistence/caseRepository';
 import { DuplicateKeyError } from '../persistence/caseRepository';
@@ -81,6 +82,36 @@ export class CaseService {
     }
     await this.audit(kase._id, actor, 'case.read', {});
     return kase;
+  }
+
+  /**
+   * Closes a case for good. Only its coordinator may; the case becomes read-only (every write
+   * checks that the status is 'open') and the closing is audited. The update is conditional on
+   * `version`, so a change made at the same moment is not overwritten: we read again and retry.
+   */
+  async closeCase(actor: Actor, where: { conversationId: string } | { caseId: string }): Promise<Case> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const kase = 'caseId' in where ? await this.cases.byId(where.caseId) : await this.cases.byConversation(where.conversationId);
+      if (!kase) throw new DomainError('caseId' in where ? 'error.caseNotFound' : 'error.noCase', {}, 'not_found');
+      if (kase.status === 'closed' && activeMember(kase, actor)) throw new DomainError('close.alreadyClosed', { title: kase.title }, 'conflict');
+      const decision = decide(kase, actor, 'case.close');
+      if (!decision.allowed) {
+        await this.audit(kase._id, actor, 'access.refused', { action: 'case.close', reason: decision.reason });
+        throw new DomainError(decision.reason === 'not_member' ? 'error.notMember' : 'error.onlyCoordinator', {}, 'forbidden');
+      }
+      const at = this.now();
+      if (!(await this.cases.setStatus(kase, 'closed', at))) continue;
+      const closed: Case = { ...kase, status: 'closed', updatedAt: at, version: kase.version + 1 };
+      try {
+        await this.events.append({ caseId: kase._id, at, actorId: actor.userId, actorName: actor.name, type: 'case.closed', visibility: 'all', data: { title: kase.title } });
+      } catch (error) {
+        // No transactions: reopen rather than keep a closing without its audit entry.
+        await this.cases.setStatus(closed, 'open', this.now()).catch(() => undefined);
+        throw error;
+      }
+      return closed;
+    }
+    throw new DomainError('error.busy', {}, 'conflict');
   }
 
   private async audit(caseId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {

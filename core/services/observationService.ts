@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/case';
 import { DomainError } from '../domain/errors';
+import { UUID } from '../domain/ids';
 import { OBSERVATION_TEXT_MAX, type Observation } from '../domain/observation';
 import { seesProfessionalOnly } from '../domain/policy';
 import { ICS_AREA_KEYS, SOS_COLUMNS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
@@ -18,7 +19,7 @@ export interface ObservationInput {
   professionalsOnly?: unknown;
 }
 
-export const FORM_ID = /^[A-Za-z0-9-]{8,64}$/;
+const FORM_ID = UUID;
 
 export function oneOf<T extends string>(raw: unknown, allowed: readonly T[], field: 'field.area' | 'field.level' | 'field.sosColumn'): T {
   if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) throw new DomainError('error.invalidChoice', { field });
@@ -31,7 +32,12 @@ export function formIdFrom(raw: unknown): string {
   return raw;
 }
 
-const truthy = (raw: unknown): boolean => raw === true || raw === 'true';
+/** Input.Toggle sends 'true'/'false'; anything else is not a toggle value. */
+function toggle(raw: unknown): boolean {
+  if (raw === undefined || raw === false || raw === 'false') return false;
+  if (raw === true || raw === 'true') return true;
+  throw new DomainError('error.invalidAction');
+}
 
 export class ObservationService {
   constructor(
@@ -43,7 +49,7 @@ export class ObservationService {
 
   /** Returns the stored observation, and whether this call created it (false for a repeat submit). */
   async create(actor: Actor, caseId: unknown, input: ObservationInput): Promise<{ observation: Observation; created: boolean }> {
-    const professionalsOnly = truthy(input.professionalsOnly);
+    const professionalsOnly = toggle(input.professionalsOnly);
     const { kase, member } = await this.access.caseFor(actor, caseId, professionalsOnly ? 'observation.createProfessionalOnly' : 'observation.create');
     const formId = formIdFrom(input.formId);
     const area = oneOf<IcsArea>(input.area, ICS_AREA_KEYS, 'field.area');

@@ -305,7 +305,7 @@ describe('timeline', () => {
   test('shows events newest first, ten per page, with paging buttons', async () => {
     const d = await fullCase('timeline');
     for (let i = 0; i < 12; i++) {
-      await d.click(teacher, 'observation.submit', { caseId: d.caseId, formId: `0bse0000-0000-4000-8000-${String(i).padStart(12, '0')}`, area: 'child_leisure', level: 'green', text: `Observation nummer ${i}` });
+      await d.click(teacher, 'observation.submit', { caseId: d.caseId, formId: `0b5e0000-0000-4000-8000-${String(i).padStart(12, '0')}`, area: 'child_leisure', level: 'green', text: `Observation nummer ${i}` });
     }
     const [first] = cardsOf(await d.say(teacher, 'tidslinje'));
     expectValidCard(first);

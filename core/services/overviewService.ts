@@ -1,0 +1,409 @@
+import { AGREEMENT_TRANSITIONS, isOverdue, type Agreement, type AgreementStatus } from '../domain/agreement';
+import type { AssessmentSummary } from '../domain/assessment';
+import { activeMember, type Actor, type Case, type ConsentState, type Member, type MemberStatus } from '../domain/case';
+import { copenhagenDate } from '../domain/dates';
+import { DomainError } from '../domain/errors';
+import type { CaseEvent } from '../domain/events';
+import type { Observation } from '../domain/observation';
+import { decide, seesProfessionalOnly, type CaseAction } from '../domain/policy';
+import { roleGroup, type Role, type RoleGroup } from '../domain/roles';
+import { ICS_AREA_KEYS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
+import type { Collections } from '../persistence/database';
+import type { CaseRepository } from '../persistence/caseRepository';
+import type { EventRepository } from '../persistence/eventRepository';
+import type { CaseAccess } from './access';
+import type { Clock } from './caseService';
+import { formIdFrom, oneOf } from './observationService';
+
+/**
+ * Read models for the tab: the case overview, the meeting agenda, the meeting stage and the
+ * minutes. Assembled straight from the collections (one case read for the access check, then the
+ * rest in parallel) and filtered by the same policy as every other read: family and network
+ * members never receive professionals-only content, and the stage and the minutes, which the
+ * whole family sees, carry only family-visible content whoever asks.
+ *
+ * Dates leave here as ISO strings so that the views are plain JSON.
+ */
+
+/** Posted minutes mark a meeting: "since the last meeting" means since the last minutes. */
+export const MINUTES_EVENT = 'meeting.minutes';
+/**
+ * Who may post minutes. The policy has no action of its own for it (yet); posting the record of
+ * what was decided is allowed to those who may propose agreements (professionals and guardians).
+ */
+export const MINUTES_ACTION: CaseAction = 'agreement.propose';
+
+export const OVERVIEW_OBSERVATION_LIMIT = 50;
+export const AGENDA_OBSERVATION_LIMIT = 20;
+const AGREEMENT_LIMIT = 500;
+
+export type Audience = 'viewer' | 'everyone';
+
+export interface MemberView {
+  userId: string;
+  aadObjectId?: string;
+  name: string;
+  role: Role;
+  group: RoleGroup;
+  status: MemberStatus;
+  consent: ConsentState;
+  coordinator: boolean;
+  me: boolean;
+}
+
+export interface AgreementView {
+  id: string;
+  what: string;
+  ownerId: string;
+  ownerName: string;
+  dueDate: string;
+  followUpDate: string;
+  status: AgreementStatus;
+  overdue: boolean;
+  proposedByName: string;
+  createdAt: string;
+  updatedAt: string;
+  lastChange?: { to: AgreementStatus; byName: string; at: string; reason?: string };
+  /** A hint for the button; the agreement service decides again when it is pressed. */
+  canMarkDone: boolean;
+}
+
+export interface ObservationView {
+  id: string;
+  authorName: string;
+  authorRole: Role;
+  area: IcsArea;
+  level: WellbeingLevel;
+  sosColumn?: SosColumn;
+  text: string;
+  professionalsOnly: boolean;
+  createdAt: string;
+}
+
+export interface RoundView extends AssessmentSummary {
+  closedAt: string | null;
+}
+
+export interface CaseHeader {
+  id: string;
+  title: string;
+  childRef: string;
+  status: Case['status'];
+  coordinatorName: string;
+  createdAt: string;
+  conversationKind: Case['conversation']['kind'];
+}
+
+export interface Viewer {
+  name: string;
+  role: Role;
+  group: RoleGroup;
+  coordinator: boolean;
+  seesProfessionalOnly: boolean;
+  canPropose: boolean;
+  canPostMinutes: boolean;
+}
+
+export interface CaseOverview {
+  case: CaseHeader;
+  viewer: Viewer;
+  audience: Audience;
+  today: string;
+  lastMeetingAt: string | null;
+  members: MemberView[];
+  wellbeing: RoundView[];
+  agreements: AgreementView[];
+  observations: ObservationView[];
+}
+
+export interface MeetingAgenda {
+  case: CaseHeader;
+  viewer: Viewer;
+  today: string;
+  lastMeetingAt: string | null;
+  overdue: AgreementView[];
+  open: AgreementView[];
+  observationsSince: ObservationView[];
+  pendingConsent: MemberView[];
+  /** Who can own a new agreement: the active members. */
+  owners: Array<{ userId: string; name: string; role: Role }>;
+}
+
+export interface MinutesDecision {
+  agreementId: string;
+  what: string;
+  ownerName: string;
+  dueDate: string;
+  change: AgreementStatus;
+  byName: string;
+  at: string;
+  reason?: string;
+}
+
+export interface Minutes {
+  case: CaseHeader;
+  since: string | null;
+  until: string;
+  decisions: MinutesDecision[];
+  open: AgreementView[];
+  newObservations: number;
+  consentChanges: Array<{ name: string; role: Role; state: ConsentState; at: string }>;
+  canPost: boolean;
+}
+
+export interface CaseSummary {
+  id: string;
+  title: string;
+  childRef: string;
+  status: Case['status'];
+  conversationId: string;
+  conversationKind: Case['conversation']['kind'];
+}
+
+const iso = (date: Date | undefined | null): string | null => (date ? new Date(date).toISOString() : null);
+
+export class OverviewService {
+  constructor(
+    private readonly c: Pick<Collections, 'agreements' | 'observations' | 'assessmentRounds' | 'events'>,
+    private readonly cases: CaseRepository,
+    private readonly events: EventRepository,
+    private readonly access: CaseAccess,
+    private readonly now: Clock,
+  ) {}
+
+  /** The cases a person is an active member of, for the configuration page's picker. */
+  async casesOf(actor: Actor): Promise<CaseSummary[]> {
+    const cases = await this.cases.byMember([actor.userId], actor.aadObjectId);
+    return cases.filter((kase) => decide(kase, actor, 'case.read').allowed).map(summaryOf);
+  }
+
+  /** The case bound to a channel or chat, if the person may read it; null when there is none. */
+  async caseOfConversation(actor: Actor, conversationId: string): Promise<CaseSummary | null> {
+    if (!/^[\w:.@;=-]{1,300}$/.test(conversationId)) return null;
+    const kase = await this.cases.byConversation(conversationId.split(';messageid=')[0] ?? conversationId);
+    if (!kase) return null;
+    const { kase: allowed } = await this.access.check(actor, kase, 'case.read');
+    return summaryOf(allowed);
+  }
+
+  async overview(actor: Actor, caseId: unknown, audience: Audience = 'viewer'): Promise<CaseOverview> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
+    const familyOnly = audience === 'everyone' || !seesProfessionalOnly(member);
+    const [agreements, observations, rounds, lastMeeting] = await Promise.all([
+      this.agreementsOf(kase._id),
+      this.observationsOf(kase._id, { familyOnly, limit: OVERVIEW_OBSERVATION_LIMIT }),
+      this.roundsOf(kase._id),
+      this.lastMeeting(kase._id),
+      this.access.recordRead(actor, kase, audience === 'everyone' ? 'tab.stage' : 'tab.overview'),
+    ]);
+    const today = copenhagenDate(this.now());
+    const viewer = viewerOf(kase, actor, member, audience);
+    return {
+      case: headerOf(kase),
+      viewer,
+      audience,
+      today,
+      lastMeetingAt: iso(lastMeeting?.at),
+      members: kase.members.filter((m) => m.status !== 'removed').map((m) => memberView(kase, m, actor)),
+      wellbeing: rounds,
+      agreements: agreements.map((a) => agreementView(a, today, kase, actor, member, audience)),
+      observations: observations.map(observationView),
+    };
+  }
+
+  /** The observation timeline with the overview's filters (area, level). */
+  async observations(actor: Actor, caseId: unknown, filter: { area?: unknown; level?: unknown } = {}): Promise<ObservationView[]> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'observation.read');
+    const area = filter.area ? oneOf<IcsArea>(filter.area, ICS_AREA_KEYS, 'field.area') : undefined;
+    const level = filter.level ? oneOf<WellbeingLevel>(filter.level, WELLBEING_LEVELS, 'field.level') : undefined;
+    const [observations] = await Promise.all([
+      this.observationsOf(kase._id, { familyOnly: !seesProfessionalOnly(member), area, level, limit: OVERVIEW_OBSERVATION_LIMIT }),
+      this.access.recordRead(actor, kase, 'tab.observations'),
+    ]);
+    return observations.map(observationView);
+  }
+
+  /** The meeting side panel: open and overdue agreements, what was observed since the last meeting, pending consent. */
+  async agenda(actor: Actor, caseId: unknown): Promise<MeetingAgenda> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
+    const lastMeeting = await this.lastMeeting(kase._id);
+    const [agreements, observations] = await Promise.all([
+      this.agreementsOf(kase._id),
+      this.observationsOf(kase._id, { familyOnly: !seesProfessionalOnly(member), since: lastMeeting?.at, limit: AGENDA_OBSERVATION_LIMIT }),
+      this.access.recordRead(actor, kase, 'tab.meeting'),
+    ]);
+    const today = copenhagenDate(this.now());
+    const views = agreements.map((a) => agreementView(a, today, kase, actor, member, 'viewer'));
+    const byDue = (a: AgreementView, b: AgreementView) => a.dueDate.localeCompare(b.dueDate);
+    return {
+      case: headerOf(kase),
+      viewer: viewerOf(kase, actor, member, 'viewer'),
+      today,
+      lastMeetingAt: iso(lastMeeting?.at),
+      overdue: views.filter((a) => a.overdue).sort(byDue),
+      open: views.filter((a) => !a.overdue && (a.status === 'proposed' || a.status === 'accepted')).sort(byDue),
+      observationsSince: observations.map(observationView),
+      pendingConsent: kase.members.filter((m) => m.consent.state === 'pending').map((m) => memberView(kase, m, actor)),
+      owners: kase.members.filter((m) => m.status === 'active').map((m) => ({ userId: m.userId, name: m.name, role: m.role })),
+    };
+  }
+
+  /**
+   * What was decided since the last meeting. The minutes go to the case conversation, where the
+   * family reads along, so they hold only family-visible content whoever asks for them.
+   */
+  async minutes(actor: Actor, caseId: unknown): Promise<Minutes> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
+    const lastMeeting = await this.lastMeeting(kase._id);
+    const since = lastMeeting?.at;
+    const [agreements, newObservations] = await Promise.all([
+      this.agreementsOf(kase._id),
+      this.c.observations.countDocuments(since ? { caseId: kase._id, visibility: 'all', createdAt: { $gt: since } } : { caseId: kase._id, visibility: 'all' }),
+      this.access.recordRead(actor, kase, 'tab.minutes'),
+    ]);
+    const today = copenhagenDate(this.now());
+    const after = (at: Date | undefined) => !!at && (!since || new Date(at) > since);
+    const decisions: MinutesDecision[] = [];
+    for (const a of agreements) {
+      const base = { agreementId: a._id, what: a.what, ownerName: a.ownerName, dueDate: a.dueDate };
+      if (after(a.createdAt)) decisions.push({ ...base, change: 'proposed', byName: a.proposedByName, at: iso(a.createdAt)! });
+      for (const step of a.history) if (after(step.at)) decisions.push({ ...base, change: step.to, byName: step.byName, at: iso(step.at)!, reason: step.reason });
+    }
+    decisions.sort((x, y) => x.at.localeCompare(y.at));
+    return {
+      case: headerOf(kase),
+      since: iso(since),
+      until: this.now().toISOString(),
+      decisions,
+      open: agreements
+        .filter((a) => a.status === 'proposed' || a.status === 'accepted')
+        .map((a) => agreementView(a, today, kase, actor, member, 'everyone'))
+        .sort((x, y) => x.dueDate.localeCompare(y.dueDate)),
+      newObservations,
+      consentChanges: kase.members
+        .filter((m) => m.consent.state !== 'not_needed' && after(m.consent.at ?? m.addedAt))
+        .map((m) => ({ name: m.name, role: m.role, state: m.consent.state, at: iso(m.consent.at ?? m.addedAt)! })),
+      canPost: decide(kase, actor, MINUTES_ACTION).allowed,
+    };
+  }
+
+  /** Checks that the person may post minutes now; call before sending them anywhere. */
+  async authorizeMinutes(actor: Actor, caseId: unknown, formId: unknown): Promise<{ kase: Case; formId: string }> {
+    const { kase } = await this.access.caseFor(actor, caseId, MINUTES_ACTION);
+    return { kase, formId: formIdFrom(formId) };
+  }
+
+  /** Records that minutes were posted: this is what "the last meeting" means from now on. */
+  async recordMinutesPosted(actor: Actor, kase: Case, minutes: Minutes, details: { formId: string; activityId?: string }): Promise<void> {
+    const member = activeMember(kase, actor);
+    if (!member) throw new DomainError('error.notMember', {}, 'forbidden');
+    await this.events.append({
+      caseId: kase._id,
+      at: new Date(minutes.until),
+      actorId: member.userId,
+      actorName: member.name,
+      type: MINUTES_EVENT,
+      visibility: 'all',
+      data: { formId: details.formId, since: minutes.since, decisions: minutes.decisions.length, activityId: details.activityId },
+    });
+  }
+
+  private agreementsOf(caseId: string): Promise<Agreement[]> {
+    return this.c.agreements.find({ caseId }).sort({ createdAt: -1 }).limit(AGREEMENT_LIMIT).toArray();
+  }
+
+  private observationsOf(caseId: string, f: { familyOnly: boolean; area?: IcsArea; level?: WellbeingLevel; since?: Date; limit: number }): Promise<Observation[]> {
+    const query: Record<string, unknown> = { caseId };
+    if (f.familyOnly) query.visibility = 'all';
+    if (f.area) query.area = f.area;
+    if (f.level) query.level = f.level;
+    if (f.since) query.createdAt = { $gt: f.since };
+    return this.c.observations.find(query).sort({ createdAt: -1 }).limit(f.limit).toArray();
+  }
+
+  private async roundsOf(caseId: string): Promise<RoundView[]> {
+    const rounds = await this.c.assessmentRounds.find({ caseId, status: 'closed' }).sort({ number: 1 }).limit(100).toArray();
+    return rounds.flatMap((r) => (r.summary ? [{ ...r.summary, closedAt: iso(r.closedAt) }] : []));
+  }
+
+  private lastMeeting(caseId: string): Promise<CaseEvent | null> {
+    return this.c.events.findOne({ caseId, type: MINUTES_EVENT }, { sort: { at: -1 }, projection: { _id: 1, at: 1, caseId: 1, type: 1 } }) as Promise<CaseEvent | null>;
+  }
+}
+
+function summaryOf(kase: Case): CaseSummary {
+  return { id: kase._id, title: kase.title, childRef: kase.childRef, status: kase.status, conversationId: kase.conversation.conversationId, conversationKind: kase.conversation.kind };
+}
+
+function headerOf(kase: Case): CaseHeader {
+  return {
+    id: kase._id,
+    title: kase.title,
+    childRef: kase.childRef,
+    status: kase.status,
+    coordinatorName: kase.members.find((m) => m.userId === kase.coordinatorId)?.name ?? '',
+    createdAt: iso(kase.createdAt)!,
+    conversationKind: kase.conversation.kind,
+  };
+}
+
+function viewerOf(kase: Case, actor: Actor, member: Member, audience: Audience): Viewer {
+  const readOnly = audience === 'everyone';
+  return {
+    name: member.name,
+    role: member.role,
+    group: roleGroup(member.role),
+    coordinator: kase.coordinatorId === member.userId,
+    seesProfessionalOnly: !readOnly && seesProfessionalOnly(member),
+    canPropose: !readOnly && decide(kase, actor, 'agreement.propose').allowed,
+    canPostMinutes: !readOnly && decide(kase, actor, MINUTES_ACTION).allowed,
+  };
+}
+
+function memberView(kase: Case, m: Member, actor: Actor): MemberView {
+  return {
+    userId: m.userId,
+    aadObjectId: m.aadObjectId,
+    name: m.name,
+    role: m.role,
+    group: roleGroup(m.role),
+    status: m.status,
+    consent: m.consent.state,
+    coordinator: kase.coordinatorId === m.userId,
+    me: m.userId === actor.userId || (!!actor.aadObjectId && m.aadObjectId === actor.aadObjectId),
+  };
+}
+
+function agreementView(a: Agreement, today: string, kase: Case, actor: Actor, member: Member, audience: Audience): AgreementView {
+  const last = a.history.at(-1);
+  return {
+    id: a._id,
+    what: a.what,
+    ownerId: a.ownerId,
+    ownerName: a.ownerName,
+    dueDate: a.dueDate,
+    followUpDate: a.followUpDate,
+    status: a.status,
+    overdue: isOverdue(a, today),
+    proposedByName: a.proposedByName,
+    createdAt: iso(a.createdAt)!,
+    updatedAt: iso(a.updatedAt)!,
+    lastChange: last ? { to: last.to, byName: last.byName, at: iso(last.at)!, reason: last.reason } : undefined,
+    canMarkDone:
+      audience === 'viewer' && a.ownerId === member.userId && AGREEMENT_TRANSITIONS[a.status].includes('done') && decide(kase, actor, 'agreement.done').allowed,
+  };
+}
+
+function observationView(o: Observation): ObservationView {
+  return {
+    id: o._id,
+    authorName: o.authorName,
+    authorRole: o.authorRole,
+    area: o.area,
+    level: o.level,
+    sosColumn: o.sosColumn,
+    text: o.text,
+    professionalsOnly: o.visibility === 'professionals',
+    createdAt: iso(o.createdAt)!,
+  };
+}
