@@ -4,6 +4,8 @@ import { adaptiveCard, executeAction, heading, paragraph, type AdaptiveCard, typ
 import { consentLabel, memberStatusLabel, roleLabel } from './labels';
 
 export const CONSENT_VERBS = { approve: 'consent.approve', decline: 'consent.decline', withdraw: 'consent.withdraw' } as const;
+export const MEMBERS_PAGE_VERB = 'members.page';
+export const MEMBERS_PAGE_SIZE = 15;
 
 function memberRow(locale: Locale, kase: Case, member: Member): CardElement {
   const coordinator = member.userId === kase.coordinatorId ? ` (${t(locale, 'members.coordinatorMark')})` : '';
@@ -20,10 +22,23 @@ function memberRow(locale: Locale, kase: Case, member: Member): CardElement {
   return { type: 'Container', separator: true, items };
 }
 
-/** `members`: people, roles and consent status. Removed people are left out. */
-export function membersCard(locale: Locale, kase: Case): AdaptiveCard {
-  const shown = kase.members.filter((m) => m.status !== 'removed');
-  return adaptiveCard([heading(t(locale, 'members.title')), paragraph(kase.title, { isSubtle: true, spacing: 'None' }), ...shown.map((m) => memberRow(locale, kase, m))]);
+/** `members`: people, roles and consent status, a page at a time. Removed people are left out. */
+export function membersCard(locale: Locale, kase: Case, requestedPage = 1): AdaptiveCard {
+  const listed = kase.members.filter((m) => m.status !== 'removed');
+  const pages = Math.max(1, Math.ceil(listed.length / MEMBERS_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(requestedPage) || 1), pages);
+  const shown = listed.slice((page - 1) * MEMBERS_PAGE_SIZE, page * MEMBERS_PAGE_SIZE);
+  const actions: CardElement[] = [];
+  if (page > 1) actions.push(executeAction(`← ${t(locale, 'members.previous')}`, MEMBERS_PAGE_VERB, { caseId: kase._id, page: page - 1 }));
+  if (page < pages) actions.push(executeAction(`${t(locale, 'members.next')} →`, MEMBERS_PAGE_VERB, { caseId: kase._id, page: page + 1 }));
+  return adaptiveCard(
+    [
+      heading(t(locale, 'members.title')),
+      paragraph(`${kase.title}${pages > 1 ? ` · ${t(locale, 'members.page', { page, pages })}` : ''}`, { isSubtle: true, spacing: 'None' }),
+      ...shown.map((m) => memberRow(locale, kase, m)),
+    ],
+    actions.length ? { actions } : {},
+  );
 }
 
 /** Asks the family whether a professional or network person may join. */

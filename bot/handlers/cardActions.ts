@@ -10,7 +10,7 @@ import { AGREEMENT_VERBS, agreementCard, agreementCardFor } from '../cards/agree
 import { ASSESSMENT_VERBS, assessmentSavedCard, assessmentSummaryCard } from '../cards/assessmentCards';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards/card';
 import { CASE_REFRESH_VERB, caseCard } from '../cards/caseCard';
-import { CONSENT_VERBS, consentDecidedCard } from '../cards/memberCards';
+import { CONSENT_VERBS, consentDecidedCard, MEMBERS_PAGE_VERB, membersCard } from '../cards/memberCards';
 import { OBSERVATION_SUBMIT_VERB, observationCard, observationSavedCard } from '../cards/observationCards';
 import { TIMELINE_VERB, timelineCard } from '../cards/timelineCard';
 import { actorOf, channelConversationId } from '../turn';
@@ -132,6 +132,13 @@ export const CARD_ACTIONS: Record<string, CardActionHandler> = {
     const { agreement, kase } = await core.agreements.get(actor, data.caseId, data.agreementId);
     const { member } = await core.access.check(actor, kase, 'agreement.read');
     return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
+  },
+
+  [MEMBERS_PAGE_VERB]: async (context, core, locale, data) => {
+    const actor = actorOf(context.activity);
+    const kase = await core.members.list(actor, data.caseId);
+    await core.access.recordRead(actor, kase, 'members');
+    return membersCard(locale, kase, typeof data.page === 'number' ? data.page : 1);
   },
 
   [TIMELINE_VERB]: async (context, core, locale, data) => {

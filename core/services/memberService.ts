@@ -25,7 +25,9 @@ export interface MemberChange {
   changed: boolean;
 }
 
-const NAME_MAX = 200;
+const NAME_MAX = 100;
+/** Teams lets a card name at most 60 users for per-person views; a case never needs more. */
+export const MAX_MEMBERS = 60;
 const USER_ID = /^[\w:.@-]{1,200}$/;
 
 function userIdFrom(raw: unknown): string {
@@ -61,6 +63,9 @@ export class MemberService {
       const existing = memberOf(kase, { userId, aadObjectId });
       if (existing && (existing.status === 'active' || existing.status === 'pending')) {
         throw new DomainError('error.alreadyMember', { name: existing.name }, 'conflict');
+      }
+      if (kase.members.filter((m) => m.status === 'active' || m.status === 'pending').length >= MAX_MEMBERS) {
+        throw new DomainError('error.caseFull', { max: MAX_MEMBERS }, 'conflict');
       }
       const guardians = activeGuardians(kase);
       const member: Member = { userId, aadObjectId, name, role, status: 'active', addedBy: actor.userId, addedAt: at, consent: { state: 'not_needed' } };

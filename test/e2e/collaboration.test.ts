@@ -110,6 +110,21 @@ describe('members and consent', () => {
   });
 });
 
+describe('large cases', () => {
+  test('a case holds at most 60 people, and the members card pages through them', async () => {
+    const d = await new CaseDriver(t, coordinator, 'large').create('Stor sag / ST');
+    for (let i = 1; i < 60; i++) await d.say(coordinator, 'tilføj som lærer hjemmel Folkeskoleloven', { mentions: [makeUser(`Lærer ${i}`)] });
+    expect(textOf(await d.say(coordinator, 'tilføj som lærer hjemmel Folkeskoleloven', { mentions: [makeUser('Nummer 61')] }))).toContain('allerede 60 medlemmer');
+    const [first] = cardsOf(await d.say(coordinator, 'medlemmer'));
+    expect(JSON.stringify(first)).toContain('side 1 af 4');
+    const next = first.actions.find((a: Record<string, any>) => a.title.includes('Næste'));
+    const last = await d.click(coordinator, next.verb, { ...next.data, page: 4 });
+    expect(JSON.stringify(last.card)).toContain('side 4 af 4');
+    expect(JSON.stringify(last.card)).toContain('Lærer 59');
+    expect((await d.click(stranger, next.verb, next.data)).statusCode).toBe(403);
+  });
+});
+
 describe('observations', () => {
   test('observe opens a form; submitting posts a read-only observation card into the case conversation', async () => {
     const d = await fullCase('observe');
