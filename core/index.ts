@@ -14,7 +14,7 @@ import { AssessmentService } from './services/assessmentService';
 import { CaseService, type Clock } from './services/caseService';
 import { MemberService } from './services/memberService';
 import { ObservationService } from './services/observationService';
-import { OverviewService } from './services/overviewService';
+import { MEETINGS_COLLECTION, OverviewService, type MeetingRecord } from './services/overviewService';
 import { TimelineService } from './services/timelineService';
 
 /** Everything the adapters (bot, tab) may use, wired to one database. */
@@ -43,7 +43,7 @@ export function createCore(db: Db, now: Clock = () => new Date()): Core {
   const gate = new VersionGate(c.versionClaims);
   const caseRepository = new CaseRepository(c.cases, gate);
   const events = new EventRepository(c.events);
-  const agreementRepository = new AgreementRepository(c.agreements, gate);
+  const agreementRepository = new AgreementRepository(c.agreements, c.agreementCards, gate);
   const observationRepository = new ObservationRepository(c.observations);
   const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers, gate);
   const access = new CaseAccess(caseRepository, events, now);
@@ -56,7 +56,7 @@ export function createCore(db: Db, now: Clock = () => new Date()): Core {
     assessments: new AssessmentService(assessmentRepository, events, access, now),
     agreements: new AgreementService(agreementRepository, caseRepository, events, access, now),
     timeline: new TimelineService(events, access),
-    overview: new OverviewService(c, caseRepository, events, access, now),
+    overview: new OverviewService(c, db.collection<MeetingRecord>(MEETINGS_COLLECTION), caseRepository, events, access, now),
     conversations: new ConversationRepository(c.conversations),
     events,
     caseRepository,

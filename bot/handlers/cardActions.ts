@@ -24,11 +24,12 @@ export function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
 
 /** Posts the refreshed agreement card over the original message, so everyone sees the new state. */
 async function refreshAgreementMessage(context: TurnContext, core: Core, locale: Locale, agreement: Agreement, kase: Case): Promise<void> {
-  if (!agreement.cardActivityId) return;
   const here = channelConversationId(context.activity.conversation.id);
   if (here !== kase.conversation.conversationId) return;
+  const activityId = await core.agreements.cardOf(agreement._id);
+  if (!activityId) return;
   const message = cardMessage(agreementCard(locale, agreement, kase, core.agreements.today()));
-  await context.updateActivity({ ...message, id: agreement.cardActivityId, type: 'message' });
+  await context.updateActivity({ ...message, id: activityId, type: 'message' });
 }
 
 function transitionHandler(to: AgreementTarget): CardActionHandler {

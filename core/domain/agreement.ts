@@ -34,8 +34,6 @@ export interface Agreement {
   createdAt: Date;
   updatedAt: Date;
   history: AgreementTransition[];
-  /** The message in the case conversation that shows this agreement, so it can be refreshed. */
-  cardActivityId?: string;
   version: number;
 }
 

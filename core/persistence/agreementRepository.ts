@@ -3,9 +3,15 @@ import { MongoServerError } from 'mongodb';
 import type { Agreement, AgreementStatus, AgreementTransition } from '../domain/agreement';
 import type { VersionGate } from './versionGate';
 
+export interface AgreementCard {
+  _id: string;
+  activityId: string;
+}
+
 export class AgreementRepository {
   constructor(
     readonly collection: Collection<Agreement>,
+    private readonly cards: Collection<AgreementCard>,
     private readonly gate: VersionGate,
   ) {}
 
@@ -31,17 +37,30 @@ export class AgreementRepository {
     return this.collection.find({ ownerId, status: { $in: statuses } }).sort({ dueDate: 1 }).limit(200).toArray();
   }
 
-  /** Moves the agreement only from the state it was read in; false if someone got there first. */
+  /**
+   * Moves the agreement only from the state it was read in; false if someone got there first.
+   * The version claim makes this call the only writer, so the update filters on `_id` alone.
+   */
   async transition(agreement: Agreement, step: AgreementTransition): Promise<boolean> {
     if (!(await this.gate.claim('agreement', agreement._id, agreement.version))) return false;
     const result = await this.collection.updateOne(
-      { _id: agreement._id, version: agreement.version, status: step.from },
+      { _id: agreement._id },
       { $set: { status: step.to, updatedAt: step.at }, $push: { history: step }, $inc: { version: 1 } },
     );
     return result.modifiedCount === 1;
   }
 
+  /**
+   * Where the agreement's card was posted. Kept in its own collection: FerretDB v1 writes
+   * whole documents, so a second writer on the agreement could undo a concurrent transition.
+   */
   async setCardActivity(id: string, activityId: string): Promise<void> {
-    await this.collection.updateOne({ _id: id }, { $set: { cardActivityId: activityId } });
+    await this.cards.updateOne({ _id: id }, { $set: { activityId } }, { upsert: true }).catch((error: unknown) => {
+      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+    });
+  }
+
+  async cardActivity(id: string): Promise<string | undefined> {
+    return (await this.cards.findOne({ _id: id }))?.activityId;
   }
 }

@@ -56,7 +56,7 @@ export class AssessmentRepository {
   async close(round: AssessmentRound, by: string, at: Date, summary: AssessmentSummary): Promise<boolean> {
     if (!(await this.gate.claim('assessmentRound', round._id, round.version))) return false;
     const result = await this.rounds.updateOne(
-      { _id: round._id, status: 'open', version: round.version },
+      { _id: round._id },
       { $set: { status: 'closed', closedAt: at, closedBy: by, summary }, $inc: { version: 1 } },
     );
     return result.modifiedCount === 1;

@@ -38,16 +38,18 @@ export class CaseRepository {
   /**
    * Replaces the member list if nobody changed the case since it was read (optimistic
    * concurrency on `version`). Returns false on a lost race; the caller re-reads and retries.
+   * The gate's claim makes this the only writer of the next version, so the update itself
+   * filters on `_id` alone: the one filter FerretDB v1 (SQLite) answers without a full scan.
    */
   async replaceMembers(kase: Case, members: Case['members'], at: Date): Promise<boolean> {
     if (!(await this.gate.claim('case', kase._id, kase.version))) return false;
-    const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { members, updatedAt: at }, $inc: { version: 1 } });
+    const result = await this.collection.updateOne({ _id: kase._id }, { $set: { members, updatedAt: at }, $inc: { version: 1 } });
     return result.modifiedCount === 1;
   }
 
   async setStatus(kase: Case, status: Case['status'], at: Date): Promise<boolean> {
     if (!(await this.gate.claim('case', kase._id, kase.version))) return false;
-    const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { status, updatedAt: at }, $inc: { version: 1 } });
+    const result = await this.collection.updateOne({ _id: kase._id }, { $set: { status, updatedAt: at }, $inc: { version: 1 } });
     return result.modifiedCount === 1;
   }
 

@@ -5,6 +5,7 @@ import type { ConversationRecord } from './conversationRepository';
 import type { InboxEntry } from './inboxRepository';
 import type { VersionClaim } from './versionGate';
 import type { Agreement } from '../domain/agreement';
+import type { AgreementCard } from './agreementRepository';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
 import type { Observation } from '../domain/observation';
 
@@ -22,6 +23,7 @@ export interface Collections {
   assessmentRounds: Collection<AssessmentRound>;
   assessmentAnswers: Collection<AssessmentAnswer>;
   agreements: Collection<Agreement>;
+  agreementCards: Collection<AgreementCard>;
 }
 
 export function collections(db: Db): Collections {
@@ -35,6 +37,7 @@ export function collections(db: Db): Collections {
     assessmentRounds: db.collection<AssessmentRound>('assessmentRounds'),
     assessmentAnswers: db.collection<AssessmentAnswer>('assessmentAnswers'),
     agreements: db.collection<Agreement>('agreements'),
+    agreementCards: db.collection<AgreementCard>('agreementCards'),
   };
 }
 
@@ -50,6 +53,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.assessmentAnswers.createIndex({ roundId: 1 }, { name: 'answers_by_round' });
   await c.agreements.createIndex({ caseId: 1, createdAt: -1 }, { name: 'agreements_by_case' });
   await c.agreements.createIndex({ ownerId: 1, status: 1 }, { name: 'agreements_by_owner' });
+  // Minutes posted from the tab (core/services/overviewService.ts): the last meeting of a case.
+  await db.collection('meetings').createIndex({ caseId: 1, at: -1 }, { name: 'meetings_by_case_time' });
 }
 
 export interface Database {

@@ -149,8 +149,13 @@ export class AgreementService {
     });
   }
 
+  /** The message in the case conversation that shows this agreement, so it can be refreshed. */
   async rememberCard(agreementId: string, activityId: string): Promise<void> {
     await this.agreements.setCardActivity(agreementId, activityId);
+  }
+
+  cardOf(agreementId: string): Promise<string | undefined> {
+    return this.agreements.cardActivity(agreementId);
   }
 
   private async agreementOf(kase: Case, raw: unknown): Promise<Agreement> {
