@@ -1,0 +1,32 @@
+import type { Case } from '../../core/domain/case';
+import { formatDateTime, t, type Locale } from '../../core/i18n';
+import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard } from '../cards/card';
+
+export interface ClosingFacts {
+  closedBy: string;
+  closedAt: Date;
+  observations: number;
+  assessments: number;
+  agreements: number;
+  /** 'archiving': the case's own channel is being archived; 'kept': the case lived in an existing channel. */
+  channel?: 'archiving' | 'kept';
+}
+
+/** The summary posted when a case closes. It has no buttons: a closed case takes no changes. */
+export function closingCard(locale: Locale, kase: Case, closing: ClosingFacts): AdaptiveCard {
+  const coordinator = kase.members.find((m) => m.userId === kase.coordinatorId);
+  const rows: Array<[string, string]> = [
+    [t(locale, 'case.child'), kase.childRef || t(locale, 'case.childUnknown')],
+    [t(locale, 'case.coordinator'), coordinator?.name ?? '–'],
+    [t(locale, 'case.status'), t(locale, 'case.status.closed')],
+    [t(locale, 'case.members'), String(kase.members.filter((m) => m.status === 'active').length)],
+    [t(locale, 'close.summary.observations'), String(closing.observations)],
+    [t(locale, 'close.summary.assessments'), String(closing.assessments)],
+    [t(locale, 'close.summary.agreements'), String(closing.agreements)],
+    [t(locale, 'case.createdAt'), formatDateTime(locale, kase.createdAt)],
+    [t(locale, 'close.summary.closedAt'), formatDateTime(locale, closing.closedAt)],
+    [t(locale, 'close.summary.closedBy'), closing.closedBy],
+  ];
+  if (closing.channel) rows.push([t(locale, 'close.summary.channel'), t(locale, closing.channel === 'archiving' ? 'close.summary.channel.archiving' : 'close.summary.channel.kept')]);
+  return adaptiveCard([heading(t(locale, 'close.summary.title', { title: kase.title })), paragraph(t(locale, 'close.summary.body')), facts(rows)]);
+}

@@ -1,0 +1,163 @@
+import { CardFactory, MessageFactory, TurnContext, type Activity, type ConversationAccount, type ConversationParameters } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Core } from '../../core';
+import { CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation } from '../../core/domain/case';
+import { DomainError } from '../../core/domain/errors';
+import { cleanText } from '../../core/domain/text';
+import { t, type Locale } from '../../core/i18n';
+import type { AdaptiveCard } from '../cards/card';
+import { caseCard } from '../cards/caseCard';
+import type { Command } from '../commands';
+import { actorOf, caseConversationOf } from '../turn';
+import type { CaseChannels } from './caseChannels';
+import type { ChannelLink } from './channelLinks';
+import { closingCard } from './closingCard';
+
+const cardMessage = (card: AdaptiveCard, text?: string): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(card), text);
+
+/** botbuilder then uses the audience of the cloud it is configured for. */
+const CONFIGURED_AUDIENCE = undefined as unknown as string;
+
+/**
+ * The bot's side of case channels: `new case` in a team (when CASE_CHANNELS asks for a channel
+ * per case) and `close case`. Everything else stays with the bot's ordinary command handlers.
+ */
+export class ChannelCommands {
+  constructor(
+    private readonly core: Core,
+    private readonly channels: CaseChannels,
+    private readonly botAppId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** True when the command was handled here. */
+  async handle(context: TurnContext, locale: Locale, command: Command): Promise<boolean> {
+    if (command.name === 'newCase') return this.newCaseInOwnChannel(context, locale, command.title, command.childRef);
+    if (command.name === 'closeCase') {
+      await closeCaseCommand(context, this.core, locale, this.channels);
+      return true;
+    }
+    return false;
+  }
+
+  private async newCaseInOwnChannel(context: TurnContext, locale: Locale, title: string, childRef: string): Promise<boolean> {
+    const conversation = caseConversationOf(context.activity);
+    if (this.channels.mode === 'current' || conversation.kind !== 'channel') return false;
+    const actor = actorOf(context.activity);
+
+    // Refuse bad input before anything is created in Teams; createCase checks it again.
+    if (title.trim() === '') throw new DomainError('error.titleRequired');
+    const cleanTitle = cleanText(title, 'field.title', TITLE_MAX);
+    cleanText(childRef, 'field.childRef', CHILD_REF_MAX, { required: false });
+
+    const tenantId = conversation.tenantId;
+    const teamAadGroupId = await this.channels.teamAadGroupId(conversation.conversationId, conversation.teamId);
+    const outcome = await this.channels.createChannel({
+      tenantId: tenantId ?? '',
+      teamAadGroupId,
+      teamId: conversation.teamId,
+      title: cleanTitle,
+      description: t(locale, 'channels.description', { title: cleanTitle, coordinator: actor.name }),
+      fallbackName: t(locale, 'channels.defaultName'),
+      ownerAadObjectId: actor.aadObjectId,
+    });
+
+    if (outcome.kind === 'refused') {
+      await context.sendActivity(t(locale, outcome.message, outcome.params));
+      return true;
+    }
+    if (outcome.kind === 'fallback') {
+      const kase = await this.core.cases.createCase(actor, conversation, { title, childRef });
+      await context.sendActivity(cardMessage(caseCard(locale, kase), t(locale, 'case.created', { title: kase.title })));
+      await context.sendActivity(t(locale, outcome.hint));
+      return true;
+    }
+
+    const channel = outcome.channel;
+    const caseConversation: CaseConversation = { conversationId: channel.channelId, tenantId, teamId: conversation.teamId, channelId: channel.channelId, kind: 'channel' };
+    let kase: Case;
+    try {
+      kase = await this.core.cases.createCase(actor, caseConversation, { title, childRef });
+    } catch (error) {
+      this.logger.warn({ channelId: channel.channelId }, 'a case channel was created, but the case was not; the channel stays empty');
+      throw error;
+    }
+    const link = await this.channels.link(kase._id, channel, kase.createdAt);
+    await this.audit(kase, actor, link);
+    await this.postIntoChannel(context, locale, kase, link);
+
+    const params = { title: kase.title, channel: link.displayName, url: link.webUrl ?? '' };
+    const reply = link.membershipType === 'private' ? 'channels.createdPrivate' : link.webUrl ? 'channels.created' : 'channels.createdNoLink';
+    await context.sendActivity(t(locale, reply, params));
+    return true;
+  }
+
+  private async audit(kase: Case, actor: Actor, link: ChannelLink): Promise<void> {
+    await this.core.events.append({
+      caseId: kase._id,
+      at: kase.createdAt,
+      actorId: actor.userId,
+      actorName: actor.name,
+      type: 'case.channelCreated',
+      visibility: 'professionals',
+      data: { channelId: link.channelId, displayName: link.displayName, membershipType: link.membershipType },
+    });
+  }
+
+  /**
+   * Starts the channel with the case card. No Graph call: the bot creates a conversation in the
+   * channel (channelData.channel.id), and remembers the channel for proactive messages.
+   */
+  private async postIntoChannel(context: TurnContext, locale: Locale, kase: Case, link: ChannelLink): Promise<void> {
+    const { activity } = context;
+    const parameters = {
+      isGroup: true,
+      bot: activity.recipient,
+      tenantId: link.tenantId,
+      channelData: { channel: { id: link.channelId }, tenant: { id: link.tenantId } },
+      activity: cardMessage(caseCard(locale, kase), t(locale, 'channels.welcome', { title: kase.title })),
+    } as ConversationParameters;
+    await context.adapter.createConversationAsync(this.botAppId, activity.channelId, activity.serviceUrl, CONFIGURED_AUDIENCE, parameters, async (created) => {
+      const reference = TurnContext.getConversationReference(created.activity);
+      reference.conversation = { ...reference.conversation, id: link.channelId, isGroup: true, conversationType: 'channel', tenantId: link.tenantId } as ConversationAccount;
+      delete reference.activityId;
+      await this.core.conversations.remember({
+        _id: link.channelId,
+        kind: 'channel',
+        tenantId: link.tenantId,
+        teamId: link.teamId,
+        aadGroupId: link.teamAadGroupId,
+        channelId: link.channelId,
+        serviceUrl: activity.serviceUrl,
+        reference: JSON.parse(JSON.stringify({ ...reference, bot: activity.recipient })) as Record<string, unknown>,
+        updatedAt: new Date(),
+      });
+    });
+  }
+}
+
+/** Counts for the closing summary, from the audit trail. */
+async function closingCounts(core: Pick<Core, 'events'>, caseId: string): Promise<{ observations: number; assessments: number; agreements: number }> {
+  const events = await core.events.forCase(caseId, { limit: 10_000 });
+  const count = (type: string) => events.filter((e) => e.type === type).length;
+  return { observations: count('observation.created'), assessments: count('assessment.closed'), agreements: count('agreement.proposed') };
+}
+
+/**
+ * `luk sag` / `close case`: the coordinator closes the case, the summary card is posted, and the
+ * case's own channel (if it has one) is archived afterwards, because an archived channel takes no
+ * new messages.
+ */
+export async function closeCaseCommand(context: TurnContext, core: Core, locale: Locale, channels?: CaseChannels): Promise<void> {
+  const actor = actorOf(context.activity);
+  const conversation = caseConversationOf(context.activity);
+  const kase = await core.cases.closeCase(actor, { conversationId: conversation.conversationId });
+  const link = channels ? await channels.linkOf(kase._id) : null;
+  const counts = await closingCounts(core, kase._id);
+  const channel = link ? 'archiving' : kase.conversation.kind === 'channel' ? 'kept' : undefined;
+  await context.sendActivity(cardMessage(closingCard(locale, kase, { closedBy: actor.name, closedAt: kase.updatedAt, ...counts, channel }), t(locale, 'close.done', { title: kase.title })));
+  if (!channels || !link) return;
+  const archived = await channels.archive(kase, actor);
+  if (archived === 'notAllowed') await context.sendActivity(t(locale, 'close.archiveNotAllowed'));
+  if (archived === 'failed') await context.sendActivity(t(locale, 'close.archiveFailed'));
+}

@@ -1,0 +1,50 @@
+import type { INetworkModule } from '@azure/msal-node';
+import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
+import type { Config } from '../../app/config';
+import type { Core } from '../../core';
+import { CaseChannels } from './caseChannels';
+import { ChannelLinkRepository } from './channelLinks';
+import { ChannelCommands } from './commands';
+import { GraphClient, type GraphCredentials } from './graph';
+
+/** msal-node's HTTP client; only offline tests replace it. */
+export type GraphNetwork = INetworkModule;
+
+/**
+ * Graph's app-only calls are made as the app named in the manifest's webApplicationInfo, because
+ * that is the app Teams grants resource-specific consent (Channel.Create.Group) to: the tab's own
+ * registration when it has one, otherwise the bot's.
+ */
+export function graphCredentials(config: Config): GraphCredentials | undefined {
+  if (config.TAB_CLIENT_ID && config.TAB_CLIENT_SECRET) return { clientId: config.TAB_CLIENT_ID, clientSecret: config.TAB_CLIENT_SECRET };
+  if (config.MicrosoftAppId && config.MicrosoftAppPassword) return { clientId: config.MicrosoftAppId, clientSecret: config.MicrosoftAppPassword };
+  return undefined;
+}
+
+export interface CaseChannelsSetup {
+  config: Config;
+  core: Core;
+  db: Db;
+  logger: Logger;
+  networkClient?: GraphNetwork;
+}
+
+/** Wires case channels: the Graph client, the channel links, member sync on member events. */
+export async function createChannelCommands({ config, core, db, logger, networkClient }: CaseChannelsSetup): Promise<ChannelCommands> {
+  const links = new ChannelLinkRepository(db);
+  await links.ensureIndexes();
+  const graph = new GraphClient({
+    baseUrl: config.GRAPH_BASE_URL,
+    authorityHost: config.ENTRA_AUTHORITY_HOST,
+    credentials: graphCredentials(config),
+    networkClient,
+    logger,
+  });
+  if (config.CASE_CHANNELS !== 'current' && !graph.configured) {
+    logger.warn({ CASE_CHANNELS: config.CASE_CHANNELS }, 'case channels need Graph credentials (TAB_CLIENT_ID/TAB_CLIENT_SECRET or MicrosoftAppId/MicrosoftAppPassword); new cases stay in the current channel');
+  }
+  const channels = new CaseChannels(config.CASE_CHANNELS, graph, links, core, logger);
+  channels.subscribe();
+  return new ChannelCommands(core, channels, config.MicrosoftAppId ?? '', logger);
+}
