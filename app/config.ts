@@ -20,12 +20,34 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optionalString,
+  // The tab (see docs/tab.md). `dev` skips Entra ID for local use and is refused in production.
+  TAB_AUTH_MODE: z.enum(['entra', 'dev']).default('entra'),
+  TAB_CLIENT_ID: optionalString,
+  TAB_CLIENT_SECRET: optionalString,
+  TAB_APP_ID_URI: optionalString.pipe(z.string().regex(/^api:\/\/\S+$/, 'must look like api://<domain>/<client id>').optional()),
+  TAB_ALLOWED_TENANTS: optionalString.transform((value) => (value ? value.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean) : [])),
+  TAB_JWKS_URI: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  TAB_GRAPH_URL: z.string().url().default('https://graph.microsoft.com'),
+  // Case channels (see docs/teams-platform.md): where `new case` in a team puts the case.
+  CASE_CHANNELS: z.enum(['current', 'dedicated', 'private']).default('current'),
+  GRAPH_BASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https:\/\//.test(url) || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (plain http only on this machine)')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('https://graph.microsoft.com/v1.0'),
+  ENTRA_AUTHORITY_HOST: z
+    .string()
+    .url()
+    .startsWith('https://', 'must be https')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('https://login.microsoftonline.com'),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Names of settings that are secrets: they never reach a log line. */
-export const SECRET_SETTINGS = ['MicrosoftAppPassword', 'MONGODB_URI'] as const;
+export const SECRET_SETTINGS = ['MicrosoftAppPassword', 'MONGODB_URI', 'TAB_CLIENT_SECRET'] as const;
 
 export class ConfigError extends Error {}
 
@@ -41,6 +63,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.MicrosoftAppType === 'SingleTenant' && config.MicrosoftAppId && !config.MicrosoftAppTenantId) {
     throw new ConfigError('Invalid configuration – MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  }
+  if (config.TAB_AUTH_MODE === 'dev' && config.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration – TAB_AUTH_MODE: dev (sign-in without Entra ID) is refused when NODE_ENV is production');
+  }
+  if (config.TAB_AUTH_MODE === 'entra' && config.TAB_CLIENT_ID && config.TAB_ALLOWED_TENANTS.length === 0) {
+    throw new ConfigError('Invalid configuration – TAB_ALLOWED_TENANTS: list the tenant IDs whose users may use the tab when TAB_CLIENT_ID is set');
   }
   return config;
 }

@@ -8,7 +8,7 @@ export function createLogger(level: string): Logger {
     name: 'samspil',
     level,
     redact: {
-      paths: ['MicrosoftAppPassword', '*.MicrosoftAppPassword', 'MONGODB_URI', '*.MONGODB_URI', 'headers.authorization', '*.headers.authorization', 'token', '*.token'],
+      paths: ['MicrosoftAppPassword', '*.MicrosoftAppPassword', 'MONGODB_URI', '*.MONGODB_URI', 'TAB_CLIENT_SECRET', '*.TAB_CLIENT_SECRET', 'headers.authorization', '*.headers.authorization', 'token', '*.token'],
       censor: '[redacted]',
     },
   });

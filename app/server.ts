@@ -4,8 +4,11 @@ import { createCore, type Core } from '../core';
 import { connectDatabase, type Database } from '../core/persistence/database';
 import type { Clock } from '../core/services/caseService';
 import { createAdapter } from '../bot/adapter';
+import { createChannelCommands, type GraphNetwork } from '../bot/channels';
 import { registerBotRoutes } from '../bot/httpEndpoint';
+import { createCaseConversationPoster } from '../bot/proactive';
 import { SamspilBot } from '../bot/samspilBot';
+import type { MsalOverrides } from '../tab/auth/graph';
 import { registerTabRoutes } from '../tab/routes';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -23,12 +26,16 @@ export interface AppOptions {
   logger: Logger;
   mongoUri: string;
   now?: Clock;
+  /** Offline tests route the tab's msal-node calls to a fake Entra ID. */
+  tab?: { msal?: MsalOverrides };
+  /** Offline tests route the case channels' msal-node calls to a fake Entra ID. */
+  graph?: { networkClient?: GraphNetwork };
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
 
 /** Connects the database, wires bot and tab onto one restify server, and listens. */
-export async function startApp({ config, logger, mongoUri, now }: AppOptions): Promise<RunningApp> {
+export async function startApp({ config, logger, mongoUri, now, tab, graph }: AppOptions): Promise<RunningApp> {
   const database = await connectDatabase(mongoUri, config.MONGODB_DB);
   const core = createCore(database.db, now);
 
@@ -37,9 +44,10 @@ export async function startApp({ config, logger, mongoUri, now }: AppOptions): P
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
 
   const adapter = createAdapter(config, logger);
-  const bot = new SamspilBot(core, logger);
+  const channels = await createChannelCommands({ config, core, db: database.db, logger, networkClient: graph?.networkClient });
+  const bot = new SamspilBot(core, logger, channels);
   registerBotRoutes(server, adapter, bot, logger);
-  registerTabRoutes(server);
+  await registerTabRoutes(server, { core, config, logger, postToCaseConversation: createCaseConversationPoster(adapter, core, config.MicrosoftAppId), msal: tab?.msal });
 
   server.get('/healthz', async (_req, res) => {
     const up = await database.ping();

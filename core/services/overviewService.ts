@@ -3,11 +3,11 @@ import type { AssessmentSummary } from '../domain/assessment';
 import { activeMember, type Actor, type Case, type ConsentState, type Member, type MemberStatus } from '../domain/case';
 import { copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
-import type { CaseEvent } from '../domain/events';
 import type { Observation } from '../domain/observation';
 import { decide, seesProfessionalOnly, type CaseAction } from '../domain/policy';
 import { roleGroup, type Role, type RoleGroup } from '../domain/roles';
 import { ICS_AREA_KEYS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
+import type { Collection } from 'mongodb';
 import type { Collections } from '../persistence/database';
 import type { CaseRepository } from '../persistence/caseRepository';
 import type { EventRepository } from '../persistence/eventRepository';
@@ -27,6 +27,24 @@ import { formIdFrom, oneOf } from './observationService';
 
 /** Posted minutes mark a meeting: "since the last meeting" means since the last minutes. */
 export const MINUTES_EVENT = 'meeting.minutes';
+
+/**
+ * One posted set of minutes. Kept in a small collection of its own (as well as in the audit
+ * trail) so that finding the last meeting never scans a case's whole, ever-growing audit trail.
+ */
+export interface MeetingRecord {
+  /** The form ID of the post, so a repeated post records one meeting. */
+  _id: string;
+  caseId: string;
+  at: Date;
+  by: string;
+  byName: string;
+  since: Date | null;
+  decisions: number;
+  activityId?: string;
+}
+
+export const MEETINGS_COLLECTION = 'meetings';
 /**
  * Who may post minutes. The policy has no action of its own for it (yet); posting the record of
  * what was decided is allowed to those who may propose agreements (professionals and guardians).
@@ -164,7 +182,8 @@ const iso = (date: Date | undefined | null): string | null => (date ? new Date(d
 
 export class OverviewService {
   constructor(
-    private readonly c: Pick<Collections, 'agreements' | 'observations' | 'assessmentRounds' | 'events'>,
+    private readonly c: Pick<Collections, 'agreements' | 'observations' | 'assessmentRounds'>,
+    private readonly meetings: Collection<MeetingRecord>,
     private readonly cases: CaseRepository,
     private readonly events: EventRepository,
     private readonly access: CaseAccess,
@@ -297,15 +316,33 @@ export class OverviewService {
   async recordMinutesPosted(actor: Actor, kase: Case, minutes: Minutes, details: { formId: string; activityId?: string }): Promise<void> {
     const member = activeMember(kase, actor);
     if (!member) throw new DomainError('error.notMember', {}, 'forbidden');
-    await this.events.append({
+    const at = new Date(minutes.until);
+    const record: MeetingRecord = {
+      _id: details.formId,
       caseId: kase._id,
-      at: new Date(minutes.until),
-      actorId: member.userId,
-      actorName: member.name,
-      type: MINUTES_EVENT,
-      visibility: 'all',
-      data: { formId: details.formId, since: minutes.since, decisions: minutes.decisions.length, activityId: details.activityId },
-    });
+      at,
+      by: member.userId,
+      byName: member.name,
+      since: minutes.since ? new Date(minutes.since) : null,
+      decisions: minutes.decisions.length,
+      activityId: details.activityId,
+    };
+    await this.meetings.insertOne(record);
+    try {
+      await this.events.append({
+        caseId: kase._id,
+        at,
+        actorId: member.userId,
+        actorName: member.name,
+        type: MINUTES_EVENT,
+        visibility: 'all',
+        data: { formId: details.formId, since: minutes.since, decisions: minutes.decisions.length, activityId: details.activityId },
+      });
+    } catch (error) {
+      // No transactions: a meeting without its audit entry is undone.
+      await this.meetings.deleteOne({ _id: record._id });
+      throw error;
+    }
   }
 
   private agreementsOf(caseId: string): Promise<Agreement[]> {
@@ -326,8 +363,8 @@ export class OverviewService {
     return rounds.flatMap((r) => (r.summary ? [{ ...r.summary, closedAt: iso(r.closedAt) }] : []));
   }
 
-  private lastMeeting(caseId: string): Promise<CaseEvent | null> {
-    return this.c.events.findOne({ caseId, type: MINUTES_EVENT }, { sort: { at: -1 }, projection: { _id: 1, at: 1, caseId: 1, type: 1 } }) as Promise<CaseEvent | null>;
+  private lastMeeting(caseId: string): Promise<MeetingRecord | null> {
+    return this.meetings.findOne({ caseId }, { sort: { at: -1 } });
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
-import { startApp, type RunningApp } from '../../app/server';
+import { startApp, type AppOptions, type RunningApp } from '../../app/server';
 import type { Clock } from '../../core/services/caseService';
 import { FakeConnector } from './fakeConnector';
 
@@ -33,12 +33,15 @@ export function testDatabaseName(testFile: string): string {
 }
 
 /** The real server on a free port, against the real database, with a fake Bot Connector beside it. */
-export async function startTestApp(testFile: string, { env = {}, now }: { env?: Record<string, string>; now?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  testFile: string,
+  { env = {}, now, options = {} }: { env?: Record<string, string>; now?: Clock; /** Test hooks such as a fake network for msal-node. */ options?: Omit<Partial<AppOptions>, 'config' | 'logger' | 'mongoUri' | 'now'> } = {},
+): Promise<TestApp> {
   const connector = await new FakeConnector().start();
   const dbName = testDatabaseName(testFile);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', MONGODB_DB: dbName, NODE_ENV: 'test', ...env });
   const logger = createLogger(config.LOG_LEVEL);
-  const start = () => startApp({ config, logger, mongoUri: testMongoUri(), now });
+  const start = () => startApp({ ...options, config, logger, mongoUri: testMongoUri(), now });
   let app = await start();
 
   const send = async (body: string, contentType: string): Promise<PostResult> => {

@@ -1,0 +1,61 @@
+import type { Db } from 'mongodb';
+
+/**
+ * What a bench scenario is. Each file in bench/scenarios/ exports one as `scenario`; the runner
+ * finds them there, so adding a scenario never touches the runner. See docs/bench.md.
+ */
+
+/** Where a scenario's requests go; each scenario gets a fresh child process running its target. */
+export type Target =
+  /** A bare echo bot: the same CloudAdapter (bot/adapter.ts) and restify as the app, no database. */
+  | 'echo'
+  /** The real app (`startApp`) against a fresh database of its own. */
+  | 'app'
+  /** No server: `prepare` and the requests run inside the child process (raw driver calls, a service call). */
+  | 'direct';
+
+/** A target to print beside the ratio: p50 ≤ maxRatio × (sum of the p50s of `baseline`). Never fails the run. */
+export interface Budget {
+  baseline: string[];
+  maxRatio: number;
+}
+
+export interface PostResult {
+  status: number;
+  body: unknown;
+  /** The activities the bot sent in reply (POSTed to the fake connector with this activity's ID). */
+  replies: Array<Record<string, unknown>>;
+}
+
+export interface ScenarioContext {
+  /** The server under test, e.g. http://127.0.0.1:40123 ('' for direct scenarios). */
+  baseUrl: string;
+  /** The fake Bot Connector: use it as the activities' serviceUrl ('' for direct scenarios). */
+  serviceUrl: string;
+  /** The database the server uses (direct scenarios: a fresh one of their own). Seed data here. */
+  db: Db;
+  /** A short random ID for this run, to keep generated IDs unique. */
+  runId: string;
+  /**
+   * POSTs an activity to /api/messages and checks that it succeeded and that the fake connector
+   * received `replies` replies to it (default 1) before the HTTP response ended. Throws otherwise.
+   */
+  postActivity(activity: Record<string, unknown>, options?: { replies?: number }): Promise<PostResult>;
+}
+
+/** One request; `i` counts from 0 through warm-up and measured requests, so it is unique per run. */
+export type RequestFn = (i: number) => Promise<void>;
+
+export interface Scenario {
+  /** Short ID used in the table, in results JSON, in budgets and on the command line. */
+  name: string;
+  description: string;
+  target: Target;
+  /** The floor every scenario's ratio is printed against. Exactly one scenario has it. */
+  floor?: boolean;
+  budget?: Budget;
+  /** Extra app settings (environment variable names, as in .env) for the `app` target. */
+  appEnv?: Record<string, string>;
+  /** Runs once before warm-up (seed data, pick users) and returns the request function. */
+  prepare(context: ScenarioContext): Promise<RequestFn>;
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { collections, ensureIndexes } from '../../core/persistence/database';
+import { upsertConversation } from '../rawOps';
+import type { Scenario } from '../scenario';
+import { seedAgreements, seedCase } from '../seedCase';
+
+const POOL = 5000;
+
+/** The driver operations of one Accept click, in the order AgreementService.transition does them. */
+export const scenario: Scenario = {
+  name: 'raw-agreement-accept',
+  description: 'driver ops of an accept: conversation upsert, case + agreement findOne, version claim insert, update by _id, event insert',
+  target: 'direct',
+  async prepare({ db }) {
+    await ensureIndexes(db);
+    const c = collections(db);
+    const seeded = await seedCase(db, 'bench-raw-accept');
+    const ids = await seedAgreements(db, seeded, POOL, 'proposed');
+    return async (i) => {
+      const at = new Date();
+      await upsertConversation(db, seeded.channel, at);
+      const kase = await c.cases.findOne({ _id: seeded.kase._id });
+      const agreement = await c.agreements.findOne({ _id: ids[i]! });
+      if (!kase || !agreement) throw new Error('seed missing');
+      await c.versionClaims.insertOne({ _id: `agreement|${agreement._id}|${agreement.version}`, at });
+      const step = { from: 'proposed' as const, to: 'accepted' as const, by: seeded.parent.id, byName: seeded.parent.name, at };
+      const result = await c.agreements.updateOne({ _id: agreement._id }, { $set: { status: 'accepted', updatedAt: at }, $push: { history: step }, $inc: { version: 1 } });
+      if (result.modifiedCount !== 1) throw new Error('update lost');
+      await c.events.insertOne({ _id: randomUUID(), caseId: kase._id, at, actorId: seeded.parent.id, actorName: seeded.parent.name, type: 'agreement.accepted', visibility: 'all', data: { agreementId: agreement._id, what: agreement.what, from: 'proposed', to: 'accepted' } });
+    };
+  },
+};

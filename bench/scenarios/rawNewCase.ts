@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { collections, ensureIndexes } from '../../core/persistence/database';
+import type { Scenario } from '../scenario';
+
+const TENANT_ID = 'tenant-kommune-0001';
+const TEAM_ID = '19:team-skole@thread.tacv2';
+const SERVICE_URL = 'http://127.0.0.1:9/';
+
+/**
+ * The database work of one `new case` turn, straight on the driver and in the same order as the
+ * bot (SamspilBot + CaseService.createCase): conversation upsert, inbox claim, case lookup by
+ * conversation, case insert, audit event insert. Documents are shaped like the real ones.
+ */
+export const scenario: Scenario = {
+  name: 'raw-new-case',
+  description: 'the driver operations of `new case` alone: conversation upsert, inbox insert, findOne, case insert, event insert',
+  target: 'direct',
+  async prepare({ db, runId }) {
+    // The same indexes the app creates, so the unique checks cost the same.
+    await ensureIndexes(db);
+    const c = collections(db);
+    return async (i) => {
+      const conversationId = `19:bench-raw-${runId}-${i}@thread.tacv2`;
+      const user = { id: `29:bench-sagsbehandler-${i % 20}`, name: `Bench Sagsbehandler ${i % 20}`, aadObjectId: randomUUID() };
+      const at = new Date();
+      await c.conversations.updateOne(
+        { _id: conversationId },
+        {
+          $set: {
+            kind: 'channel',
+            tenantId: TENANT_ID,
+            teamId: TEAM_ID,
+            channelId: conversationId,
+            serviceUrl: SERVICE_URL,
+            reference: {
+              user: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+              bot: { id: '28:samspil-bot', name: 'Samspil' },
+              conversation: { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
+              channelId: 'msteams',
+              locale: 'da-DK',
+              serviceUrl: SERVICE_URL,
+            },
+            updatedAt: at,
+          },
+        },
+        { upsert: true },
+      );
+      await c.inbox.insertOne({ _id: `${conversationId}|act-${randomUUID()}`, receivedAt: at });
+      if (await c.cases.findOne({ 'conversation.conversationId': conversationId })) throw new Error(`a case already exists in ${conversationId}`);
+      const caseId = randomUUID();
+      await c.cases.insertOne({
+        _id: caseId,
+        title: `Bench ${i}`,
+        childRef: 'AB',
+        status: 'open',
+        coordinatorId: user.id,
+        members: [
+          { userId: user.id, aadObjectId: user.aadObjectId, name: user.name, role: 'caseworker', status: 'active', addedBy: user.id, addedAt: at, consent: { state: 'not_needed' } },
+        ],
+        conversation: { conversationId, tenantId: TENANT_ID, teamId: TEAM_ID, channelId: conversationId, kind: 'channel' },
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      });
+      await c.events.insertOne({
+        _id: randomUUID(),
+        caseId,
+        at,
+        actorId: user.id,
+        actorName: user.name,
+        type: 'case.created',
+        visibility: 'all',
+        data: { title: `Bench ${i}`, childRef: 'AB', coordinatorId: user.id },
+      });
+    };
+  },
+};

@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import type { Request, Response, Server } from 'restify';
+import type { Core } from '../core';
+import { isDomainError } from '../core/domain/errors';
+import { renderRefusal, resolveLocale, t, type Locale } from '../core/i18n';
+import type { Directory, Profile } from './auth/graph';
+import { TokenRefused, type TabIdentity, type TokenVerifier } from './auth/tokens';
+import { minutesCard } from './cards/minutesCard';
+import type { PostToCaseConversation } from './routes';
+
+export interface TabApiDependencies {
+  core: Core;
+  logger: Logger;
+  verifier: TokenVerifier;
+  directory?: Directory;
+  postToCaseConversation?: PostToCaseConversation;
+}
+
+interface CallContext {
+  req: Request;
+  identity: TabIdentity;
+  locale: Locale;
+}
+
+const STATUS = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 } as const;
+
+const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
+const param = (req: Request, name: string): unknown => (req.params as Record<string, unknown> | undefined)?.[name];
+const query = (req: Request, name: string): string | undefined => {
+  const value = (req.query as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+/**
+ * The tab's JSON API. Every call carries the Teams SSO token as a Bearer token; the caller is
+ * mapped to case membership by the token's object ID, and every call is authorized by the core
+ * with the same policy as the bot. Refusals are localized from the client's Accept-Language.
+ */
+export function registerTabApi(server: Server, deps: TabApiDependencies): void {
+  const { core, logger, verifier } = deps;
+
+  const send = (res: Response, status: number, payload: unknown) => {
+    res.header('Cache-Control', 'no-store');
+    res.status(status);
+    res.json(payload);
+  };
+
+  const call = (handler: (ctx: CallContext) => Promise<unknown>) => async (req: Request, res: Response) => {
+    const locale = resolveLocale(req.header('accept-language'));
+    let identity: TabIdentity;
+    try {
+      identity = await verifier.verify(req.header('authorization'));
+    } catch (error) {
+      const reason = error instanceof TokenRefused ? error.reason : 'error';
+      logger.info({ reason, path: req.path() }, 'tab API call refused: token');
+      if (reason === 'not_configured') return send(res, 503, { error: 'auth_not_configured', message: t(locale, 'tab.error.authNotConfigured') });
+      // The same answer for every reason: a caller learns nothing about why, or about any case.
+      res.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+      return send(res, 401, { error: 'unauthorized', message: t(locale, 'tab.error.unauthorized') });
+    }
+    try {
+      send(res, 200, await handler({ req, identity, locale }));
+    } catch (error) {
+      if (isDomainError(error)) return send(res, STATUS[error.kind], { error: error.kind, key: error.key, message: renderRefusal(locale, error.key, error.params) });
+      logger.error({ err: error, path: req.path() }, 'tab API call failed');
+      send(res, 500, { error: 'internal', message: t(locale, 'error.internal') });
+    }
+  };
+
+  server.get('/tab/api/me', call(async ({ identity }) => ({ name: identity.actor.name, mode: verifier.mode })));
+
+  /** The caller's cases, and the case bound to the tab's channel or chat if there is one. */
+  server.get(
+    '/tab/api/cases',
+    call(async ({ req, identity }) => {
+      const conversationId = query(req, 'conversationId');
+      const [cases, bound] = await Promise.all([
+        core.overview.casesOf(identity.actor),
+        conversationId ? core.overview.caseOfConversation(identity.actor, conversationId) : Promise.resolve(null),
+      ]);
+      return { cases, bound };
+    }),
+  );
+
+  server.get('/tab/api/cases/:caseId/overview', call(({ req, identity }) => core.overview.overview(identity.actor, param(req, 'caseId'), 'viewer')));
+  server.get('/tab/api/cases/:caseId/stage', call(({ req, identity }) => core.overview.overview(identity.actor, param(req, 'caseId'), 'everyone')));
+  server.get('/tab/api/cases/:caseId/agenda', call(({ req, identity }) => core.overview.agenda(identity.actor, param(req, 'caseId'))));
+  server.get('/tab/api/cases/:caseId/minutes', call(({ req, identity }) => core.overview.minutes(identity.actor, param(req, 'caseId'))));
+  server.get(
+    '/tab/api/cases/:caseId/observations',
+    call(({ req, identity }) => core.overview.observations(identity.actor, param(req, 'caseId'), { area: query(req, 'area'), level: query(req, 'level') })),
+  );
+
+  /** Names and photos from Microsoft Graph (on behalf of the caller), for the case's members only. */
+  server.get(
+    '/tab/api/cases/:caseId/profiles',
+    call(async ({ req, identity }) => {
+      const kase = await core.members.list(identity.actor, param(req, 'caseId'));
+      const profiles: Record<string, Profile> = {};
+      if (!deps.directory || !identity.assertion) return { profiles, source: 'case' };
+      const members = kase.members.filter((m) => m.status !== 'removed' && m.aadObjectId);
+      const found = await deps.directory.profiles(identity.assertion, identity.tenantId, members.map((m) => m.aadObjectId!));
+      for (const m of members) {
+        const profile = found.get(m.aadObjectId!);
+        if (profile) profiles[m.userId] = profile;
+      }
+      return { profiles, source: 'graph' };
+    }),
+  );
+
+  /** A decision made in the meeting, recorded as a proposed agreement (the family still says yes). */
+  server.post(
+    '/tab/api/cases/:caseId/agreements',
+    call(async ({ req, identity }) => {
+      const input = body(req);
+      const { agreement, created } = await core.agreements.propose(identity.actor, param(req, 'caseId'), {
+        formId: input.formId,
+        what: input.what,
+        ownerId: input.ownerId,
+        dueDate: input.dueDate,
+        followUpDate: input.followUpDate,
+      });
+      return { id: agreement._id, status: agreement.status, created };
+    }),
+  );
+
+  server.post(
+    '/tab/api/cases/:caseId/agreements/:agreementId/done',
+    call(async ({ req, identity }) => {
+      const { agreement, changed } = await core.agreements.transition(identity.actor, param(req, 'caseId'), param(req, 'agreementId'), 'done');
+      return { id: agreement._id, status: agreement.status, changed };
+    }),
+  );
+
+  /**
+   * Posts the minutes to the case conversation as a card. The form ID makes a double click post
+   * once; the meeting counts as held (the "since the last meeting" mark) only once the card is out.
+   */
+  server.post(
+    '/tab/api/cases/:caseId/minutes',
+    call(async ({ req, identity, locale }) => {
+      const { kase, formId } = await core.overview.authorizeMinutes(identity.actor, param(req, 'caseId'), body(req).formId);
+      const key = `tab-minutes|${kase._id}|${formId}`;
+      if (!(await core.inbox.claim(key))) return { posted: false, repeated: true };
+      try {
+        if (!deps.postToCaseConversation) throw new Error('no proactive sender configured');
+        const minutes = await core.overview.minutes(identity.actor, kase._id);
+        const cardLocale = resolveLocale(typeof body(req).locale === 'string' ? (body(req).locale as string) : locale);
+        const { activityId } = await deps.postToCaseConversation(kase._id, minutesCard(cardLocale, minutes), t(cardLocale, 'tab.minutes.title', { title: kase.title }));
+        await core.overview.recordMinutesPosted(identity.actor, kase, minutes, { formId, activityId });
+        return { posted: true, decisions: minutes.decisions.length };
+      } catch (error) {
+        await core.inbox.release(key).catch(() => undefined);
+        throw error;
+      }
+    }),
+  );
+}

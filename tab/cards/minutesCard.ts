@@ -1,0 +1,57 @@
+import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard, type CardElement } from '../../bot/cards/card';
+import type { Minutes } from '../../core/services/overviewService';
+import { formatDateTime, t, type Locale } from '../../core/i18n';
+import { formatDay } from '../web/format';
+
+const MAX_ROWS = 40;
+const clip = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * The minutes of a meeting as an Adaptive Card 1.5, for the case conversation. A pure function
+ * of the minutes read model, which holds only family-visible content.
+ */
+export function minutesCard(locale: Locale, minutes: Minutes): AdaptiveCard {
+  const body: CardElement[] = [
+    heading(t(locale, 'tab.minutes.title', { title: minutes.case.title })),
+    paragraph(
+      minutes.since
+        ? t(locale, 'tab.minutes.period', { since: formatDateTime(locale, new Date(minutes.since)), until: formatDateTime(locale, new Date(minutes.until)) })
+        : t(locale, 'tab.minutes.periodAll', { until: formatDateTime(locale, new Date(minutes.until)) }),
+      { isSubtle: true, spacing: 'None' },
+    ),
+    paragraph(t(locale, 'tab.minutes.decisions'), { weight: 'Bolder', spacing: 'Medium' }),
+  ];
+
+  if (minutes.decisions.length === 0) body.push(paragraph(t(locale, 'tab.minutes.noDecisions')));
+  for (const d of minutes.decisions.slice(0, MAX_ROWS)) {
+    body.push(
+      paragraph(
+        `• ${t(locale, 'tab.minutes.decision', { what: clip(d.what), change: t(locale, `agreement.status.${d.change}`), name: d.byName })}` +
+          (d.change === 'proposed' || d.change === 'accepted' ? ` – ${t(locale, 'tab.minutes.ownerDue', { owner: d.ownerName, due: formatDay(locale, d.dueDate) })}` : '') +
+          (d.reason ? ` (${t(locale, 'agreement.reason', { reason: clip(d.reason, 200) })})` : ''),
+        { spacing: 'Small' },
+      ),
+    );
+  }
+  if (minutes.decisions.length > MAX_ROWS) body.push(paragraph(t(locale, 'tab.minutes.more', { count: minutes.decisions.length - MAX_ROWS }), { isSubtle: true }));
+
+  body.push(paragraph(t(locale, 'tab.minutes.open'), { weight: 'Bolder', spacing: 'Medium' }));
+  if (minutes.open.length === 0) body.push(paragraph(t(locale, 'tab.none')));
+  else
+    body.push(
+      facts(
+        minutes.open
+          .slice(0, MAX_ROWS)
+          .map((a) => [
+            clip(a.what, 120),
+            `${a.ownerName}, ${formatDay(locale, a.dueDate)}${a.overdue ? ` – ${t(locale, 'agreement.overdue')}` : ''} (${t(locale, `agreement.status.${a.status}`)})`,
+          ]),
+      ),
+    );
+
+  body.push(paragraph(t(locale, 'tab.minutes.observations', { count: minutes.newObservations }), { spacing: 'Medium' }));
+  for (const c of minutes.consentChanges.slice(0, MAX_ROWS)) {
+    body.push(paragraph(t(locale, 'tab.minutes.consentChange', { name: c.name, role: t(locale, `role.${c.role}`), state: t(locale, `consent.state.${c.state}`) }), { spacing: 'Small' }));
+  }
+  return adaptiveCard(body);
+}

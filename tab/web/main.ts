@@ -1,0 +1,140 @@
+import type { CaseSummary } from '../../core/services/overviewService';
+import { ApiError, TabApi } from './api';
+import { h, replaceChildren } from './dom';
+import { FakeHost } from './fakeHost';
+import { caseIdFromEntity, type HostContext, type TabHost, type Theme } from './host';
+import { setLocale, tr } from './i18n';
+import { renderConfig } from './views/config';
+import { renderMeetingPanel } from './views/meeting';
+import { renderMinutes } from './views/minutes';
+import { renderOverview } from './views/overview';
+import { empty, errorBox } from './views/parts';
+import { renderStage } from './views/stage';
+
+/**
+ * The tab's entry point. One bundle serves every page: the configuration page, and the content
+ * page whose view follows the frame context (content tab, meeting side panel, meeting stage).
+ */
+
+function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
+}
+
+/** A link to another view of the same page, keeping the fake host's parameters. */
+function viewLink(params: Record<string, string | undefined>): string {
+  const url = new URL(location.href);
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) url.searchParams.delete(key);
+    else url.searchParams.set(key, value);
+  }
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+function fakeHostToolbar(host: FakeHost, context: HostContext, configPage: boolean): HTMLElement {
+  const themes: Theme[] = ['default', 'dark', 'contrast'];
+  const select = h(
+    'select',
+    { id: 'fake-theme', onchange: (event: Event) => host.controls.setTheme((event.target as HTMLSelectElement).value as Theme) },
+    themes.map((theme) => h('option', { value: theme, selected: theme === context.theme }, tr(`tab.fake.theme.${theme}`))),
+  );
+  const save = configPage
+    ? h(
+        'button',
+        {
+          type: 'button',
+          id: 'fake-save',
+          class: 'button primary',
+          disabled: !host.controls.configValid,
+          onclick: async () => {
+            const saved = await host.controls.save().catch(() => undefined);
+            savedNote.textContent = saved ? tr('tab.fake.saved', { url: saved.contentUrl }) : '';
+          },
+        },
+        tr('tab.fake.save'),
+      )
+    : null;
+  const savedNote = h('span', { class: 'small', role: 'status' });
+  document.addEventListener('samspil:config-valid', (event) => {
+    if (save) save.disabled = !(event as CustomEvent<boolean>).detail;
+  });
+  return h(
+    'aside',
+    { class: 'fake-host', 'aria-label': tr('tab.fake.label') },
+    h('span', { class: 'small' }, `${tr('tab.fake.label')}: ${context.frameContext}`),
+    h('label', { for: 'fake-theme', class: 'small' }, tr('tab.fake.themeLabel')),
+    select,
+    save,
+    savedNote,
+  );
+}
+
+async function renderCasePicker(root: HTMLElement, api: TabApi, context: HostContext): Promise<void> {
+  const query = context.conversationId ? `?conversationId=${encodeURIComponent(context.conversationId)}` : '';
+  const { cases } = await api.get<{ cases: CaseSummary[] }>(`/cases${query}`);
+  replaceChildren(
+    root,
+    h('h1', {}, tr('tab.picker.title')),
+    cases.length
+      ? h('ul', { class: 'case-list' }, cases.map((c) => h('li', {}, h('a', { href: viewLink({ caseId: c.id, view: undefined }) }, c.title), c.childRef ? ` (${c.childRef})` : '')))
+      : empty(tr('tab.config.howToCreate')),
+  );
+}
+
+async function route(root: HTMLElement, host: TabHost, api: TabApi, context: HostContext): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  if (document.body.dataset.page === 'config' || context.frameContext === 'settings') return renderConfig(root, api, host, context);
+
+  let caseId = params.get('caseId') ?? caseIdFromEntity(context.entityId);
+  if (!caseId && context.conversationId) {
+    const { bound } = await api.get<{ bound: CaseSummary | null }>(`/cases?conversationId=${encodeURIComponent(context.conversationId)}`);
+    caseId = bound?.id;
+  }
+  if (!caseId) return renderCasePicker(root, api, context);
+
+  const view = params.get('view');
+  const minutesLink = viewLink({ view: 'minutes' });
+  const backLink = viewLink({ view: undefined });
+  if (view === 'minutes') return renderMinutes(root, api, caseId, { back: backLink });
+  if (context.frameContext === 'sidePanel') return renderMeetingPanel(root, api, caseId, { minutes: minutesLink });
+  if (context.frameContext === 'meetingStage') return renderStage(root, api, caseId);
+  return renderOverview(root, api, caseId, { minutes: minutesLink });
+}
+
+async function start(): Promise<void> {
+  const root = document.getElementById('app') as HTMLElement;
+  const fake = new URLSearchParams(location.search).get('host') === 'fake';
+  let host: TabHost | undefined;
+  let context: HostContext;
+  try {
+    // teams-js is loaded only for Teams; the fake host never touches it.
+    host = fake ? new FakeHost(location) : new (await import('./teamsHost')).TeamsHost();
+    context = await host.init();
+  } catch {
+    // teams-js rejects at once in a top-level page: this is a browser, not Teams.
+    setLocale(navigator.language);
+    replaceChildren(root, h('h1', {}, tr('tab.placeholder.title')), h('p', {}, tr('tab.error.notInTeams')));
+    root.setAttribute('aria-busy', 'false');
+    root.dataset.ready = 'error';
+    return;
+  }
+
+  applyTheme(context.theme);
+  host.onThemeChange(applyTheme);
+  setLocale(context.locale);
+  document.body.dataset.frameContext = context.frameContext;
+  if (host instanceof FakeHost) document.body.prepend(fakeHostToolbar(host, context, document.body.dataset.page === 'config' || context.frameContext === 'settings'));
+
+  const api = new TabApi(host);
+  try {
+    await route(root, host, api, context);
+    root.dataset.ready = 'true';
+  } catch (error) {
+    replaceChildren(root, h('h1', {}, tr('tab.placeholder.title')), errorBox(error instanceof ApiError ? error.message : tr('error.internal')));
+    root.dataset.ready = 'error';
+  } finally {
+    root.setAttribute('aria-busy', 'false');
+    host.notifyLoaded();
+  }
+}
+
+void start();

@@ -1,0 +1,123 @@
+import type { AgreementView, MeetingAgenda } from '../../../core/services/overviewService';
+import { ApiError, type TabApi } from '../api';
+import { h, replaceChildren } from '../dom';
+import { formatWhen } from '../format';
+import { locale, tr, trKey } from '../i18n';
+import { agreementItem, caseHeader, empty, memberItem, observationList, section, statusRegion } from './parts';
+
+const newFormId = () => crypto.randomUUID();
+
+/** The meeting side panel: a compact agenda with two quick actions. */
+export async function renderMeetingPanel(root: HTMLElement, api: TabApi, caseId: string, links: { minutes: string }): Promise<void> {
+  const path = `/cases/${encodeURIComponent(caseId)}`;
+  const status = statusRegion();
+
+  const draw = async (message?: string, focusSelector?: string) => {
+    const data = await api.get<MeetingAgenda>(`${path}/agenda`);
+    const doneButton = (a: AgreementView) =>
+      a.canMarkDone
+        ? [
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'button',
+                'aria-label': `${tr('agreement.done')}: ${a.what}`,
+                onclick: async (event: Event) => {
+                  const button = event.currentTarget as HTMLButtonElement;
+                  button.disabled = true;
+                  try {
+                    await api.post(`${path}/agreements/${encodeURIComponent(a.id)}/done`, {});
+                    await draw(tr('tab.meeting.markedDone', { what: a.what }), 'h1');
+                  } catch (error) {
+                    button.disabled = false;
+                    status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
+                  }
+                },
+              },
+              tr('agreement.done'),
+            ),
+          ]
+        : [];
+    const list = (items: AgreementView[]) => (items.length ? h('ul', { class: 'cards compact' }, items.map((a) => agreementItem(a, doneButton(a)))) : empty());
+
+    const form = data.viewer.canPropose ? decisionForm(data, async (input) => {
+      await api.post(`${path}/agreements`, input);
+      await draw(tr('tab.meeting.proposed'), '#decision-what');
+    }, status) : null;
+
+    replaceChildren(
+      root,
+      caseHeader(data.case, 'tab.meeting.title'),
+      h('p', { class: 'small muted' }, data.lastMeetingAt ? tr('tab.meeting.lastMeeting', { when: formatWhen(locale(), data.lastMeetingAt) }) : tr('tab.meeting.noLastMeeting')),
+      status,
+      section(
+        'agenda',
+        tr('tab.meeting.agenda'),
+        h('h3', {}, `${tr('tab.meeting.overdue')} (${data.overdue.length})`),
+        list(data.overdue),
+        h('h3', {}, `${tr('tab.meeting.open')} (${data.open.length})`),
+        list(data.open),
+      ),
+      section('since', tr('tab.meeting.since'), observationList(data.observationsSince)),
+      section(
+        'consent',
+        tr('tab.meeting.pendingConsent'),
+        data.pendingConsent.length ? h('ul', { class: 'members' }, data.pendingConsent.map((m) => memberItem(m, { showConsent: false }))) : empty(),
+      ),
+      form ? section('decision', tr('tab.meeting.decision'), form) : null,
+      h('p', {}, h('a', { href: links.minutes, class: 'button-link' }, tr('tab.minutes.link'))),
+    );
+    if (message) status.textContent = message;
+    if (focusSelector) root.querySelector<HTMLElement>(focusSelector)?.focus();
+  };
+  await draw();
+}
+
+interface ProposalInput {
+  formId: string;
+  what: string;
+  ownerId: string;
+  dueDate: string;
+  followUpDate: string;
+}
+
+function decisionForm(data: MeetingAgenda, submit: (input: ProposalInput) => Promise<void>, status: HTMLElement): HTMLFormElement {
+  const formId = newFormId();
+  const what = h('textarea', { id: 'decision-what', name: 'what', required: true, maxlength: 500, rows: 3 });
+  const owner = h(
+    'select',
+    { id: 'decision-owner', name: 'ownerId', required: true },
+    data.owners.map((o) => h('option', { value: o.userId }, `${o.name} (${trKey(`role.${o.role}`)})`)),
+  );
+  const due = h('input', { id: 'decision-due', name: 'dueDate', type: 'date', required: true, min: data.today, value: data.today });
+  const followUp = h('input', { id: 'decision-follow', name: 'followUpDate', type: 'date', required: true, min: data.today, value: data.today });
+  const error = h('div', { class: 'form-error', 'aria-live': 'assertive' });
+  const button = h('button', { type: 'submit', class: 'button primary' }, tr('tab.meeting.propose'));
+  return h(
+    'form',
+    {
+      class: 'stack',
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        error.textContent = '';
+        button.disabled = true;
+        try {
+          await submit({ formId, what: what.value, ownerId: owner.value, dueDate: due.value, followUpDate: followUp.value });
+        } catch (problem) {
+          button.disabled = false;
+          error.textContent = problem instanceof ApiError ? problem.message : tr('error.internal');
+          status.textContent = '';
+          what.focus();
+        }
+      },
+    },
+    h('p', { class: 'small muted' }, tr('agreement.familyMustAccept')),
+    h('div', { class: 'field' }, h('label', { for: 'decision-what' }, tr('agree.what')), what),
+    h('div', { class: 'field' }, h('label', { for: 'decision-owner' }, tr('agree.owner')), owner),
+    h('div', { class: 'field' }, h('label', { for: 'decision-due' }, tr('agree.dueDate')), due),
+    h('div', { class: 'field' }, h('label', { for: 'decision-follow' }, tr('agree.followUpDate')), followUp),
+    error,
+    button,
+  );
+}
