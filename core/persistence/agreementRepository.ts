@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { insertOnce, upsertById } from './writes';
 import type { Agreement, AgreementStatus, AgreementTransition } from '../domain/agreement';
 import type { VersionGate } from './versionGate';
 
@@ -15,14 +15,8 @@ export class AgreementRepository {
     private readonly gate: VersionGate,
   ) {}
 
-  async insertOnce(agreement: Agreement): Promise<boolean> {
-    try {
-      await this.collection.insertOne(agreement);
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return false;
-      throw error;
-    }
+  insertOnce(agreement: Agreement): Promise<boolean> {
+    return insertOnce(this.collection, agreement);
   }
 
   byId(id: string): Promise<Agreement | null> {
@@ -55,9 +49,7 @@ export class AgreementRepository {
    * whole documents, so a second writer on the agreement could undo a concurrent transition.
    */
   async setCardActivity(id: string, activityId: string): Promise<void> {
-    await this.cards.updateOne({ _id: id }, { $set: { activityId } }, { upsert: true }).catch((error: unknown) => {
-      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
-    });
+    await upsertById(this.cards, { _id: id }, { $set: { activityId } });
   }
 
   async cardActivity(id: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { insertOnce, upsertById } from './writes';
 import type { AssessmentAnswer, AssessmentRound, AssessmentSummary } from '../domain/assessment';
 import type { VersionGate } from './versionGate';
 
@@ -23,25 +23,13 @@ export class AssessmentRepository {
   }
 
   /** False when another round with the same number won a race (unique index on case + number). */
-  async insertRound(round: AssessmentRound): Promise<boolean> {
-    try {
-      await this.rounds.insertOne(round);
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return false;
-      throw error;
-    }
+  insertRound(round: AssessmentRound): Promise<boolean> {
+    return insertOnce(this.rounds, round);
   }
 
   async saveAnswer(answer: AssessmentAnswer): Promise<void> {
     const { _id, ...fields } = answer;
-    try {
-      await this.answers.updateOne({ _id }, { $set: fields }, { upsert: true });
-    } catch (error) {
-      // Two upserts of a first answer raced; the loser's write becomes a plain update.
-      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
-      await this.answers.updateOne({ _id }, { $set: fields });
-    }
+    await upsertById(this.answers, { _id }, { $set: fields });
   }
 
   answersFor(roundId: string): Promise<AssessmentAnswer[]> {

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { isDuplicateKey } from './writes';
 import type { Case } from '../domain/case';
 import type { VersionGate } from './versionGate';
 
@@ -15,7 +15,7 @@ export class CaseRepository {
     try {
       await this.collection.insertOne(kase);
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) throw new DuplicateKeyError(error.message);
+      if (isDuplicateKey(error)) throw new DuplicateKeyError((error as Error).message);
       throw error;
     }
   }

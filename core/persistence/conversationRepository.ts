@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { upsertById } from './writes';
 
 /**
  * A stored conversation reference, kept so that the bot can write proactively later
@@ -28,13 +28,7 @@ export class ConversationRepository {
   async remember(record: ConversationRecord): Promise<void> {
     const { _id, ...fields } = record;
     const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-    try {
-      await this.collection.updateOne({ _id }, { $set: set }, { upsert: true });
-    } catch (error) {
-      // Two first messages in a new conversation raced to insert it; the loser just updates.
-      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
-      await this.collection.updateOne({ _id }, { $set: set });
-    }
+    await upsertById(this.collection, { _id }, { $set: set });
   }
 
   get(conversationId: string): Promise<ConversationRecord | null> {

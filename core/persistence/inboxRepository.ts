@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { insertOnce } from './writes';
 
 export interface InboxEntry {
   _id: string;
@@ -14,14 +14,8 @@ export class InboxRepository {
   constructor(private readonly collection: Collection<InboxEntry>) {}
 
   /** True the first time a key is seen; false for every repeat, also under concurrency. */
-  async claim(key: string): Promise<boolean> {
-    try {
-      await this.collection.insertOne({ _id: key, receivedAt: new Date() });
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return false;
-      throw error;
-    }
+  claim(key: string): Promise<boolean> {
+    return insertOnce(this.collection, { _id: key, receivedAt: new Date() });
   }
 
   /** Lets a failed handling be retried by the next delivery. */

@@ -1,19 +1,13 @@
 import type { Collection, Filter } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { insertOnce } from './writes';
 import type { Observation } from '../domain/observation';
 
 export class ObservationRepository {
   constructor(private readonly collection: Collection<Observation>) {}
 
   /** False when an observation with this ID (the same form submitted twice) already exists. */
-  async insertOnce(observation: Observation): Promise<boolean> {
-    try {
-      await this.collection.insertOne(observation);
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return false;
-      throw error;
-    }
+  insertOnce(observation: Observation): Promise<boolean> {
+    return insertOnce(this.collection, observation);
   }
 
   byId(id: string): Promise<Observation | null> {

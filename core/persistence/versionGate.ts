@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { MongoServerError } from 'mongodb';
+import { insertOnce } from './writes';
 
 export interface VersionClaim {
   _id: string;
@@ -28,13 +28,7 @@ export class VersionGate {
     return this.tryInsert(_id);
   }
 
-  private async tryInsert(_id: string): Promise<boolean> {
-    try {
-      await this.collection.insertOne({ _id, at: new Date() });
-      return true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return false;
-      throw error;
-    }
+  private tryInsert(_id: string): Promise<boolean> {
+    return insertOnce(this.collection, { _id, at: new Date() });
   }
 }

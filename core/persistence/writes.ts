@@ -1,0 +1,30 @@
+import { MongoServerError, type Collection, type Document, type Filter, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb';
+
+export const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServerError && error.code === 11000;
+
+/**
+ * Inserts unless a document with the same unique key exists. A unique insert is the one write
+ * that is atomic on every backend we support, so it is how we decide who was first.
+ */
+export async function insertOnce<T extends Document>(collection: Collection<T>, doc: OptionalUnlessRequiredId<T>): Promise<boolean> {
+  try {
+    await collection.insertOne(doc);
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * An upsert by `_id`. Two first writers can both try to insert (FerretDB v1 does not serialize
+ * upserts); the loser's write is retried as a plain update.
+ */
+export async function upsertById<T extends Document>(collection: Collection<T>, filter: Filter<T>, update: UpdateFilter<T>): Promise<void> {
+  try {
+    await collection.updateOne(filter, update, { upsert: true });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await collection.updateOne(filter, update);
+  }
+}
