@@ -18,6 +18,8 @@ import { renderStage } from './views/stage';
 
 function applyTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
+  const fakeThemeSelect = document.getElementById('fake-theme') as HTMLSelectElement | null;
+  if (fakeThemeSelect) fakeThemeSelect.value = theme;
 }
 
 /** A link to another view of the same page, keeping the fake host's parameters. */

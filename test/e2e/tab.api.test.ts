@@ -224,6 +224,27 @@ describe('minutes', () => {
     expect(after.body.since).toBe(agenda.body.lastMeetingAt);
   });
 
+  test('minutes sent from an English Teams are in English', async () => {
+    const other = await seedCase(t, 'Skolestart');
+    const posted = await t.api(`/cases/${other.caseId}/minutes`, { token: tokenFor(other.parent), method: 'POST', body: { formId: randomUUID(), locale: 'en-GB' }, locale: 'en-GB' });
+    expect(posted.body.posted).toBe(true);
+    const sent = await t.connector.waitFor(() => t.connector.sentActivities.find((c) => c.conversationId === other.channel));
+    const card = JSON.stringify((sent.activity.attachments as any[])[0].content);
+    expect(card).toContain('Minutes: Skolestart');
+    expect(card).toContain('declined by Lise Forælder');
+    expect(card).not.toContain('Referat');
+    expect(cardProblems((sent.activity.attachments as any[])[0].content)).toEqual([]);
+  });
+
+  test('without a stored conversation reference nothing is posted and no meeting is recorded', async () => {
+    const other = await seedCase(t, 'Uden samtale');
+    await t.app.database.db.collection('conversations').deleteOne({ _id: other.channel } as any);
+    const refused = await post(other.coordinator, `/cases/${other.caseId}/minutes`, { formId: randomUUID() });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('Samspil kan ikke skrive i sagens samtale endnu');
+    expect((await get(other.coordinator, `/cases/${other.caseId}/agenda`)).body.lastMeetingAt).toBeNull();
+  });
+
   test('network members cannot post minutes', async () => {
     const coachActive = await t.app.core.members.decideConsent({ userId: s.parent.id, aadObjectId: s.parent.aadObjectId, name: s.parent.name }, s.caseId, s.coach.id, 'approve');
     expect(coachActive.member.status).toBe('active');
