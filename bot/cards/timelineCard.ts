@@ -24,6 +24,7 @@ const KNOWN = new Set([
   'agreement.declined',
   'agreement.done',
   'agreement.cancelled',
+  'meeting.minutes',
 ]);
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');

@@ -23,6 +23,7 @@ export const CASE_ACTIONS = [
   'agreement.cancel',
   'agreement.read',
   'timeline.read',
+  'meeting.minutes',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -43,6 +44,7 @@ export const WRITE_ACTIONS: ReadonlySet<CaseAction> = new Set<CaseAction>([
   'agreement.decline',
   'agreement.done',
   'agreement.cancel',
+  'meeting.minutes',
 ]);
 
 const isCoordinator = (kase: Case, member: Member) => kase.coordinatorId === member.userId;
@@ -72,6 +74,8 @@ const RULES: Record<CaseAction, (kase: Case, member: Member) => boolean> = {
   'agreement.cancel': isCoordinator,
   'agreement.read': () => true,
   'timeline.read': () => true,
+  // The people who can propose agreements can also record what a meeting decided.
+  'meeting.minutes': (_k, m) => isProfessional(m.role) || isGuardian(m.role),
 };
 
 export type Decision = { allowed: true; member: Member } | { allowed: false; reason: 'not_member' | 'role' | 'closed' };

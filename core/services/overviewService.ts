@@ -49,7 +49,7 @@ export const MEETINGS_COLLECTION = 'meetings';
  * Who may post minutes. The policy has no action of its own for it (yet); posting the record of
  * what was decided is allowed to those who may propose agreements (professionals and guardians).
  */
-export const MINUTES_ACTION: CaseAction = 'agreement.propose';
+export const MINUTES_ACTION: CaseAction = 'meeting.minutes';
 
 export const OVERVIEW_OBSERVATION_LIMIT = 50;
 export const AGENDA_OBSERVATION_LIMIT = 20;
