@@ -42,6 +42,16 @@ export const configSchema = z.object({
     .startsWith('https://', 'must be https')
     .transform((url) => url.replace(/\/+$/, ''))
     .default('https://login.microsoftonline.com'),
+  // Reminders (see docs/reminders.md).
+  REMINDERS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  REMINDER_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  REMINDER_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  REMINDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  REMINDER_BACKOFF_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  REMINDER_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86400).default(3600),
+  REMINDER_RATE_PER_SECOND: z.coerce.number().int().min(0).max(100000).default(30),
+  REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  REMINDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,7 @@ import { createChannelCommands, type GraphNetwork } from '../bot/channels';
 import { registerBotRoutes } from '../bot/httpEndpoint';
 import { createCaseConversationPoster } from '../bot/proactive';
 import { SamspilBot } from '../bot/samspilBot';
+import { startReminders, type ReminderRuntime } from '../bot/reminders';
 import type { MsalOverrides } from '../tab/auth/graph';
 import { registerTabRoutes } from '../tab/routes';
 import type { Config } from './config';
@@ -17,6 +18,8 @@ export interface RunningApp {
   url: string;
   port: number;
   core: Core;
+  /** The reminder worker of this instance (bot/reminders); tests call `reminders.worker.tick()`. */
+  reminders: ReminderRuntime;
   database: Database;
   close(): Promise<void>;
 }
@@ -46,6 +49,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph }: Ap
   const adapter = createAdapter(config, logger);
   const channels = await createChannelCommands({ config, core, db: database.db, logger, networkClient: graph?.networkClient });
   const bot = new SamspilBot(core, logger, channels);
+  const reminders = startReminders(config, core, logger, now);
   registerBotRoutes(server, adapter, bot, logger);
   await registerTabRoutes(server, { core, config, logger, postToCaseConversation: createCaseConversationPoster(adapter, core, config.MicrosoftAppId), msal: tab?.msal });
 
@@ -53,6 +57,10 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph }: Ap
     const up = await database.ping();
     res.status(up ? 200 : 503);
     res.json({ status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' });
+  });
+  // Reminder delivery counts of this instance, and reminders given up in total (docs/reminders.md).
+  server.get('/healthz/reminders', async (_req, res) => {
+    res.json(await reminders.health());
   });
 
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, () => resolve()));
@@ -63,8 +71,10 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph }: Ap
     url: `http://127.0.0.1:${port}`,
     port,
     core,
+    reminders,
     database,
     async close() {
+      await reminders.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();
     },

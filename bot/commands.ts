@@ -15,6 +15,7 @@ export type Command =
   | { name: 'tasks' }
   | { name: 'timeline'; page: number }
   | { name: 'closeCase' }
+  | { name: 'remindersDigest'; on?: boolean }
   | { name: 'unknown'; text: string };
 
 interface CommandInfo {
@@ -38,6 +39,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { usage: { da: 'opgaver', en: 'tasks' }, description: 'help.cmd.tasks' },
   { usage: { da: 'tidslinje [side]', en: 'timeline [page]' }, description: 'help.cmd.timeline' },
   { usage: { da: 'luk sag', en: 'close case' }, description: 'help.cmd.close' },
+  { usage: { da: 'påmindelser samle <til|fra>', en: 'reminders digest <on|off>' }, description: 'help.cmd.remindersDigest' },
 ];
 
 /** Removes Teams `<at>…</at>` mentions and the non-breaking spaces that come with them. */
@@ -73,6 +75,7 @@ const PATTERNS: Array<[RegExp, (match: RegExpExecArray) => Command]> = [
   [/^(agree|aftale)$/i, () => ({ name: 'agree' })],
   [/^(agreements|aftaler)$/i, () => ({ name: 'agreements' })],
   [/^(tasks|opgaver)$/i, () => ({ name: 'tasks' })],
+  [/^(?:reminders digest|påmindelser samle|paamindelser samle)(?:\s+(on|off|til|fra))?$/i, (m) => ({ name: 'remindersDigest', on: m[1] ? /^(on|til)$/i.test(m[1]) : undefined })],
   [/^(?:timeline|tidslinje)(?:\s+(\d{1,6}))?$/i, (m) => ({ name: 'timeline', page: m[1] ? Number(m[1]) : 1 })],
 ];
 

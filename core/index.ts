@@ -16,6 +16,8 @@ import { MemberService } from './services/memberService';
 import { ObservationService } from './services/observationService';
 import { MEETINGS_COLLECTION, OverviewService, type MeetingRecord } from './services/overviewService';
 import { TimelineService } from './services/timelineService';
+import { ReminderRepository } from './persistence/reminderRepository';
+import { ReminderService } from './reminders/service';
 
 /** Everything the adapters (bot, tab) may use, wired to one database. */
 export interface Core {
@@ -27,6 +29,8 @@ export interface Core {
   assessments: AssessmentService;
   agreements: AgreementService;
   timeline: TimelineService;
+  /** Reminder planning, snooze and digest preference (core/reminders/); sending lives in bot/reminders/. */
+  reminders: ReminderService;
   /** Read models for the tab (overview, meeting agenda, stage, minutes). */
   overview: OverviewService;
   conversations: ConversationRepository;
@@ -56,6 +60,7 @@ export function createCore(db: Db, now: Clock = () => new Date()): Core {
     assessments: new AssessmentService(assessmentRepository, events, access, now),
     agreements: new AgreementService(agreementRepository, caseRepository, events, access, now),
     timeline: new TimelineService(events, access),
+    reminders: new ReminderService(new ReminderRepository(db), agreementRepository, access, events, now),
     overview: new OverviewService(c, db.collection<MeetingRecord>(MEETINGS_COLLECTION), caseRepository, events, access, now),
     conversations: new ConversationRepository(c.conversations),
     events,

@@ -101,7 +101,7 @@ describe('a good package', () => {
       'ny sag', 'sag', 'tilføj', 'fjern', 'medlemmer', 'træk samtykke', 'observation', 'vurdering', 'aftale', 'aftaler', 'tidslinje', 'luk sag',
     ]);
     expect(personal!.scopes).toEqual(['personal']);
-    expect(personal!.commands.map((c) => c.title)).toEqual(['hjælp', 'opgaver']);
+    expect(personal!.commands.map((c) => c.title)).toEqual(['hjælp', 'opgaver', 'påmindelser samle']);
   });
 
   test('every command the bot understands today is in the command menu, in Danish and English', async () => {

@@ -15,6 +15,7 @@ import { OBSERVATION_SUBMIT_VERB, observationCard, observationSavedCard } from '
 import { TIMELINE_VERB, timelineCard } from '../cards/timelineCard';
 import { actorOf, channelConversationId } from '../turn';
 import { cardMessage } from './commandHandlers';
+import { REMINDER_CARD_ACTIONS } from '../reminders/actions';
 
 export type CardActionHandler = (context: TurnContext, core: Core, locale: Locale, data: Record<string, unknown>) => Promise<AdaptiveCard>;
 
@@ -146,4 +147,6 @@ export const CARD_ACTIONS: Record<string, CardActionHandler> = {
     const view = await core.timeline.page(actorOf(context.activity), data.caseId, data.page);
     return timelineCard(locale, view);
   },
+  // Reminder cards (bot/reminders/actions.ts): Mark done, Snooze.
+  ...REMINDER_CARD_ACTIONS,
 };

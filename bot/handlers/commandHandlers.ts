@@ -125,6 +125,14 @@ export const COMMAND_HANDLERS: { [C in Command['name']]: Handler<C> } = {
     await context.sendActivity(cardMessage(agreementListCard(locale, kase, agreements, core.agreements.today())));
   },
 
+  remindersDigest: async (context, core, locale, command) => {
+    if (command.on === undefined) {
+      await context.sendActivity(t(locale, 'reminder.digest.usage'));
+      return;
+    }
+    await core.reminders.setDigest(actorOf(context.activity), command.on, locale);
+    await context.sendActivity(command.on ? t(locale, 'reminder.digest.on', { time: core.reminders.hours.start }) : t(locale, 'reminder.digest.off'));
+  },
   tasks: async (context, core, locale) => {
     const tasks = await core.agreements.listOwnedBy(actorOf(context.activity));
     await context.sendActivity(cardMessage(tasksCard(locale, tasks, core.agreements.today())));

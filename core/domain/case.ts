@@ -61,6 +61,8 @@ export interface Case {
   updatedAt: Date;
   /** Optimistic concurrency: every update matches on and increments it. */
   version: number;
+  /** Reminder lead times for this case (core/reminders/rules.ts); defaults apply when absent. */
+  reminderSettings?: { leadWorkingDays?: number };
 }
 
 export interface Actor {

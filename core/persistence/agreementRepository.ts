@@ -31,6 +31,21 @@ export class AgreementRepository {
     return this.collection.find({ ownerId, status: { $in: statuses } }).sort({ dueDate: 1 }).limit(200).toArray();
   }
 
+  /** Reminders: accepted agreements due on or before `lastDay` (index agreements_by_status_due). */
+  acceptedDueBy(lastDay: string): Promise<Agreement[]> {
+    return this.collection.find({ status: 'accepted', dueDate: { $lte: lastDay } }).toArray();
+  }
+
+  /** Reminders: accepted or done agreements followed up after `after`, through `through` (index agreements_by_followup). */
+  followUpsBetween(after: string, through: string): Promise<Agreement[]> {
+    return this.collection.find({ followUpDate: { $gt: after, $lte: through }, status: { $in: ['accepted', 'done'] } }).toArray();
+  }
+
+  /** Reminders: proposals still unanswered that were made in [from, to] (index agreements_by_status_created). */
+  proposedBetween(from: Date, to: Date): Promise<Agreement[]> {
+    return this.collection.find({ status: 'proposed', createdAt: { $gte: from, $lte: to } }).toArray();
+  }
+
   /**
    * Moves the agreement only from the state it was read in; false if someone got there first.
    * The version claim makes this call the only writer, so the update filters on `_id` alone.

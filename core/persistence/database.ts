@@ -8,6 +8,7 @@ import type { Agreement } from '../domain/agreement';
 import type { AgreementCard } from './agreementRepository';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
 import type { Observation } from '../domain/observation';
+import { ensureReminderIndexes } from './reminderRepository';
 
 /**
  * The collections Samspil uses. Only features shared by MongoDB 6+, Cosmos DB for MongoDB
@@ -55,6 +56,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.agreements.createIndex({ ownerId: 1, status: 1 }, { name: 'agreements_by_owner' });
   // Minutes posted from the tab (core/services/overviewService.ts): the last meeting of a case.
   await db.collection('meetings').createIndex({ caseId: 1, at: -1 }, { name: 'meetings_by_case_time' });
+  // Reminders (core/persistence/reminderRepository.ts): planning queries and the reminder collections.
+  await ensureReminderIndexes(db);
 }
 
 export interface Database {

@@ -108,7 +108,12 @@ export function cardAction(verb: string, data: Record<string, unknown>, opts: Co
     name: 'adaptiveCard/action',
     replyToId: opts.replyToId,
     value: { action: { type: 'Action.Execute', id: randomUUID(), verb, data }, trigger: 'manual' },
-    conversation: { id: opts.conversationId, conversationType: opts.conversationType ?? 'channel', isGroup: true, tenantId: TENANT_ID },
+    conversation: {
+      id: opts.conversationId,
+      conversationType: opts.conversationType ?? 'channel',
+      isGroup: (opts.conversationType ?? 'channel') !== 'personal',
+      tenantId: TENANT_ID,
+    },
     channelData: { tenant: { id: TENANT_ID } },
   };
 }

@@ -1,0 +1,141 @@
+/**
+ * Reminder sweep benchmark (issue 4). A one-shot throughput measurement, so it runs on its own
+ * rather than in the per-request runner (bench/run.ts measures request latency):
+ *
+ *   npx tsx bench/reminderSweep.ts [--open 100000] [--due 5000] [--concurrency 8]
+ *
+ * Seeds `open` accepted agreements of which `due` are overdue today, plans the day, then measures
+ *   floor: reading the day's due reminders (the sweep's query) + raw POSTs of the same cards to
+ *          the fake connector at the same concurrency;
+ *   sweep: one worker tick (claims, botbuilder sends, delivery records, shared rate limiter),
+ * from start until the fake connector has accepted every due reminder. Prints peak RSS and the
+ * query plans. Uses an embedded FerretDB unless MONGODB_URI is set. See docs/reminders.md.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import pino from 'pino';
+import { startEmbeddedFerretdb } from '../app/embeddedFerretdb';
+import { createCore } from '../core';
+import { ensureIndexes } from '../core/persistence/database';
+import { dayCollectionName } from '../core/persistence/reminderRepository';
+import { addDays, copenhagenTime } from '../core/reminders/calendar';
+import { ReminderSender } from '../bot/reminders/sender';
+import { ReminderWorker } from '../bot/reminders/worker';
+import { FakeConnector } from '../test/harness/fakeConnector';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const OPEN = arg('open', 100_000);
+const DUE = arg('due', 5_000);
+const CONCURRENCY = arg('concurrency', 8);
+const USERS = 5_000;
+const PER_CASE = 50;
+const TODAY = '2025-03-06';
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'samspil-bench-reminders-'));
+  const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedFerretdb({ binary: '.tools/bin/ferretdb', dataDir: dir });
+  const client = await MongoClient.connect(process.env.MONGODB_URI ?? embedded!.uri);
+  const db = client.db(`bench_reminders_${randomUUID().slice(0, 8)}`);
+  const connector = await new FakeConnector().start();
+  const now = copenhagenTime(TODAY, '08:00');
+  try {
+    await ensureIndexes(db);
+    const t0 = Date.now();
+    const users = Array.from({ length: USERS }, (_, i) => ({ id: `29:user-${i}`, name: `Bruger ${i}` }));
+    const caseCount = Math.ceil(OPEN / PER_CASE);
+    for (let c = 0; c < caseCount; c += 5_000) {
+      const cases = [];
+      for (let k = c; k < Math.min(caseCount, c + 5_000); k++) {
+        const members = Array.from({ length: 4 }, (_, j) => users[(k * 4 + j) % USERS]!).map((u, j) => ({ userId: u.id, name: u.name, role: j === 0 ? 'caseworker' : 'teacher', status: 'active', addedBy: 'seed', addedAt: now, consent: { state: 'not_needed' } }));
+        cases.push({ _id: `case-${k}`, title: `Sag ${k}`, childRef: 'AB', status: 'open', coordinatorId: members[0]!.userId, members, conversation: { conversationId: `19:case-${k}@thread.tacv2`, kind: 'channel', channelId: `19:case-${k}@thread.tacv2`, tenantId: 't' }, createdAt: now, updatedAt: now, version: 1 });
+      }
+      await db.collection('cases').insertMany(cases as never[], { ordered: false });
+    }
+    await db.collection('conversations').insertMany(
+      users.map((u) => ({ _id: `a:personal-${u.id}`, kind: 'personal', userId: u.id, serviceUrl: connector.url, reference: { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: `a:personal-${u.id}`, conversationType: 'personal' }, bot: { id: '28:samspil-bot' } }, updatedAt: now })) as never[],
+    );
+    const BATCH = 20_000;
+    for (let i = 0; i < OPEN; i += BATCH) {
+      const docs = [];
+      for (let j = i; j < Math.min(OPEN, i + BATCH); j++) {
+        const kase = Math.floor(j / PER_CASE);
+        const owner = users[(kase * 4 + 1 + (j % 3)) % USERS]!;
+        // Every (OPEN / DUE)th agreement is overdue; the others are due 3 to 12 months ahead.
+        const due = j % Math.round(OPEN / DUE) === 0 ? addDays(TODAY, -3) : addDays(TODAY, 90 + (j % 270));
+        docs.push({ _id: `agr-${j}`, caseId: `case-${kase}`, what: `Aftale nummer ${j} om trivsel og fremmøde`, ownerId: owner.id, ownerName: owner.name, dueDate: due, followUpDate: addDays(due, 14), status: 'accepted', proposedBy: 'seed', proposedByName: 'Seed', createdAt: now, updatedAt: now, history: [], version: 2 });
+      }
+      await db.collection('agreements').insertMany(docs as never[], { ordered: false });
+    }
+    const seedMs = Date.now() - t0;
+
+    const core = createCore(db, () => now);
+    const logger = pino({ level: 'silent' });
+    const p0 = Date.now();
+    await core.reminders.ensurePlanned(TODAY, 'bench');
+    const planMs = Date.now() - p0;
+    const ledger = db.collection(dayCollectionName(TODAY));
+    const due = await ledger.countDocuments({ t: 'e' });
+
+    // Floor: the sweep's query (the day's ledger) and raw POSTs of the same cards, same concurrency.
+    const f0 = Date.now();
+    const entries = await ledger.find({}).toArray();
+    const cards = entries.filter((e) => e.t === 'e');
+    let next = 0;
+    const lane = async () => {
+      while (next < cards.length) {
+        const entry = cards[next++]!;
+        const conversationId = `a:personal-${entry.recipientId}`;
+        const body = { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: JSON.stringify(entry.items) }] } }] };
+        const response = await fetch(`${connector.url}v3/conversations/${encodeURIComponent(conversationId)}/activities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (!response.ok) throw new Error(`raw POST ${response.status}`);
+        await response.arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+    const floorMs = Date.now() - f0;
+    connector.reset();
+
+    const worker = new ReminderWorker(core, core.reminders, new ReminderSender({ MicrosoftAppType: 'MultiTenant' }, ''), logger, () => now, {
+      leaseMs: 600_000, maxAttempts: 6, backoffBaseMs: 60_000, backoffMaxMs: 3_600_000, batchSize: 1_000, concurrency: CONCURRENCY, ratePerSecond: 100_000, botAppId: '',
+    });
+    const s0 = Date.now();
+    const report = await worker.tick();
+    const sweepMs = Date.now() - s0;
+    const accepted = connector.sentActivities.length;
+
+    const planExplain = await db.collection('agreements').find({ status: 'accepted', dueDate: { $lte: addDays(TODAY, 14) } }).explain();
+    const ledgerExplain = await ledger.find({}).explain();
+    const result = {
+      backend: process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB v1.24 (SQLite)',
+      open: OPEN, due, concurrency: CONCURRENCY,
+      seedMs, planMs, floorMs, sweepMs, ratio: Number((sweepMs / floorMs).toFixed(2)),
+      sent: report.sent, acceptedByConnector: accepted,
+      peakRssMb: Math.round(peakRss / 1e6),
+      sweepQuery: { collection: dayCollectionName(TODAY), filter: {}, plan: JSON.stringify(ledgerExplain.queryPlanner ?? ledgerExplain).slice(0, 300) },
+      planningQuery: { filter: "{status:'accepted', dueDate:{$lte}}", index: 'agreements_by_status_due', plan: JSON.stringify(planExplain.queryPlanner ?? planExplain).slice(0, 300), filterPushdown: (planExplain as Record<string, unknown>).filterPushdown },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    if (accepted !== due || report.sent !== due) throw new Error(`expected ${due} reminders, the connector accepted ${accepted}`);
+  } finally {
+    clearInterval(sampler);
+    await connector.stop();
+    await db.dropDatabase().catch(() => undefined);
+    await client.close();
+    await embedded?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

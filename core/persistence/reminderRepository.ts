@@ -1,0 +1,246 @@
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
+import type { DayRecord, EntryRecord } from '../reminders/ledger';
+import type { ReminderItem, ReminderKind } from '../reminders/rules';
+import type { Case } from '../domain/case';
+import type { ConversationRecord } from './conversationRepository';
+
+/** Which days have a ledger, and whether it still has work. Small: one document per day. */
+export interface ReminderDay {
+  _id: string;
+  state: 'planning' | 'open' | 'closed';
+  by: string;
+  plannedAt: Date;
+  closedAt?: Date;
+}
+
+export interface ReminderPreference {
+  _id: string;
+  digest: boolean;
+  locale?: 'da' | 'en';
+  updatedAt: Date;
+}
+
+export interface ReminderSnooze {
+  _id: string;
+  until: Date;
+  by: string;
+  at: Date;
+}
+
+/** A reminder that could not be delivered after every attempt. Insert-only. */
+export interface ReminderFailure {
+  _id: string;
+  day: string;
+  caseId: string;
+  kind: ReminderKind;
+  recipientId: string;
+  recipientName: string;
+  attempts: number;
+  error: string;
+  at: Date;
+  items: ReminderItem[];
+}
+
+export interface RateSlot {
+  _id: string;
+  second: number;
+}
+
+export const REMINDER_COLLECTIONS = ['reminderDays', 'reminderPreferences', 'reminderSnoozes', 'reminderFailures', 'reminderRate'] as const;
+
+/** One ledger collection per Copenhagen day, so a sweep reads only what is due, never what exists. */
+export const dayCollectionName = (day: string): string => `reminders_${day.replace(/-/g, '')}`;
+
+const isDuplicate = (error: unknown): boolean => error instanceof MongoServerError && error.code === 11000;
+
+/**
+ * Storage for reminders. Everything a sweep does is an insert with a deterministic `_id` or a
+ * read of one day's ledger: unique `_id` inserts are atomic on MongoDB, Cosmos DB (vCore) and
+ * FerretDB alike, and FerretDB v1 answers filtered updates with a scan per document.
+ */
+export class ReminderRepository {
+  readonly days: Collection<ReminderDay>;
+  readonly preferences: Collection<ReminderPreference>;
+  readonly snoozes: Collection<ReminderSnooze>;
+  readonly failures: Collection<ReminderFailure>;
+  readonly rate: Collection<RateSlot>;
+  private readonly conversations: Collection<ConversationRecord>;
+
+  constructor(private readonly db: Db) {
+    this.days = db.collection<ReminderDay>('reminderDays');
+    this.preferences = db.collection<ReminderPreference>('reminderPreferences');
+    this.snoozes = db.collection<ReminderSnooze>('reminderSnoozes');
+    this.failures = db.collection<ReminderFailure>('reminderFailures');
+    this.rate = db.collection<RateSlot>('reminderRate');
+    this.conversations = db.collection<ConversationRecord>('conversations');
+  }
+
+  ledger(day: string): Collection<DayRecord> {
+    return this.db.collection<DayRecord>(dayCollectionName(day));
+  }
+
+  // ---- days ----
+
+  /** True when this caller is the first to plan `day`. */
+  async beginPlanning(day: string, by: string, at: Date): Promise<boolean> {
+    return this.insertOnce(this.days, { _id: day, state: 'planning', by, plannedAt: at });
+  }
+
+  async finishPlanning(day: string): Promise<void> {
+    await this.days.updateOne({ _id: day, state: 'planning' }, { $set: { state: 'open' } });
+  }
+
+  dayInfo(day: string): Promise<ReminderDay | null> {
+    return this.days.findOne({ _id: day });
+  }
+
+  async lastPlannedBefore(day: string): Promise<string | undefined> {
+    const last = await this.days.find({ _id: { $lt: day } }).sort({ _id: -1 }).limit(1).toArray();
+    return last[0]?._id;
+  }
+
+  /** Days whose ledger may still hold work, oldest first. */
+  openDays(through: string): Promise<ReminderDay[]> {
+    return this.days.find({ state: { $ne: 'closed' }, _id: { $lte: through } }).sort({ _id: 1 }).toArray();
+  }
+
+  async closeDay(day: string, at: Date): Promise<void> {
+    await this.days.updateOne({ _id: day }, { $set: { state: 'closed', closedAt: at } });
+  }
+
+  // ---- a day's ledger ----
+
+  /** Adds planned occurrences; ones already there (same key) are left as they are. */
+  async addEntries(day: string, entries: EntryRecord[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    return (await this.insertMany(this.ledger(day), entries)).size;
+  }
+
+  readDay(day: string): Promise<DayRecord[]> {
+    return this.ledger(day).find({}).toArray();
+  }
+
+  /** Inserts the records; returns the IDs that this call inserted (the rest existed already). */
+  async insertMany<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<Set<string>> {
+    const inserted = new Set(docs.map((d) => d._id));
+    if (docs.length === 0) return inserted;
+    try {
+      await collection.insertMany(docs as never[], { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      for (const writeError of writeErrors) {
+        if (writeError.code !== 11000) throw error;
+        const doc = docs[writeError.index];
+        if (doc) inserted.delete(doc._id);
+      }
+    }
+    return inserted;
+  }
+
+  async record(day: string, record: DayRecord): Promise<boolean> {
+    return this.insertOnce(this.ledger(day), record);
+  }
+
+  async dropDay(day: string): Promise<void> {
+    await this.ledger(day).drop().catch(() => undefined);
+  }
+
+  // ---- preferences, snoozes, failures ----
+
+  async setPreference(userId: string, digest: boolean, locale: 'da' | 'en', at: Date): Promise<void> {
+    await this.preferences.updateOne({ _id: userId }, { $set: { digest, locale, updatedAt: at } }, { upsert: true }).catch((error: unknown) => {
+      if (!isDuplicate(error)) throw error;
+    });
+  }
+
+  preferencesOf(userIds: string[]): Promise<ReminderPreference[]> {
+    return userIds.length ? this.preferences.find({ _id: { $in: userIds } }).toArray() : Promise.resolve([]);
+  }
+
+  digestUsers(): Promise<ReminderPreference[]> {
+    return this.preferences.find({ digest: true }).toArray();
+  }
+
+  async snooze(subject: string, until: Date, by: string, at: Date): Promise<void> {
+    await this.snoozes.updateOne({ _id: subject }, { $set: { until, by, at } }, { upsert: true }).catch((error: unknown) => {
+      if (!isDuplicate(error)) throw error;
+    });
+  }
+
+  activeSnoozes(now: Date): Promise<ReminderSnooze[]> {
+    return this.snoozes.find({ until: { $gt: now } }).toArray();
+  }
+
+  snoozeOf(subject: string): Promise<ReminderSnooze | null> {
+    return this.snoozes.findOne({ _id: subject });
+  }
+
+  async addFailure(failure: ReminderFailure): Promise<void> {
+    await this.insertOnce(this.failures, failure);
+  }
+
+  failuresSince(at: Date): Promise<ReminderFailure[]> {
+    return this.failures.find({ at: { $gt: at } }).toArray();
+  }
+
+  countFailures(): Promise<number> {
+    return this.failures.countDocuments({});
+  }
+
+  // ---- shared rate limit ----
+
+  /** One chunk of the global send budget for one second; false when another instance has it. */
+  takeRateChunk(second: number, chunk: number): Promise<boolean> {
+    return this.insertOnce(this.rate, { _id: `${second}:${chunk}`, second });
+  }
+
+  async pruneRate(beforeSecond: number): Promise<void> {
+    await this.rate.deleteMany({ second: { $lt: beforeSecond } });
+  }
+
+  // ---- cases ----
+
+  casesByIds(ids: string[]): Promise<Case[]> {
+    return ids.length ? this.db.collection<Case>('cases').find({ _id: { $in: ids } }).toArray() : Promise.resolve([]);
+  }
+
+  /** Open cases where someone waits for the family's consent (index cases_by_consent_state). */
+  casesWithPendingConsent(): Promise<Case[]> {
+    return this.db.collection<Case>('cases').find({ 'members.consent.state': 'pending', status: 'open' }).toArray();
+  }
+
+  // ---- where to deliver ----
+
+  personalChats(userIds: string[]): Promise<ConversationRecord[]> {
+    return userIds.length ? this.conversations.find({ kind: 'personal', userId: { $in: userIds } }).toArray() : Promise.resolve([]);
+  }
+
+  conversationsByIds(ids: string[]): Promise<ConversationRecord[]> {
+    return ids.length ? this.conversations.find({ _id: { $in: ids } }).toArray() : Promise.resolve([]);
+  }
+
+  private async insertOnce<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {
+    try {
+      await collection.insertOne(doc as never);
+      return true;
+    } catch (error) {
+      if (isDuplicate(error)) return false;
+      throw error;
+    }
+  }
+}
+
+/** Indexes for MongoDB and Cosmos DB; FerretDB v1 creates them but answers by scanning. */
+export async function ensureReminderIndexes(db: Db): Promise<void> {
+  const agreements = db.collection('agreements');
+  await agreements.createIndex({ status: 1, dueDate: 1 }, { name: 'agreements_by_status_due' });
+  await agreements.createIndex({ followUpDate: 1 }, { name: 'agreements_by_followup' });
+  await agreements.createIndex({ status: 1, createdAt: 1 }, { name: 'agreements_by_status_created' });
+  await db.collection('cases').createIndex({ 'members.consent.state': 1 }, { name: 'cases_by_consent_state' });
+  await db.collection<ReminderPreference>('reminderPreferences').createIndex({ digest: 1 }, { name: 'preferences_by_digest' });
+  await db.collection<ReminderSnooze>('reminderSnoozes').createIndex({ until: 1 }, { name: 'snoozes_by_until' });
+  await db.collection<ReminderFailure>('reminderFailures').createIndex({ at: 1 }, { name: 'failures_by_time' });
+  await db.collection<RateSlot>('reminderRate').createIndex({ second: 1 }, { name: 'rate_by_second' });
+}
+

@@ -1,0 +1,222 @@
+import type { Agreement } from '../domain/agreement';
+import type { Actor, Case } from '../domain/case';
+import { DomainError } from '../domain/errors';
+import type { CaseEvent } from '../domain/events';
+import type { AgreementRepository } from '../persistence/agreementRepository';
+import type { EventRepository } from '../persistence/eventRepository';
+import type { ReminderRepository } from '../persistence/reminderRepository';
+import type { CaseAccess } from '../services/access';
+import type { Clock } from '../services/caseService';
+import { addDays, addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, isWorkingDay, nextSendingTime, type SendingHours } from './calendar';
+import { entryRecord, type StopRecord } from './ledger';
+import {
+  agreementSubject,
+  consentSubject,
+  foldDigests,
+  MAX_LEAD_WORKING_DAYS,
+  NUDGE_AFTER_MS,
+  OWNER_KINDS,
+  planAgreement,
+  planConsentRequests,
+  type PlannedReminder,
+  type PlanWindow,
+  type ReminderKind,
+} from './rules';
+
+export const SNOOZE_DAYS = [1, 3] as const;
+
+export interface ReminderServiceOptions {
+  hours?: SendingHours;
+}
+
+/**
+ * Plans each working day's reminders into that day's ledger, and carries out what people do with
+ * them: snooze, stop, choose a daily digest. Sending is the bot's job (bot/reminders/).
+ */
+export class ReminderService {
+  readonly hours: SendingHours;
+
+  constructor(
+    readonly repository: ReminderRepository,
+    private readonly agreements: AgreementRepository,
+    private readonly access: CaseAccess,
+    private readonly events: EventRepository,
+    private readonly now: Clock,
+    options: ReminderServiceOptions = {},
+  ) {
+    this.hours = options.hours ?? DEFAULT_SENDING_HOURS;
+  }
+
+  today(): string {
+    return copenhagenDate(this.now());
+  }
+
+  /**
+   * Plans `day` once, whoever asks first (a unique insert decides). Planning is idempotent, so a
+   * planner that died half-way is simply repeated by the next sweep. Weekends and holidays get no plan.
+   */
+  async ensurePlanned(day: string, by: string): Promise<'planned' | 'ready' | 'not_working_day'> {
+    if (!isWorkingDay(day)) return 'not_working_day';
+    const existing = await this.repository.dayInfo(day);
+    if (existing && existing.state !== 'planning') return 'ready';
+    if (!existing && !(await this.repository.beginPlanning(day, by, this.now()))) {
+      const now = await this.repository.dayInfo(day);
+      if (now?.state !== 'planning') return 'ready';
+    }
+    await this.planDay(day);
+    await this.repository.finishPlanning(day);
+    return 'planned';
+  }
+
+  /** Computes and stores the day's occurrences. Cost: the planning queries (indexed on MongoDB). */
+  async planDay(day: string): Promise<number> {
+    const now = this.now();
+    const after = await this.repository.lastPlannedBefore(day);
+    const afterInfo = after ? await this.repository.dayInfo(after) : null;
+    const window: PlanWindow = { day, after, hours: this.hours };
+    const from = after ?? addDays(day, -7);
+
+    const dayStart = copenhagenTime(from, '00:00');
+    const dayEnd = copenhagenTime(addDays(day, 1), '00:00');
+    const [accepted, followUps, proposed, consentCases, snoozes, digestUsers, failures] = await Promise.all([
+      this.agreements.acceptedDueBy(addWorkingDays(day, MAX_LEAD_WORKING_DAYS)),
+      this.agreements.followUpsBetween(from, day),
+      this.agreements.proposedBetween(new Date(dayStart.getTime() - NUDGE_AFTER_MS - 4 * 86_400_000), new Date(dayEnd.getTime() - NUDGE_AFTER_MS)),
+      this.repository.casesWithPendingConsent(),
+      this.repository.activeSnoozes(now),
+      this.repository.digestUsers(),
+      afterInfo ? this.repository.failuresSince(afterInfo.plannedAt) : Promise.resolve([]),
+    ]);
+    const byId = new Map<string, Agreement>();
+    for (const a of [...accepted, ...followUps, ...proposed]) byId.set(a._id, a);
+    const cases = await this.casesById([...new Set([...[...byId.values()].map((a) => a.caseId), ...failures.map((f) => f.caseId)])]);
+    const snoozedUntil = new Map(snoozes.map((s) => [s._id, s.until]));
+
+    const planned: PlannedReminder[] = [];
+    for (const agreement of byId.values()) {
+      const kase = cases.get(agreement.caseId);
+      if (kase) planned.push(...planAgreement(agreement, kase, window, snoozedUntil.get(agreementSubject(agreement._id))));
+    }
+    for (const kase of consentCases) planned.push(...planConsentRequests(kase, window));
+    for (const failure of failures) {
+      const kase = cases.get(failure.caseId);
+      if (!kase || kase.status !== 'open') continue;
+      const coordinator = kase.members.find((m) => m.userId === kase.coordinatorId);
+      planned.push({
+        key: `failure|${failure._id}`,
+        subject: `failure:${failure._id}`,
+        kind: 'failure',
+        recipientId: kase.coordinatorId,
+        recipientName: coordinator?.name ?? kase.coordinatorId,
+        caseId: kase._id,
+        at: copenhagenTime(day, this.hours.start),
+        items: failure.items.map((item) => ({ ...item, kind: 'failure' as const, failedKind: item.kind, failedRecipientName: failure.recipientName })),
+      });
+    }
+    const folded = foldDigests(planned, new Set(digestUsers.map((p) => p._id)), window);
+    return this.repository.addEntries(day, folded.map((p) => entryRecord(p, now)));
+  }
+
+  /**
+   * A same-day change (an agreement accepted this morning, due tomorrow) gets today's reminders
+   * now rather than at tomorrow's planning. Does nothing before today is planned or after hours.
+   */
+  async replanAgreement(agreementId: string): Promise<number> {
+    const day = this.today();
+    const info = await this.repository.dayInfo(day);
+    if (!info || info.state === 'closed') return 0;
+    const notBefore = nextSendingTime(this.now(), this.hours);
+    if (copenhagenDate(notBefore) !== day) return 0;
+    const agreement = await this.agreements.byId(agreementId);
+    if (!agreement) return 0;
+    const kase = (await this.casesById([agreement.caseId])).get(agreement.caseId);
+    if (!kase) return 0;
+    const snooze = await this.repository.snoozeOf(agreementSubject(agreementId));
+    const planned = planAgreement(agreement, kase, { day, notBefore, hours: this.hours }, snooze?.until);
+    return this.repository.addEntries(day, planned.map((p) => entryRecord(p, this.now())));
+  }
+
+  /** Stops the named kinds (all when absent) of a subject's occurrences in every open ledger. */
+  async stop(subject: string, reason: string, kinds?: readonly ReminderKind[]): Promise<void> {
+    const at = this.now();
+    const days = await this.repository.openDays(this.today());
+    for (const day of days) {
+      const record: StopRecord = { _id: `k|${subject}|${reason}|${at.getTime()}|${Math.random().toString(36).slice(2, 8)}`, t: 'k', subject, reason, at, ...(kinds ? { kinds: [...kinds] } : {}) };
+      await this.repository.record(day._id, record);
+    }
+  }
+
+  /** The audit trail drives stops and same-day re-plans, whichever adapter made the change. */
+  async onEvent(event: CaseEvent): Promise<void> {
+    const agreementId = typeof event.data.agreementId === 'string' ? event.data.agreementId : undefined;
+    const userId = typeof event.data.userId === 'string' ? event.data.userId : undefined;
+    switch (event.type) {
+      case 'agreement.accepted':
+        if (!agreementId) return;
+        await this.stop(agreementSubject(agreementId), 'answered', ['nudge']);
+        await this.replanAgreement(agreementId);
+        return;
+      case 'agreement.declined':
+        if (agreementId) await this.stop(agreementSubject(agreementId), 'answered', ['nudge']);
+        return;
+      case 'agreement.done':
+        if (agreementId) await this.stop(agreementSubject(agreementId), 'done', OWNER_KINDS);
+        return;
+      case 'agreement.cancelled':
+        if (agreementId) await this.stop(agreementSubject(agreementId), 'cancelled');
+        return;
+      case 'member.consent.approved':
+      case 'member.consent.declined':
+      case 'member.removed':
+        if (userId) await this.stop(consentSubject(event.caseId, userId), 'answered');
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Holds an agreement's reminders for 1 or 3 days, until the next working morning after that.
+   * Only its owner or the case coordinator may; anyone else is refused and nothing changes.
+   */
+  async snooze(actor: Actor, caseId: unknown, agreementId: unknown, days: unknown): Promise<{ agreement: Agreement; kase: Case; until: Date }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'agreement.read');
+    const agreement = typeof agreementId === 'string' ? await this.agreements.byId(agreementId) : null;
+    if (!agreement || agreement.caseId !== kase._id) throw new DomainError('error.agreementNotFound', {}, 'not_found');
+    if (member.userId !== agreement.ownerId && member.userId !== kase.coordinatorId) {
+      await this.access.refuse(actor, kase, 'reminder.snooze', 'not_owner_or_coordinator');
+      throw new DomainError('reminder.error.snoozeNotAllowed', {}, 'forbidden');
+    }
+    if (typeof days !== 'number' || !(SNOOZE_DAYS as readonly number[]).includes(days)) throw new DomainError('error.invalidAction');
+    const at = this.now();
+    const until = nextSendingTime(copenhagenTime(addDays(copenhagenDate(at), days), this.hours.start), this.hours);
+    const subject = agreementSubject(agreement._id);
+    await this.repository.snooze(subject, until, member.userId, at);
+    await this.stop(subject, 'snoozed', ['upcoming', 'due', 'overdue', 'followup']);
+    await this.events.append({
+      caseId: kase._id,
+      at,
+      actorId: member.userId,
+      actorName: member.name,
+      type: 'reminder.snoozed',
+      visibility: 'all',
+      data: { agreementId: agreement._id, what: agreement.what, days, until },
+    });
+    return { agreement, kase, until };
+  }
+
+  /** One daily digest instead of single cards, per person. */
+  async setDigest(actor: Actor, digest: boolean, locale: 'da' | 'en'): Promise<void> {
+    await this.repository.setPreference(actor.userId, digest, locale, this.now());
+  }
+
+  async preferenceOf(userId: string): Promise<{ digest: boolean; locale?: 'da' | 'en' }> {
+    const [preference] = await this.repository.preferencesOf([userId]);
+    return { digest: preference?.digest ?? false, locale: preference?.locale };
+  }
+
+  private async casesById(ids: string[]): Promise<Map<string, Case>> {
+    const cases = await this.repository.casesByIds(ids);
+    return new Map(cases.map((c) => [c._id, c]));
+  }
+}

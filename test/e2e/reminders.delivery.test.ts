@@ -1,0 +1,139 @@
+import { WorkerKilled } from '../../bot/reminders/worker';
+import { makeUser } from '../harness/activities';
+import { personalChatId, reminderCards, seedAgreement, seedCase, TestClock, type SeededCase } from '../harness/reminderSeed';
+import { startTestApp, type TestApp } from '../harness/testApp';
+
+const WED = '2025-03-05';
+const THU = '2025-03-06';
+
+let t: TestApp;
+let clock: TestClock;
+let seeded: SeededCase;
+
+beforeEach(async () => {
+  clock = new TestClock(new Date('2025-03-03T05:00:00Z'));
+  t = await startTestApp(__filename, { now: clock.now, env: { REMINDER_SWEEP_SECONDS: '0', REMINDER_RATE_PER_SECOND: '0', REMINDER_BATCH_SIZE: '10', REMINDER_MAX_ATTEMPTS: '4' } });
+  seeded = await seedCase(t.app.database.db, t.connector.url, clock.now());
+});
+afterEach(async () => {
+  await t.stop();
+});
+
+const db = () => t.app.database.db;
+const keysSent = () => reminderCards(t.connector.sentActivities).map((c) => c.key);
+
+/** `n` overdue agreements, each owned by its own new member with a personal chat. */
+async function overdueAgreements(n: number): Promise<void> {
+  const owners = Array.from({ length: n }, (_, i) => makeUser(`Ejer ${i}`));
+  await db().collection('cases').updateOne({ _id: seeded.kase._id as never }, {
+    $push: { members: { $each: owners.map((u) => ({ userId: u.id, aadObjectId: u.aadObjectId, name: u.name, role: 'teacher', status: 'active', addedBy: 'seed', addedAt: clock.now(), consent: { state: 'not_needed' } })) } as never },
+  });
+  await db().collection('conversations').insertMany(
+    owners.map((u) => ({ _id: personalChatId(u), kind: 'personal', tenantId: 'tenant-kommune-0001', userId: u.id, serviceUrl: t.connector.url, reference: { channelId: 'msteams', serviceUrl: t.connector.url, conversation: { id: personalChatId(u), conversationType: 'personal' }, bot: { id: '28:samspil-bot' } }, updatedAt: clock.now() })) as never[],
+  );
+  for (const owner of owners) await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-04-01', createdAt: clock.now(), owner });
+}
+
+function expectEachOnce(expected: number) {
+  const keys = keysSent();
+  expect(new Set(keys).size).toBe(expected);
+  expect(keys).toHaveLength(expected);
+}
+
+test('two sender workers against one database deliver every occurrence exactly once', async () => {
+  await overdueAgreements(40);
+  clock.at(THU, '08:00');
+  const second = t.app.reminders.newWorker({ workerId: 'second' });
+  const [a, b] = await Promise.all([t.app.reminders.worker.tick(), second.tick()]);
+  expect(a.sent + b.sent).toBe(40);
+  expect(a.sent).toBeGreaterThan(0);
+  expect(b.sent).toBeGreaterThan(0);
+  await Promise.all([t.app.reminders.worker.tick(), second.tick()]);
+  expectEachOnce(40);
+});
+
+test('429 with Retry-After and 500 for a while: the reminders arrive late, once each, and botbuilder does not retry on its own', async () => {
+  await overdueAgreements(6);
+  t.connector.failNext({ status: 429, retryAfterSeconds: 600, times: 3 });
+  t.connector.failNext({ status: 500, times: 3 });
+  clock.at(THU, '08:00');
+  const first = await t.app.reminders.worker.tick();
+  // One HTTP request per attempt: six failures took six sends, not 6 × 4.
+  expect(first).toMatchObject({ sent: 0, failed: 6 });
+  expect(keysSent()).toHaveLength(0);
+
+  clock.at(THU, '08:05');
+  await t.app.reminders.worker.tick();
+  // The 500s retry after a minute or two; the 429s not before their Retry-After of 10 minutes.
+  expect(keysSent()).toHaveLength(3);
+  clock.at(THU, '08:11');
+  await t.app.reminders.worker.tick();
+  expectEachOnce(6);
+  const health = (await (await fetch(`${t.app.url}/healthz/reminders`)).json()) as Record<string, number>;
+  expect(health).toMatchObject({ sent: 6, failedAttempts: 6, gaveUp: 0, given_up_total: 0 });
+});
+
+test('a reminder that keeps failing is given up after the last attempt, logged in health, and reported to the coordinator', async () => {
+  const owner = personalChatId(seeded.owner);
+  await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-04-01', createdAt: clock.now() });
+  t.connector.failNext({ status: 503, times: 100, match: (call) => call.conversationId === owner });
+  for (const time of ['08:00', '09:00', '10:00', '11:00', '12:00']) {
+    clock.at(THU, time);
+    await t.app.reminders.worker.tick();
+  }
+  expect(keysSent()).toHaveLength(0);
+  const health = (await (await fetch(`${t.app.url}/healthz/reminders`)).json()) as Record<string, number>;
+  expect(health).toMatchObject({ gaveUp: 1, given_up_total: 1, failedAttempts: 3 });
+
+  t.connector.reset();
+  clock.at('2025-03-07', '08:00');
+  await t.app.reminders.worker.tick();
+  const toCoordinator = reminderCards(t.connector.sentActivities).filter((c) => c.conversationId === personalChatId(seeded.coordinator));
+  expect(toCoordinator).toHaveLength(1);
+  expect(toCoordinator[0]!.text).toContain('En påmindelse kunne ikke leveres');
+  expect(toCoordinator[0]!.text).toContain(seeded.owner.name);
+});
+
+test('a worker killed in the middle of a batch: another finishes it after the lease, and nothing is sent twice', async () => {
+  await overdueAgreements(12);
+  clock.at(THU, '08:00');
+  const doomed = t.app.reminders.newWorker({ workerId: 'doomed', concurrency: 1 });
+  let sends = 0;
+  doomed.beforeSend = () => {
+    if (++sends > 5) {
+      doomed.kill();
+      throw new WorkerKilled();
+    }
+  };
+  await doomed.tick();
+  expect(keysSent()).toHaveLength(5);
+
+  const survivor = t.app.reminders.newWorker({ workerId: 'survivor' });
+  // The claims of the dead worker still hold: nothing happens yet.
+  expect((await survivor.tick()).sent).toBe(2);
+  clock.at(THU, '08:03');
+  await survivor.tick();
+  expectEachOnce(12);
+});
+
+test('without a personal chat the bot creates one; when that is refused it @mentions the person in the case channel', async () => {
+  await db().collection('conversations').deleteMany({ kind: 'personal' });
+  await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-04-01', createdAt: clock.now() });
+  await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-04-01', createdAt: clock.now(), owner: seeded.guardian });
+  t.connector.failNext({ status: 403, times: 1, match: (call) => call.path === '/v3/conversations' && JSON.stringify(call.body).includes(seeded.guardian.id) });
+  clock.at(THU, '08:00');
+  await t.app.reminders.worker.tick();
+  expect(t.connector.createdConversations.length).toBeGreaterThanOrEqual(1);
+  const cards = reminderCards(t.connector.sentActivities);
+  expect(cards).toHaveLength(2);
+  const inChannel = cards.find((c) => c.conversationId === seeded.channel)!;
+  expect(inChannel.activity.text).toContain(`<at>${seeded.guardian.name}</at>`);
+  expect(inChannel.activity.entities[0].mentioned.id).toBe(seeded.guardian.id);
+  expect(cards.find((c) => c.conversationId?.startsWith('a:created-'))).toBeDefined();
+
+  // The created chat is remembered: the next day goes straight there.
+  t.connector.reset();
+  clock.at('2025-03-07', '08:00');
+  await t.app.reminders.worker.tick();
+  expect(t.connector.createdConversations.filter((c) => !JSON.stringify(c.body).includes(seeded.guardian.id))).toHaveLength(0);
+});

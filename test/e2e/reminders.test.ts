@@ -1,0 +1,220 @@
+import { cardBytes, cardProblems, MAX_CARD_BYTES } from '../harness/cards';
+import { cardAction, personalMessage } from '../harness/activities';
+import { personalChatId, reminderCards, seedAgreement, seedCase, TestClock, type SeededCase } from '../harness/reminderSeed';
+import { startTestApp, type TestApp } from '../harness/testApp';
+
+// Week of Monday 3 March 2025 (Copenhagen, winter time). 5 June and Easter are far away.
+const MON = '2025-03-03';
+const TUE = '2025-03-04';
+const WED = '2025-03-05';
+const THU = '2025-03-06';
+const FRI = '2025-03-07';
+const SAT = '2025-03-08';
+const NEXT_MON = '2025-03-10';
+
+let t: TestApp;
+let clock: TestClock;
+let seeded: SeededCase;
+
+beforeEach(async () => {
+  clock = new TestClock(new Date('2025-03-03T05:00:00Z'));
+  t = await startTestApp(__filename, { now: clock.now, env: { REMINDER_SWEEP_SECONDS: '0', REMINDER_RATE_PER_SECOND: '0' } });
+  seeded = await seedCase(t.app.database.db, t.connector.url, clock.now());
+});
+afterEach(async () => {
+  await t.stop();
+});
+
+const db = () => t.app.database.db;
+const cards = () => reminderCards(t.connector.sentActivities);
+const cardsTo = (conversationId: string) => cards().filter((c) => c.conversationId === conversationId);
+
+async function sweepAt(date: string, hhmm: string) {
+  clock.at(date, hhmm);
+  return t.app.reminders.worker.tick();
+}
+
+describe('when reminders go out', () => {
+  test('the owner is reminded a working day before, on the due date and daily while overdue; the coordinator on the follow-up date', async () => {
+    await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: FRI, createdAt: clock.now() });
+    const owner = personalChatId(seeded.owner);
+    const coordinator = personalChatId(seeded.coordinator);
+
+    await sweepAt(MON, '09:00');
+    expect(cards()).toHaveLength(0);
+
+    await sweepAt(TUE, '07:59');
+    expect(cards()).toHaveLength(0);
+    const report = await sweepAt(TUE, '08:00');
+    expect(report).toMatchObject({ sent: 1, failed: 0 });
+    expect(cardsTo(owner)).toHaveLength(1);
+    expect(cardsTo(owner)[0]!.text).toContain('Påmindelse: en aftale skal være klar onsdag den 5. marts 2025');
+    await sweepAt(TUE, '08:05');
+    expect(cardsTo(owner)).toHaveLength(1);
+
+    await sweepAt(WED, '08:00');
+    expect(cardsTo(owner).at(-1)!.text).toContain('en aftale skal være klar i dag');
+    await sweepAt(THU, '08:00');
+    expect(cardsTo(owner).at(-1)!.text).toContain('en aftale er over fristen');
+    await sweepAt(THU, '15:00');
+    expect(cardsTo(owner)).toHaveLength(3);
+
+    await sweepAt(FRI, '08:00');
+    expect(cardsTo(owner)).toHaveLength(4);
+    expect(cardsTo(coordinator)).toHaveLength(1);
+    expect(cardsTo(coordinator)[0]!.text).toContain('Opfølgning: en aftale skal følges op');
+
+    await sweepAt(SAT, '10:00');
+    await sweepAt('2025-03-09', '10:00');
+    expect(cardsTo(owner)).toHaveLength(4);
+    await sweepAt(NEXT_MON, '08:00');
+    expect(cardsTo(owner)).toHaveLength(5);
+    expect(cardsTo(coordinator)).toHaveLength(1);
+
+    for (const { card } of cards()) {
+      expect(cardProblems(card)).toEqual([]);
+      expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
+      expect(card.version).toBe('1.5');
+    }
+  });
+});
+
+describe('quiet hours, nudges and consent', () => {
+  test('nothing goes out at night or on a weekend; it is held until the next working morning', async () => {
+    await seedAgreement(db(), seeded, { status: 'accepted', dueDate: SAT, followUpDate: SAT, createdAt: clock.now() });
+    const owner = personalChatId(seeded.owner);
+    await sweepAt(FRI, '06:30');
+    await sweepAt(FRI, '17:00');
+    expect(cardsTo(owner)).toHaveLength(0);
+    await sweepAt(FRI, '16:59');
+    expect(cardsTo(owner)).toHaveLength(1);
+    expect(cardsTo(owner)[0]!.text).toContain('lørdag den 8. marts 2025');
+    await sweepAt(SAT, '08:00');
+    await sweepAt('2025-03-09', '12:00');
+    expect(cards()).toHaveLength(1);
+    await sweepAt(NEXT_MON, '07:00');
+    expect(cards()).toHaveLength(1);
+    await sweepAt(NEXT_MON, '08:01');
+    expect(cardsTo(owner).at(-1)!.text).toContain('en aftale skal være klar i dag');
+    expect(cardsTo(personalChatId(seeded.coordinator))).toHaveLength(1);
+  });
+
+  test('proposed agreements are not reminded to the owner; a guardian who has not answered gets one gentle reminder after 2 days', async () => {
+    clock.at(MON, '10:00');
+    await seedAgreement(db(), seeded, { status: 'proposed', dueDate: FRI, followUpDate: FRI, createdAt: clock.now() });
+    await sweepAt(MON, '10:30');
+    await sweepAt(TUE, '12:00');
+    await sweepAt(WED, '09:59');
+    expect(cards()).toHaveLength(0);
+    await sweepAt(WED, '10:00');
+    const guardian = cardsTo(personalChatId(seeded.guardian));
+    expect(guardian).toHaveLength(1);
+    expect(guardian[0]!.text).toContain('En foreslået aftale venter på jeres svar');
+    await sweepAt(THU, '10:00');
+    await sweepAt(FRI, '10:00');
+    expect(cards()).toHaveLength(1);
+  });
+
+  test('a consent request a guardian has not answered is reminded once, held over the weekend', async () => {
+    const waiting = { userId: '29:psykolog-1', name: 'Pia Psykolog', role: 'school_psychologist', status: 'pending', addedBy: seeded.coordinator.id, addedAt: clock.at(THU, '16:00'), consent: { state: 'pending' } };
+    await db().collection('cases').updateOne({ _id: seeded.kase._id as never }, { $push: { members: waiting as never } });
+    await sweepAt(FRI, '16:00');
+    await sweepAt(SAT, '16:00');
+    expect(cards()).toHaveLength(0);
+    await sweepAt(NEXT_MON, '08:00');
+    const guardian = cardsTo(personalChatId(seeded.guardian));
+    expect(guardian).toHaveLength(1);
+    expect(guardian[0]!.text).toContain('Pia Psykolog venter på familiens samtykke');
+    await sweepAt('2025-03-11', '08:00');
+    expect(cards()).toHaveLength(1);
+  });
+});
+
+describe('the reminder card', () => {
+  /** A click in the recipient's personal chat, shaped as Teams sends it there (no isGroup). */
+  const invoke = (verb: string, data: Record<string, unknown>, from = seeded.owner) => {
+    const activity = cardAction(verb, data, { serviceUrl: t.connector.url, from, conversationId: personalChatId(from), conversationType: 'personal' });
+    (activity.conversation as Record<string, unknown>).isGroup = false;
+    return t.post(activity);
+  };
+
+  test('Mark done refreshes the card in place and stops further reminders; only the owner may', async () => {
+    const agreement = await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: FRI, createdAt: clock.now() });
+    await sweepAt(THU, '08:00');
+    const reminder = cardsTo(personalChatId(seeded.owner))[0]!;
+    const done = reminder.card.actions.find((a: any) => a.verb === 'reminder.done');
+    expect(done.type).toBe('Action.Execute');
+    expect(done.fallback.type).toBe('Action.Submit');
+    const open = reminder.card.actions.find((a: any) => a.type === 'Action.OpenUrl');
+    expect(open.url).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/channel\//);
+
+    const refused = await invoke('reminder.done', done.data, seeded.coordinator);
+    expect((refused.body as any).statusCode).toBe(403);
+    expect((refused.body as any).value.message).toContain('Kun den, der er ansvarlig for aftalen');
+    expect((await db().collection('agreements').findOne({ _id: agreement._id as never }))!.status).toBe('accepted');
+
+    const result = await invoke('reminder.done', done.data);
+    const body = result.body as any;
+    expect(body.statusCode).toBe(200);
+    expect(cardProblems(body.value)).toEqual([]);
+    expect(JSON.stringify(body.value)).toContain('Aftalen er markeret som udført');
+    expect(JSON.stringify(body.value)).not.toContain('reminder.done');
+    expect((await db().collection('agreements').findOne({ _id: agreement._id as never }))!.status).toBe('done');
+
+    expect(await sweepAt(FRI, '08:00')).toMatchObject({ planned: 'planned' });
+    await sweepAt(NEXT_MON, '08:00');
+    expect(cardsTo(personalChatId(seeded.owner))).toHaveLength(1);
+    // The follow-up of a done agreement still reaches the coordinator.
+    expect(cardsTo(personalChatId(seeded.coordinator))).toHaveLength(1);
+  });
+
+  test('Snooze holds the reminders and they come back after the snooze; a non-member is refused and nothing changes', async () => {
+    await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-03-20', createdAt: clock.now() });
+    await sweepAt(THU, '08:00');
+    const reminder = cardsTo(personalChatId(seeded.owner))[0]!;
+    const snooze3 = reminder.card.actions.find((a: any) => a.verb === 'reminder.snooze' && a.data.days === 3);
+
+    const stranger = { id: '29:stranger', name: 'Ukendt', aadObjectId: '00000000-0000-4000-8000-000000000099' };
+    const refused = await invoke('reminder.snooze', snooze3.data, stranger);
+    expect((refused.body as any).statusCode).toBe(403);
+    expect((refused.body as any).value.message).toBe('Du er ikke medlem af denne sag og kan ikke se den.');
+    expect(await db().collection('reminderSnoozes').countDocuments()).toBe(0);
+
+    const guardianTry = await invoke('reminder.snooze', snooze3.data, seeded.guardian);
+    expect((guardianTry.body as any).value.message).toContain('Kun den ansvarlige for aftalen eller sagens tovholder');
+
+    const result = await invoke('reminder.snooze', snooze3.data);
+    expect((result.body as any).statusCode).toBe(200);
+    expect(JSON.stringify((result.body as any).value)).toContain('Udsat. Næste påmindelse kommer tidligst');
+
+    await sweepAt(FRI, '08:00');
+    await sweepAt(SAT, '09:00');
+    expect(cardsTo(personalChatId(seeded.owner))).toHaveLength(1);
+    // Thursday + 3 days is a Sunday: held until Monday morning.
+    await sweepAt(NEXT_MON, '08:00');
+    expect(cardsTo(personalChatId(seeded.owner))).toHaveLength(2);
+    expect(cardsTo(personalChatId(seeded.owner))[1]!.text).toContain('en aftale er over fristen');
+  });
+});
+
+describe('daily digest', () => {
+  test('"påmindelser samle til" gives one card a day with everything instead of single cards', async () => {
+    const before = t.connector.sentActivities.length;
+    await t.post(personalMessage('påmindelser samle til', { serviceUrl: t.connector.url, from: seeded.owner }));
+    await t.connector.waitFor(() => t.connector.sentActivities.length > before);
+    expect(String(t.connector.sentActivities.at(-1)!.activity.text)).toContain('Du får nu én samlet påmindelse');
+    await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: FRI, createdAt: clock.now(), what: 'Første aftale' });
+    await seedAgreement(db(), seeded, { status: 'accepted', dueDate: TUE, followUpDate: FRI, createdAt: clock.now(), what: 'Anden aftale' });
+    await sweepAt(WED, '08:00');
+    const owner = cardsTo(personalChatId(seeded.owner));
+    expect(owner).toHaveLength(1);
+    expect(owner[0]!.text).toContain('Dagens påmindelser (2)');
+    expect(owner[0]!.text).toContain('Første aftale');
+    expect(owner[0]!.text).toContain('Anden aftale');
+    expect(cardProblems(owner[0]!.card)).toEqual([]);
+
+    await t.post(personalMessage('reminders digest off', { serviceUrl: t.connector.url, from: seeded.owner, locale: 'en-US' }));
+    await sweepAt(THU, '08:00');
+    expect(cardsTo(personalChatId(seeded.owner))).toHaveLength(3);
+  });
+});
