@@ -28,7 +28,7 @@ export const configSchema = z.object({
   TAB_ALLOWED_TENANTS: optionalString.transform((value) => (value ? value.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean) : [])),
   TAB_JWKS_URI: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
   TAB_GRAPH_URL: z.string().url().default('https://graph.microsoft.com'),
-  // Case channels (see docs/teams-platform.md): where `new case` in a team puts the case.
+  // Case channels (see README, "Case channels"): where `new case` in a team puts the case.
   CASE_CHANNELS: z.enum(['current', 'dedicated', 'private']).default('current'),
   GRAPH_BASE_URL: z
     .string()

@@ -1,6 +1,6 @@
 // Samspil on Azure: App Service (Linux, Node 20), an Azure Bot with the Teams channel, a database
 // (Azure Cosmos DB for MongoDB vCore, or your own MongoDB URI), Key Vault for the secrets, and
-// Application Insights. Everything with a region lands in an EU region. Step by step: docs/deploy.md.
+// Application Insights. Everything with a region lands in an EU region. Step by step: README, "Deploying to Azure".
 //
 //   az deployment group create -g <resource group> -f infra/main.bicep -p infra/main.parameters.json \
 //     -p botAppPassword=<client secret> mongoAdminPassword=<password>
@@ -41,7 +41,7 @@ param allowedTenantIds string = tenant().tenantId
 @description('Host name Teams reaches the app on. Empty: <app>.azurewebsites.net. A custom domain must also be bound to the web app.')
 param customDomain string = ''
 
-@description('Where `new case` in a team puts the case: current, dedicated (a channel per case) or private (a private channel per case). See docs/teams-platform.md.')
+@description('Where `new case` in a team puts the case: current, dedicated (a channel per case) or private (a private channel per case). See README, "Case channels".')
 @allowed([
   'current'
   'dedicated'
@@ -76,7 +76,7 @@ param mongoHighAvailability bool = false
 @description('App Service plan SKU. P0v3 or larger for production; B1 for a pilot.')
 param appServiceSku string = 'P0v3'
 
-@description('Number of App Service instances. Samspil keeps no state in memory, so more than one is safe (docs/scale-out.md).')
+@description('Number of App Service instances. Samspil keeps no state in memory, so more than one is safe (README, "Running more than one instance").')
 @minValue(1)
 @maxValue(10)
 param instanceCount int = 2
@@ -162,7 +162,7 @@ resource mongoCluster 'Microsoft.DocumentDB/mongoClusters@2024-07-01' = if (useC
 }
 
 // Connections from Azure services only. For stricter isolation use a private endpoint and VNet
-// integration of the web app (docs/deploy.md, "Hardening").
+// integration of the web app (README, "Deploying to Azure", hardening).
 resource mongoFirewall 'Microsoft.DocumentDB/mongoClusters/firewallRules@2024-07-01' = if (useCosmos) {
   parent: mongoCluster
   name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
