@@ -1,9 +1,9 @@
-import { TeamsActivityHandler } from 'botbuilder';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import type { Config } from '../app/config';
 import type { Logger } from '../app/logger';
 import { createAdapter } from '../bot/adapter';
+import { createEchoBot } from '../bot/echoBot';
 
 /**
  * The floor: a bot built like the app (same adapter factory, same restify set-up, same
@@ -15,11 +15,7 @@ export async function startEchoServer(config: Config, logger: Logger): Promise<{
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024 }));
 
   const adapter = createAdapter(config, logger);
-  const bot = new TeamsActivityHandler();
-  bot.onMessage(async (context, next) => {
-    await context.sendActivity(context.activity.text ?? '');
-    await next();
-  });
+  const bot = createEchoBot();
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });

@@ -6,8 +6,7 @@
  * child's peak RSS, and writes bench/results/latest.json. Targets are reported, never enforced:
  * the exit code is non-zero only when the bench itself breaks. See docs/bench.md.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -26,6 +25,17 @@ const ROOT = join(__dirname, '..');
 const DEFAULTS: LoadOptions = { concurrency: 8, warmup: 50, requests: 500 };
 const CHILD_START_TIMEOUT_MS = 90_000;
 const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Ctrl+C must not leave a server, a database process or a temp directory behind. */
+const onInterrupt = new Set<() => unknown>();
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: stopping the bench`);
+    void Promise.allSettled([...onInterrupt].map(async (cleanup) => cleanup())).finally(() => process.exit(130));
+  });
+}
 
 function parseArgs(argv: string[]): { options: LoadOptions; names: string[] } {
   const options = { ...DEFAULTS };
@@ -72,6 +82,8 @@ class Child {
         waiter.resolve(message);
       }
     });
+    // A send to a child that just died reports here; the exit handler below rejects the waiter.
+    proc.on('error', () => undefined);
     proc.once('exit', (code, signal) => {
       this.exited = true;
       this.waiter?.reject(new Error(`the bench server exited (${signal ?? code}). Its last output:\n${this.output.join('\n')}`));
@@ -87,6 +99,9 @@ class Child {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const child = new Child(proc);
+    const kill = () => proc.kill('SIGKILL');
+    onInterrupt.add(kill);
+    proc.once('exit', () => onInterrupt.delete(kill));
     const ready = await child.waitFor('ready', CHILD_START_TIMEOUT_MS, `starting the ${scenario.target} server`);
     if (ready.type === 'ready') child.baseUrl = ready.baseUrl;
     return child;
@@ -115,7 +130,7 @@ class Child {
 
   ask<T extends FromChild['type']>(message: ToChild, answer: T, timeoutMs = 10_000): Promise<Extract<FromChild, { type: T }>> {
     const waiting = this.waitFor(answer, timeoutMs, `waiting for "${answer}"`);
-    this.proc.send(message);
+    if (this.proc.connected) this.proc.send(message, (error) => error && this.waiter?.reject(error));
     return waiting;
   }
 
@@ -256,6 +271,11 @@ async function main(): Promise<number> {
     tempDir = mkdtempSync(join(tmpdir(), 'samspil-bench-db-'));
     embedded = await startEmbeddedFerretdb({ binary: join(ROOT, '.tools', 'bin', 'ferretdb'), dataDir: tempDir });
     mongoUri = embedded.uri;
+    const [database, dir] = [embedded, tempDir];
+    onInterrupt.add(async () => {
+      await database.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
     databaseLabel = 'embedded FerretDB (SQLite, temp dir)';
   }
 
@@ -274,6 +294,7 @@ async function main(): Promise<number> {
       `Bench: ${scenarios.map((s) => s.name).join(', ')} | concurrency ${options.concurrency}, ${options.warmup} warm-up + ${options.requests} measured requests each | ${databaseLabel}${loadNote()}`,
     );
     for (const scenario of scenarios) {
+      if (interrupted) break;
       const started = Date.now();
       process.stdout.write(`  ${scenario.name} (${scenario.target}) … `);
       try {
@@ -285,6 +306,7 @@ async function main(): Promise<number> {
             (result.errors || result.warmupErrors ? ` – ${result.errors + result.warmupErrors} requests failed, first: ${result.firstError}` : ''),
         );
       } catch (error) {
+        if (interrupted) break;
         broken = true;
         const message = error instanceof Error ? error.message : String(error);
         console.log(`FAILED\n${message}`);
@@ -305,6 +327,8 @@ async function main(): Promise<number> {
       }
     }
 
+    // An interrupted run keeps the last complete results file.
+    if (interrupted) return 130;
     const evaluated = evaluate(results);
     console.log(`\n${formatTable(evaluated)}\n`);
     console.log('Latency: POST /api/messages until its response, which ends after the bot’s reply reached the fake connector (checked on every request).');
@@ -338,8 +362,11 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interrupted) process.exit(code);
+  },
   (error: unknown) => {
+    if (interrupted) return;
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   },

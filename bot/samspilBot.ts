@@ -8,13 +8,18 @@ import type { ChannelCommands } from './channels/commands';
 import { CARD_ACTIONS, cardResponse } from './handlers/cardActions';
 import { cardData } from './handlers/cardData';
 import { COMMAND_HANDLERS } from './handlers/commandHandlers';
+import { ReferenceCache } from './referenceCache';
 import { channelConversationId, conversationRecordOf, localeOf } from './turn';
 
 /**
  * The Teams bot. It only translates between activities and the domain core: parse,
  * call a handler, render a card or a localized refusal.
  */
+const STATIC_ANSWERS: ReadonlySet<Command['name']> = new Set(['help', 'unknown']);
+
 export class SamspilBot extends TeamsActivityHandler {
+  private readonly recentlyStored = new ReferenceCache();
+
   constructor(
     private readonly core: Core,
     private readonly logger: Logger,
@@ -29,10 +34,12 @@ export class SamspilBot extends TeamsActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      const deliveryKey = await this.claimDelivery(context);
+      const command = parseCommand(context.activity.text ?? '');
+      // Help and hints read nothing and change nothing: a repeat costs less than a database write.
+      const deliveryKey = STATIC_ANSWERS.has(command.name) ? '' : await this.claimDelivery(context);
       if (deliveryKey !== null) {
         try {
-          await this.handleCommand(context, parseCommand(context.activity.text ?? ''));
+          await this.handleCommand(context, command);
         } catch (error) {
           // Nothing was done, so let a redelivery try again.
           if (deliveryKey) await this.core.inbox.release(deliveryKey).catch(() => undefined);
@@ -46,8 +53,11 @@ export class SamspilBot extends TeamsActivityHandler {
   private async rememberConversation(context: TurnContext): Promise<void> {
     const { activity } = context;
     if (!activity.conversation?.id || !activity.serviceUrl) return;
+    const record = conversationRecordOf(activity);
+    if (this.recentlyStored.isFresh(record)) return;
     try {
-      await this.core.conversations.remember(conversationRecordOf(activity));
+      await this.core.conversations.remember(record);
+      this.recentlyStored.add(record);
     } catch (error) {
       // Losing one reference update must not cost the user their answer.
       this.logger.warn({ err: error }, 'could not store the conversation reference');
