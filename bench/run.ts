@@ -298,7 +298,10 @@ async function main(): Promise<number> {
       const started = Date.now();
       process.stdout.write(`  ${scenario.name} (${scenario.target}) … `);
       try {
-        const result = await runScenario(scenario, options, fileOf.get(scenario) ?? '', { mongoUri, client, connector, ledger, runId });
+        const capped = scenario.maxRequests
+          ? { ...options, warmup: Math.min(options.warmup, scenario.maxRequests.warmup), requests: Math.min(options.requests, scenario.maxRequests.requests) }
+          : options;
+        const result = await runScenario(scenario, capped, fileOf.get(scenario) ?? '', { mongoUri, client, connector, ledger, runId });
         results.push(result);
         if (result.errors || result.warmupErrors) broken = true;
         console.log(

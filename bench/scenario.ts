@@ -54,6 +54,11 @@ export interface Scenario {
   /** The floor every scenario's ratio is printed against. Exactly one scenario has it. */
   floor?: boolean;
   budget?: Budget;
+  /**
+   * Caps the warm-up and measured requests for a heavy scenario (a cold browser page, a scan of
+   * 2,000 events on FerretDB), so the whole run stays a few minutes. The command line can lower it.
+   */
+  maxRequests?: { warmup: number; requests: number };
   /** Extra app settings (environment variable names, as in .env) for the `app` target. */
   appEnv?: Record<string, string>;
   /** Runs once before warm-up (seed data, pick users) and returns the request function. */

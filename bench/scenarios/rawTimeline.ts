@@ -10,6 +10,7 @@ export const scenario: Scenario = {
   name: 'raw-timeline-2000',
   description: 'driver ops of `tidslinje` on 2,000 events: conversation upsert, inbox insert, 2× case findOne, count, find page, read-audit insert',
   target: 'direct',
+  maxRequests: { warmup: 10, requests: 100 },
   async prepare({ db }) {
     await ensureIndexes(db);
     const c = collections(db);

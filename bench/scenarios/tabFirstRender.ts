@@ -20,6 +20,7 @@ export const scenario: Scenario = {
   name: 'tab-first-render',
   description: 'cold load of the case overview page (large case) in headless Chromium, until its content is rendered',
   target: 'app',
+  maxRequests: { warmup: 3, requests: 30 },
   appEnv: { TAB_AUTH_MODE: 'dev' },
   async prepare({ baseUrl, db, runId }) {
     const sizes = await measureBundle();

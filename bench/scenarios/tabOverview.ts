@@ -161,6 +161,7 @@ export const scenario: Scenario = {
   name: 'tab-overview',
   description: `GET /tab/api/cases/:id/overview on a case with ${LARGE_CASE.events} events and ${LARGE_CASE.agreements} agreements (access check, 5 reads, audit insert, JSON)`,
   target: 'app',
+  maxRequests: { warmup: 10, requests: 100 },
   budget: { baseline: ['raw-tab-overview'], maxRatio: 1.5 },
   // Development tokens: the signature check of a real Entra token (RS256 with a cached key) is not part of this number.
   appEnv: { TAB_AUTH_MODE: 'dev' },

@@ -12,6 +12,7 @@ export const scenario: Scenario = {
   name: 'raw-tab-overview',
   description: 'the driver reads of the case overview alone: case findOne, then agreements, observations, rounds and the last meeting in parallel',
   target: 'direct',
+  maxRequests: { warmup: 10, requests: 100 },
   async prepare({ db, runId }) {
     const { caseId } = await seedLargeCase(db, runId);
     const c = collections(db);

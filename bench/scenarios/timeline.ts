@@ -7,6 +7,7 @@ export const scenario: Scenario = {
   name: 'timeline-2000',
   description: '`tidslinje` in a case with 2,000 events (page 1 of the family-visible and professional view)',
   target: 'app',
+  maxRequests: { warmup: 10, requests: 100 },
   budget: { baseline: ['echo', 'raw-timeline-2000'], maxRatio: 1.5 },
   async prepare({ db, serviceUrl, postActivity }) {
     const seeded = await seedCase(db, 'bench-timeline');
