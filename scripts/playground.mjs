@@ -2,7 +2,7 @@
 /* global AbortSignal */
 // `npm run playground`: Microsoft 365 Agents Playground (a local Teams-like client) against the bot
 // on this machine. Offline, telemetry off, mock users/team/chat from .m365agentsplayground.yml.
-// Start the app first (`npm start`); see docs/playground.md.
+// Start the app first (`npm start`); see README, "Trying the bot in Microsoft 365 Agents Playground".
 import 'dotenv/config';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
