@@ -17,9 +17,14 @@ export const agreementStatusLabel = (l: Locale, status: AgreementStatus) => t(l,
 export const LEVEL_COLOR: Record<WellbeingLevel, string> = { green: 'Good', yellow: 'Warning', red: 'Attention' };
 export const LEVEL_DOT: Record<WellbeingLevel, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
 
+const MEDIUM_DATE: Record<Locale, Intl.DateTimeFormat> = {
+  da: new Intl.DateTimeFormat('da-DK', { dateStyle: 'medium', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }),
+};
+
 export function formatDate(locale: Locale, isoDate: string): string {
   const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat(locale === 'da' ? 'da-DK' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return MEDIUM_DATE[locale].format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 export const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -74,15 +74,29 @@ interface PipelineHolder {
  * request, and the two retry layers never multiply.
  */
 function withoutSdkRetries(auth: BotFrameworkAuthentication): BotFrameworkAuthentication {
+  // Connector clients are reused per (identity, service URL, audience), as botbuilder's own
+  // BotFrameworkAdapter does: building one (pipeline, serializers) for every proactive send was
+  // about a tenth of the sweep's CPU. Their credentials fetch and cache tokens themselves.
+  const clients = new Map<string, Promise<Awaited<ReturnType<ConnectorFactory['create']>>>>();
   return new Proxy(auth, {
     get(target, property, receiver) {
       if (property === 'createConnectorFactory') {
         return (...args: Parameters<BotFrameworkAuthentication['createConnectorFactory']>): ConnectorFactory => {
           const factory = target.createConnectorFactory(...args);
+          const identity = JSON.stringify(args[0]?.claims ?? []);
           return {
-            create: async (serviceUrl: string, audience?: string) => {
-              const client = await factory.create(serviceUrl, audience);
-              (client as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
+            create: (serviceUrl: string, audience?: string) => {
+              const key = `${identity}|${serviceUrl}|${audience ?? ''}`;
+              let client = clients.get(key);
+              if (!client) {
+                if (clients.size >= 1_000) clients.clear();
+                client = factory.create(serviceUrl, audience).then((created) => {
+                  (created as unknown as PipelineHolder).client?.pipeline?.removePolicy({ phase: 'Retry' });
+                  return created;
+                });
+                client.catch(() => clients.delete(key));
+                clients.set(key, client);
+              }
               return client;
             },
           } as ConnectorFactory;

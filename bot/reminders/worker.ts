@@ -53,6 +53,9 @@ export interface ReminderStats {
   lastError?: string;
 }
 
+/** Planned with deep links (every item carries one), so no case needs to be read to send it. */
+const hasLinks = (state: EntryState): boolean => state.entry.items.every((item) => typeof item.link === 'string');
+
 /** Thrown by `kill()` into every send in flight: the worker stops dead, records nothing more. */
 export class WorkerKilled extends Error {}
 
@@ -60,11 +63,18 @@ interface Context {
   day: string;
   now: Date;
   stops: StopRecord[];
-  cases: Map<string, Case>;
+  /** Only cases that are needed: entries planned without link snapshots, and the fallback route. */
+  cases: Map<string, Case | null>;
   personal: Map<string, ConversationRecord>;
-  caseConversations: Map<string, ConversationRecord>;
+  caseConversations: Map<string, ConversationRecord | null>;
   locales: Map<string, Locale>;
 }
+
+/**
+ * A send that went out, with the write of its `s|` record (pending while the lane sends the next
+ * one). Wrapped in an object: an async function returning a bare promise would wait for it.
+ */
+type Recorded = { stored: Promise<void> } | undefined;
 
 /**
  * The reminder sender. Every sweep: plan today once (whoever comes first), then for each open day
@@ -166,24 +176,32 @@ export class ReminderWorker {
     const recipients = [...groups.keys()];
     const ordered = [...recipients.slice(offset), ...recipients.slice(0, offset)].flatMap((r) => groups.get(r) ?? []);
 
-    const context = await this.contextFor(day, now, state.stops, ordered);
+    // The recipients' chats are read once, while the first batch's claims go in. (Reading them
+    // per batch, overlapped with the sends, was slower on FerretDB: every read is a full scan.)
+    const context: Context = { day, now, stops: state.stops, cases: new Map(), personal: new Map(), caseConversations: new Map(), locales: new Map() };
+    const claim = (i: number) => (i < ordered.length && !this.killed ? this.claimBatch(day, ordered.slice(i, i + this.options.batchSize)) : Promise.resolve([]));
+    let [, mine] = await Promise.all([this.loadContext(context, ordered), claim(0)]);
     for (let i = 0; i < ordered.length && !this.killed; i += this.options.batchSize) {
-      const batch = ordered.slice(i, i + this.options.batchSize);
-      const claimedAt = this.now();
-      const claims: ClaimRecord[] = batch.map((s) => ({
-        _id: claimId(s.entry.key, s.nextGen),
-        t: 'c',
-        key: s.entry.key,
-        gen: s.nextGen,
-        by: this.id,
-        at: claimedAt,
-        until: new Date(claimedAt.getTime() + this.options.leaseMs),
-      }));
-      const won = await this.repository.insertMany(this.repository.ledger(day), claims);
-      const mine = batch.filter((s) => won.has(claimId(s.entry.key, s.nextGen)));
       report.claimed += mine.length;
       await this.inParallel(mine, (s) => this.deliver(s, context, report));
+      mine = await claim(i + this.options.batchSize);
     }
+  }
+
+  /** One insertMany of claim records (lease until now + leaseMs); returns the occurrences this worker won. */
+  private async claimBatch(day: string, batch: EntryState[]): Promise<EntryState[]> {
+    const claimedAt = this.now();
+    const claims: ClaimRecord[] = batch.map((s) => ({
+      _id: claimId(s.entry.key, s.nextGen),
+      t: 'c',
+      key: s.entry.key,
+      gen: s.nextGen,
+      by: this.id,
+      at: claimedAt,
+      until: new Date(claimedAt.getTime() + this.options.leaseMs),
+    }));
+    const won = await this.repository.insertMany(this.repository.ledger(day), claims);
+    return batch.filter((s) => won.has(claimId(s.entry.key, s.nextGen)));
   }
 
   private pendingSent: Array<{ day: string; record: SentRecord; done: () => void; fail: (e: unknown) => void }> = [];
@@ -219,48 +237,72 @@ export class ReminderWorker {
     this.flushing = false;
   }
 
-  private async inParallel<T>(items: T[], run: (item: T) => Promise<void>): Promise<void> {
+  /**
+   * `concurrency` lanes. A lane sends its next reminder while the previous one's `s|` record is
+   * being written, and waits for that record before it goes on: at most two sends per lane are
+   * ever unrecorded (the crash window), and a failed record stops the sweep as before.
+   */
+  private async inParallel<T>(items: T[], run: (item: T) => Promise<Recorded>): Promise<void> {
     let next = 0;
     let failure: unknown;
     const lane = async () => {
+      let previous: Recorded;
       while (next < items.length && !failure) {
         const item = items[next++] as T;
         try {
-          await run(item);
+          const recorded = await run(item);
+          await previous?.stored;
+          previous = recorded;
         } catch (error) {
-          failure = error;
+          failure ??= error;
         }
+      }
+      try {
+        await previous?.stored;
+      } catch (error) {
+        failure ??= error;
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, items.length) }, lane));
     if (failure && !(failure instanceof WorkerKilled)) throw failure;
   }
 
-  private async contextFor(day: string, now: Date, stops: StopRecord[], states: EntryState[]): Promise<Context> {
+  /**
+   * What the sweep reads besides the ledger: the recipients' personal chats and locales, and cases
+   * only for entries planned before the plan carried its deep links (new plans need none).
+   */
+  private async loadContext(context: Context, states: EntryState[]): Promise<void> {
     const recipients = [...new Set(states.map((s) => s.entry.recipientId))];
+    const unlinked = [...new Set(states.filter((s) => !hasLinks(s)).flatMap((s) => [s.entry.caseId, ...s.entry.items.map((item) => item.caseId)]))].filter((id) => !context.cases.has(id));
     const [cases, personal, preferences] = await Promise.all([
-      this.repository.casesByIds([...new Set(states.map((s) => s.entry.caseId))]),
+      this.repository.casesByIds(unlinked),
       this.repository.personalChats(recipients),
       this.repository.preferencesOf(recipients),
     ]);
     const caseConversations = await this.repository.conversationsByIds(cases.map((c) => c.conversation.conversationId));
-    const newest = new Map<string, ConversationRecord>();
     for (const record of personal) {
-      const known = record.userId ? newest.get(record.userId) : undefined;
-      if (record.userId && (!known || known.updatedAt < record.updatedAt)) newest.set(record.userId, record);
+      const known = record.userId ? context.personal.get(record.userId) : undefined;
+      if (record.userId && (!known || known.updatedAt < record.updatedAt)) context.personal.set(record.userId, record);
     }
-    return {
-      day,
-      now,
-      stops,
-      cases: new Map(cases.map((c) => [c._id, c])),
-      personal: newest,
-      caseConversations: new Map(caseConversations.map((r) => [r._id, r])),
-      locales: new Map(preferences.filter((p) => p.locale).map((p) => [p._id, p.locale as Locale])),
-    };
+    for (const kase of cases) context.cases.set(kase._id, kase);
+    for (const record of caseConversations) context.caseConversations.set(record._id, record);
+    for (const preference of preferences) if (preference.locale) context.locales.set(preference._id, preference.locale);
   }
 
-  private async deliver(state: EntryState, context: Context, report: SweepReport): Promise<void> {
+  /** A case the sweep needs after all (old entries, the fallback route); read once per sweep. */
+  private async caseOf(caseId: string, context: Context): Promise<Case | null> {
+    if (!context.cases.has(caseId)) context.cases.set(caseId, (await this.repository.casesByIds([caseId]))[0] ?? null);
+    return context.cases.get(caseId) ?? null;
+  }
+
+  private async caseConversationOf(kase: Case, context: Context): Promise<ConversationRecord | null> {
+    const id = kase.conversation.conversationId;
+    if (!context.caseConversations.has(id)) context.caseConversations.set(id, (await this.repository.conversationsByIds([id]))[0] ?? null);
+    return context.caseConversations.get(id) ?? null;
+  }
+
+  /** Sends one occurrence; resolves when the POST is done, with the pending write of its `s|` record. */
+  private async deliver(state: EntryState, context: Context, report: SweepReport): Promise<Recorded> {
     const { entry } = state;
     const gen = state.nextGen;
     if (this.killed) throw new WorkerKilled();
@@ -270,17 +312,23 @@ export class ReminderWorker {
       this.stats.resentAfterCrash += 1;
       this.logger.warn({ key: entry.key, gen }, 'reminder claim expired without a result; sending again');
     }
-    const items = entry.kind === 'digest' ? liveItems(entry, context.stops) : entry.items;
-    const kase = context.cases.get(entry.caseId);
-    if (items.length === 0 || !kase || kase.status !== 'open') {
+    // Closed cases and stopped items are left out (case closure is a `case:<id>` stop record).
+    const items = liveItems(entry, context.stops);
+    // Entries planned before deep links were snapshotted: check the case itself, as before.
+    const kase = hasLinks(state) ? undefined : await this.caseOf(entry.caseId, context);
+    if (items.length === 0 || kase === null || (kase && kase.status !== 'open')) {
       await this.repository.record(context.day, { _id: `k|${entry.subject}|empty|${entry.key}`, t: 'k', subject: entry.subject, kinds: [entry.kind], reason: 'nothing_left', at: this.now() });
-      return;
+      return undefined;
     }
     const locale = context.locales.get(entry.recipientId) ?? 'da';
     const links: Record<string, string> = {};
     for (const item of items) {
-      const itemCase = context.cases.get(item.caseId) ?? (await this.repository.casesByIds([item.caseId]))[0];
-      if (itemCase) links[item.caseId] = caseDeepLink(itemCase.conversation, itemCase.title, context.caseConversations.get(itemCase.conversation.conversationId));
+      if (item.link) {
+        links[item.caseId] = item.link;
+        continue;
+      }
+      const itemCase = await this.caseOf(item.caseId, context);
+      if (itemCase) links[item.caseId] = caseDeepLink(itemCase.conversation, itemCase.title, await this.caseConversationOf(itemCase, context));
     }
     const card = reminderCard(locale, { key: entry.key, kind: entry.kind, items, links });
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card)) as Partial<Activity>;
@@ -291,9 +339,9 @@ export class ReminderWorker {
 
     try {
       await this.beforeSend?.(entry.key);
-      const delivered = await this.sendSomewhere(entry.recipientId, entry.recipientName, kase, context, activity, locale);
+      const delivered = await this.sendSomewhere(entry.recipientId, entry.recipientName, entry.caseId, context, activity, locale);
       if (this.killed) throw new WorkerKilled();
-      await this.recordSent(context.day, {
+      const stored = this.recordSent(context.day, {
         _id: sentId(entry.key),
         t: 's',
         key: entry.key,
@@ -303,9 +351,12 @@ export class ReminderWorker {
         activityId: delivered.activityId,
         conversationId: delivered.conversationId,
         via: delivered.via,
+      }).then(() => {
+        report.sent += 1;
+        this.stats.sent += 1;
       });
-      report.sent += 1;
-      this.stats.sent += 1;
+      stored.catch(() => undefined); // awaited by the lane; this only marks it handled
+      return { stored };
     } catch (error) {
       if (error instanceof WorkerKilled || this.killed) throw new WorkerKilled();
       const failure = error instanceof SendError ? error : new SendError(String((error as Error)?.message ?? error));
@@ -313,7 +364,7 @@ export class ReminderWorker {
       if (!failure.retryable || attempts >= this.options.maxAttempts) {
         await this.giveUp(state, context, attempts, failure);
         report.gaveUp += 1;
-        return;
+        return undefined;
       }
       const delay = retryDelayMs(attempts, { baseMs: this.options.backoffBaseMs, maxMs: this.options.backoffMaxMs, retryAfterMs: failure.retryAfterMs });
       const at = this.now();
@@ -330,6 +381,7 @@ export class ReminderWorker {
       report.failed += 1;
       this.stats.failedAttempts += 1;
       this.logger.warn({ key: entry.key, attempt: attempts, status: failure.status, retryInMs: delay }, 'reminder not delivered; will retry');
+      return undefined;
     }
   }
 
@@ -359,15 +411,16 @@ export class ReminderWorker {
    * conversation's service URL and tenant; if that is refused, the case conversation with an
    * @mention of the recipient.
    */
-  private async sendSomewhere(userId: string, name: string, kase: Case, context: Context, activity: Partial<Activity>, locale: Locale): Promise<Delivered & { via: 'personal' | 'created' | 'case' }> {
+  private async sendSomewhere(userId: string, name: string, caseId: string, context: Context, activity: Partial<Activity>, locale: Locale): Promise<Delivered & { via: 'personal' | 'created' | 'case' }> {
     const personal = context.personal.get(userId);
     if (personal) {
       await this.limit(personal._id);
       const target: DeliveryTarget = { conversationId: personal._id, reference: personal.reference as Partial<ConversationReference>, via: 'personal' };
       return { ...(await this.sender.send(target, activity)), via: 'personal' };
     }
-    const caseRecord = context.caseConversations.get(kase.conversation.conversationId);
-    if (!caseRecord) throw new SendError('no stored conversation reference for the case or the person', 404);
+    const kase = await this.caseOf(caseId, context);
+    const caseRecord = kase ? await this.caseConversationOf(kase, context) : null;
+    if (!kase || !caseRecord) throw new SendError('no stored conversation reference for the case or the person', 404);
     try {
       await this.limit(`new:${userId}`);
       const delivered = await this.sender.sendToNewPersonalChat({ id: userId, name }, caseRecord.serviceUrl, kase.conversation.tenantId ?? caseRecord.tenantId, activity);

@@ -29,12 +29,14 @@ export function t(locale: Locale, key: MessageKey, params: Record<string, string
   return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
 }
 
+// One formatter per locale: constructing Intl.DateTimeFormat costs far more than formatting.
+const DATE_TIME: Record<Locale, Intl.DateTimeFormat> = {
+  da: new Intl.DateTimeFormat('da-DK', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Copenhagen' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Copenhagen' }),
+};
+
 export function formatDateTime(locale: Locale, date: Date): string {
-  return new Intl.DateTimeFormat(locale === 'da' ? 'da-DK' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Copenhagen',
-  }).format(date);
+  return DATE_TIME[locale].format(date);
 }
 
 /** Renders a refusal; parameters that are message keys (a field, a status) are translated too. */

@@ -100,8 +100,14 @@ export interface DayState {
   stops: StopRecord[];
 }
 
-export function stopsItem(stops: StopRecord[], subject: string, kind: ReminderKind, createdAt: Date): boolean {
-  return stops.some((s) => s.subject === subject && (!s.kinds || s.kinds.includes(kind)) && s.at >= createdAt);
+/** The subject of a stop that ends every reminder about one case (the case was closed). */
+export const caseSubject = (caseId: string): string => `case:${caseId}`;
+
+/** Whether a stop recorded after `createdAt` ends this item: its own subject, or its case (`case:<id>`). */
+export function stopsItem(stops: StopRecord[], subject: string, kind: ReminderKind, createdAt: Date, caseId?: string): boolean {
+  if (stops.length === 0) return false;
+  const ofCase = caseId === undefined ? undefined : caseSubject(caseId);
+  return stops.some((s) => (s.subject === subject || s.subject === ofCase) && (!s.kinds || s.kinds.includes(kind)) && s.at >= createdAt);
 }
 
 /** Folds a day's records into the state of each occurrence at `now`. */
@@ -147,7 +153,8 @@ export function foldDay(records: DayRecord[], now: Date): DayState {
     const base = { entry, attempts: entryClaims.length, nextGen: (latest?.gen ?? 0) + 1, notBefore: entry.at, lastError: latestFail?.error, uncertain: false };
     if (sent.has(entry.key)) return { ...base, status: 'sent' };
     if (gaveUp.has(entry.key)) return { ...base, status: 'gaveUp' };
-    const stopped = stopsItem(stops, entry.subject, entry.kind, entry.createdAt);
+    // A digest spans cases: a closed case removes its items (liveItems), not the whole card.
+    const stopped = stopsItem(stops, entry.subject, entry.kind, entry.createdAt, entry.kind === 'digest' ? undefined : entry.caseId);
     if (stopped) return { ...base, status: 'stopped' };
     if (latest && !latestFail) {
       if (latest.until > now) return { ...base, status: 'claimed' };
@@ -159,7 +166,7 @@ export function foldDay(records: DayRecord[], now: Date): DayState {
   return { entries: states, stops };
 }
 
-/** The items of a digest that are still worth showing (stopped ones are left out). */
+/** The items of a card that are still worth showing (stopped ones and closed cases are left out). */
 export function liveItems(entry: EntryRecord, stops: StopRecord[]): ReminderItem[] {
-  return entry.items.filter((item) => !stopsItem(stops, item.subject, item.kind, entry.createdAt));
+  return entry.items.filter((item) => !stopsItem(stops, item.subject, item.kind, entry.createdAt, item.caseId));
 }

@@ -51,6 +51,12 @@ export interface ReminderItem {
   /** Failure notices: whose reminder could not be delivered. */
   failedRecipientName?: string;
   failedKind?: ReminderKind;
+  /**
+   * Deep link to the case conversation, computed when the day was planned, so that a sweep
+   * never reads `cases` (entries planned before links were snapshotted lack it; then the sweep
+   * reads their cases).
+   */
+  link?: string;
 }
 
 export interface PlannedReminder {

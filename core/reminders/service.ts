@@ -8,7 +8,8 @@ import type { ReminderRepository } from '../persistence/reminderRepository';
 import type { CaseAccess } from '../services/access';
 import type { Clock } from '../services/caseService';
 import { addDays, addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, isWorkingDay, nextSendingTime, type SendingHours } from './calendar';
-import { entryRecord, type StopRecord } from './ledger';
+import { caseSubject, entryRecord, type StopRecord } from './ledger';
+import { caseDeepLink } from './links';
 import {
   agreementSubject,
   consentSubject,
@@ -113,6 +114,8 @@ export class ReminderService {
         items: failure.items.map((item) => ({ ...item, kind: 'failure' as const, failedKind: item.kind, failedRecipientName: failure.recipientName })),
       });
     }
+    for (const kase of consentCases) if (!cases.has(kase._id)) cases.set(kase._id, kase);
+    await this.snapshotLinks(planned, cases);
     const folded = foldDigests(planned, new Set(digestUsers.map((p) => p._id)), window);
     return this.repository.addEntries(day, folded.map((p) => entryRecord(p, now)));
   }
@@ -133,6 +136,7 @@ export class ReminderService {
     if (!kase) return 0;
     const snooze = await this.repository.snoozeOf(agreementSubject(agreementId));
     const planned = planAgreement(agreement, kase, { day, notBefore, hours: this.hours }, snooze?.until);
+    await this.snapshotLinks(planned, new Map([[kase._id, kase]]));
     return this.repository.addEntries(day, planned.map((p) => entryRecord(p, this.now())));
   }
 
@@ -164,6 +168,9 @@ export class ReminderService {
         return;
       case 'agreement.cancelled':
         if (agreementId) await this.stop(agreementSubject(agreementId), 'cancelled');
+        return;
+      case 'case.closed':
+        await this.stop(caseSubject(event.caseId), 'closed');
         return;
       case 'member.consent.approved':
       case 'member.consent.declined':
@@ -213,6 +220,28 @@ export class ReminderService {
   async preferenceOf(userId: string): Promise<{ digest: boolean; locale?: 'da' | 'en' }> {
     const [preference] = await this.repository.preferencesOf([userId]);
     return { digest: preference?.digest ?? false, locale: preference?.locale };
+  }
+
+  /**
+   * Stores each item's deep link with the plan, so that a sweep needs nothing from `cases` (whose
+   * size grows with everything open, not with what is due). A case closed later is stopped with a
+   * `case:<id>` stop record (onEvent), which replaces the sweep's former check of the case status.
+   */
+  private async snapshotLinks(planned: PlannedReminder[], cases: Map<string, Case>): Promise<void> {
+    const caseIds = new Set(planned.flatMap((p) => p.items.map((item) => item.caseId)));
+    const conversationIds = [...caseIds].flatMap((id) => { const c = cases.get(id); return c ? [c.conversation.conversationId] : []; });
+    const records = new Map((await this.repository.conversationsByIds(conversationIds)).map((r) => [r._id, r]));
+    const links = new Map<string, string>();
+    for (const id of caseIds) {
+      const kase = cases.get(id);
+      if (kase) links.set(id, caseDeepLink(kase.conversation, kase.title, records.get(kase.conversation.conversationId)));
+    }
+    for (const reminder of planned) {
+      reminder.items = reminder.items.map((item) => {
+        const link = links.get(item.caseId);
+        return link ? { ...item, link } : item;
+      });
+    }
   }
 
   private async casesById(ids: string[]): Promise<Map<string, Case>> {

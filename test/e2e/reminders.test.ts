@@ -77,6 +77,16 @@ describe('when reminders go out', () => {
       expect(card.version).toBe('1.5');
     }
   });
+
+  test('a case closed after the day was planned gets no more reminders (a case stop; the sweep reads no cases)', async () => {
+    await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: FRI, createdAt: clock.now() });
+    expect(await sweepAt(THU, '07:30')).toMatchObject({ planned: 'planned', sent: 0 });
+    await t.app.core.cases.closeCase({ userId: seeded.coordinator.id, name: seeded.coordinator.name }, { caseId: seeded.kase._id });
+    const ledger = db().collection('reminders_20250306');
+    for (let i = 0; i < 100 && !(await ledger.findOne({ t: 'k', subject: `case:${seeded.kase._id}` })); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await sweepAt(THU, '08:00')).toMatchObject({ sent: 0 });
+    expect(cards()).toHaveLength(0);
+  });
 });
 
 describe('quiet hours, nudges and consent', () => {
