@@ -6,6 +6,7 @@
  * child's peak RSS, and writes bench/results/latest.json. Targets are reported, never enforced:
  * the exit code is non-zero only when the bench itself breaks. See docs/bench.md.
  */
+import { spawnSync } from 'node:child_process';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { evaluate, formatTable, type ScenarioResult } from './report';
 import type { PostResult, Scenario, ScenarioContext } from './scenario';
 
 const ROOT = join(__dirname, '..');
+const REMINDER_SWEEP = 'reminder-sweep';
 const DEFAULTS: LoadOptions = { concurrency: 8, warmup: 50, requests: 500 };
 const CHILD_START_TIMEOUT_MS = 90_000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -255,10 +257,14 @@ async function main(): Promise<number> {
   const { options, names } = parseArgs(process.argv.slice(2));
   const entries = await loadScenarioFiles();
   const fileOf = new Map(entries.map((e) => [e.scenario, e.file]));
-  const scenarios = selectScenarios(
-    entries.map((e) => e.scenario),
-    names,
-  );
+  const scenarioNames = names.filter((name) => name !== REMINDER_SWEEP);
+  const onlySweep = names.length > 0 && scenarioNames.length === 0;
+  const scenarios = onlySweep
+    ? []
+    : selectScenarios(
+        entries.map((e) => e.scenario),
+        scenarioNames,
+      );
   const runId = randomUUID().slice(0, 8);
   const startedAt = Date.now();
 
@@ -351,8 +357,9 @@ async function main(): Promise<number> {
     };
     const round = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
     const loadAverage = { before: loadBefore.map((x) => Number(x.toFixed(2))), after: loadavg().map((x) => Number(x.toFixed(2))) };
+    const reminderSweep = names.length === 0 || names.includes(REMINDER_SWEEP) ? runReminderSweep() : undefined;
     const durationSeconds = Math.round((Date.now() - startedAt) / 1000);
-    const report = { generatedAt: new Date().toISOString(), durationSeconds, settings: options, machine: { ...machine(), loadAverage }, database, notes, scenarios: evaluated };
+    const report = { generatedAt: new Date().toISOString(), durationSeconds, settings: options, machine: { ...machine(), loadAverage }, database, notes, scenarios: evaluated, reminderSweep };
     writeFileSync(file, `${JSON.stringify(report, round, 2)}\n`);
     console.log(`Wrote ${relative(process.cwd(), file)} (whole run: ${durationSeconds} s)`);
   } finally {
@@ -362,6 +369,29 @@ async function main(): Promise<number> {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }
   return broken ? 1 : 0;
+}
+
+/**
+ * The reminder sweep is one batch, not a stream of requests, so it runs as its own program
+ * (bench/reminderSweep.ts: 100,000 open agreements, 5,000 due) and its result joins the report.
+ */
+function runReminderSweep(): Record<string, unknown> | undefined {
+  console.log(`\n${REMINDER_SWEEP}: 100,000 open agreements, 5,000 due (bench/reminderSweep.ts) …`);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'reminderSweep.ts'), '--open', '100000', '--due', '5000', '--plan-first'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 15 * 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const json = /\{[\s\S]*\}\s*$/.exec(child.stdout ?? '')?.[0];
+  if (child.status !== 0 || !json) {
+    console.log(`  failed: ${(child.stderr ?? '').trim().split('\n').pop() ?? 'no output'}`);
+    return undefined;
+  }
+  const result = JSON.parse(json) as Record<string, number>;
+  const target = (result.ratio ?? Infinity) <= 1.5 ? 'pass' : 'miss';
+  console.log(`  floor ${result.floorMs} ms, sweep ${result.sweepMs} ms: ${result.ratio}× floor (≤ 1.5×) ${target}; peak RSS ${result.peakRssMb} MB`);
+  return result;
 }
 
 main().then(
