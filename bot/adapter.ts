@@ -10,15 +10,9 @@ export interface BotCredentials {
   MicrosoftAppTenantId?: string;
 }
 
-/**
- * With an app ID the adapter checks every inbound JWT and signs outbound calls.
- * Without one it runs open, which is only for local use (playground, tests).
- */
-export function createAdapter(credentials: BotCredentials, logger: Logger): CloudAdapter {
-  if (!credentials.MicrosoftAppId) {
-    logger.warn('MicrosoftAppId is not set: the bot accepts unauthenticated requests. Use this only on your own machine.');
-  }
-  const auth = new ConfigurationBotFrameworkAuthentication(
+/** The bot's identity for botbuilder; empty (no token checks, unsigned replies) without an app ID. */
+export function botAuthentication(credentials: BotCredentials): ConfigurationBotFrameworkAuthentication {
+  return new ConfigurationBotFrameworkAuthentication(
     credentials.MicrosoftAppId
       ? {
           MicrosoftAppId: credentials.MicrosoftAppId,
@@ -28,7 +22,17 @@ export function createAdapter(credentials: BotCredentials, logger: Logger): Clou
         }
       : {},
   );
-  const adapter = new CloudAdapter(auth);
+}
+
+/**
+ * With an app ID the adapter checks every inbound JWT and signs outbound calls.
+ * Without one it runs open, which is only for local use (playground, tests).
+ */
+export function createAdapter(credentials: BotCredentials, logger: Logger): CloudAdapter {
+  if (!credentials.MicrosoftAppId) {
+    logger.warn('MicrosoftAppId is not set: the bot accepts unauthenticated requests. Use this only on your own machine.');
+  }
+  const adapter = new CloudAdapter(botAuthentication(credentials));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, activityType: context.activity.type }, 'unhandled error in bot turn');
     try {

@@ -4,7 +4,7 @@ import type { Agreement } from '../../core/domain/agreement';
 import type { Case } from '../../core/domain/case';
 import { DomainError } from '../../core/domain/errors';
 import { t, type Locale } from '../../core/i18n';
-import { agreementSubject, OWNER_KINDS, REMINDER_KINDS, type ReminderItem, type ReminderKind } from '../../core/reminders/rules';
+import { agreementItem, agreementSubject, OWNER_KINDS, REMINDER_KINDS, type ReminderItem, type ReminderKind } from '../../core/reminders/rules';
 import { REMINDER_DONE_VERB, REMINDER_SNOOZE_VERB, reminderCard, type ReminderCardState } from '../cards/reminderCard';
 import type { AdaptiveCard } from '../cards/card';
 import { actorOf } from '../turn';
@@ -26,18 +26,7 @@ function keyOf(data: Record<string, unknown>): string {
 
 /** The card again, from the agreement as it is now, with what just happened on top. */
 async function refreshed(core: Core, locale: Locale, key: string, kind: ReminderKind, agreement: Agreement, kase: Case, state: ReminderCardState): Promise<AdaptiveCard> {
-  const item: ReminderItem = {
-    kind: kind as ReminderItem['kind'],
-    subject: agreementSubject(agreement._id),
-    caseId: kase._id,
-    caseTitle: kase.title,
-    agreementId: agreement._id,
-    what: agreement.what,
-    dueDate: agreement.dueDate,
-    followUpDate: agreement.followUpDate,
-    ownerId: agreement.ownerId,
-    ownerName: agreement.ownerName,
-  };
+  const item: ReminderItem = { ...agreementItem(agreement, kase), kind: kind as ReminderItem['kind'] };
   const record = await core.conversations.get(kase.conversation.conversationId);
   return reminderCard(locale, { key, kind, items: [item], links: { [kase._id]: caseDeepLink(kase.conversation, kase.title, record) }, state });
 }

@@ -1,11 +1,10 @@
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   TurnContext,
   type Activity,
   type ConversationReference,
 } from 'botbuilder';
-import type { BotCredentials } from '../adapter';
+import { botAuthentication, type BotCredentials } from '../adapter';
 
 /** botbuilder re-exports neither type; derive them rather than import a transitive package. */
 type BotFrameworkAuthentication = NonNullable<ConstructorParameters<typeof CloudAdapter>[0]>;
@@ -116,17 +115,7 @@ export class ReminderSender {
     credentials: BotCredentials,
     private readonly botAppId: string,
   ) {
-    const auth = new ConfigurationBotFrameworkAuthentication(
-      credentials.MicrosoftAppId
-        ? {
-            MicrosoftAppId: credentials.MicrosoftAppId,
-            MicrosoftAppPassword: credentials.MicrosoftAppPassword,
-            MicrosoftAppType: credentials.MicrosoftAppType,
-            MicrosoftAppTenantId: credentials.MicrosoftAppTenantId,
-          }
-        : {},
-    );
-    this.adapter = new CloudAdapter(withoutSdkRetries(auth));
+    this.adapter = new CloudAdapter(withoutSdkRetries(botAuthentication(credentials)));
   }
 
   async send(target: DeliveryTarget, activity: Partial<Activity>): Promise<Delivered> {

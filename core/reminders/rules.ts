@@ -113,13 +113,10 @@ function guardiansOf(kase: Case, except?: string): Member[] {
  * - each guardian, once, two days after a proposal nobody has answered.
  * A snooze holds everything but the guardians' nudge until it ends.
  */
-export function planAgreement(agreement: Agreement, kase: Case, window: PlanWindow, snoozedUntil?: Date): PlannedReminder[] {
-  if (kase.status !== 'open') return [];
-  const hours = window.hours ?? DEFAULT_SENDING_HOURS;
-  const start = startOf(window);
-  const subject = agreementSubject(agreement._id);
-  const base: Omit<ReminderItem, 'kind'> = {
-    subject,
+/** What a reminder card shows about one agreement, whatever kind of reminder it is. */
+export function agreementItem(agreement: Agreement, kase: Case): Omit<ReminderItem, 'kind'> {
+  return {
+    subject: agreementSubject(agreement._id),
     caseId: kase._id,
     caseTitle: kase.title,
     agreementId: agreement._id,
@@ -129,6 +126,14 @@ export function planAgreement(agreement: Agreement, kase: Case, window: PlanWind
     ownerId: agreement.ownerId,
     ownerName: agreement.ownerName,
   };
+}
+
+export function planAgreement(agreement: Agreement, kase: Case, window: PlanWindow, snoozedUntil?: Date): PlannedReminder[] {
+  if (kase.status !== 'open') return [];
+  const hours = window.hours ?? DEFAULT_SENDING_HOURS;
+  const start = startOf(window);
+  const subject = agreementSubject(agreement._id);
+  const base = agreementItem(agreement, kase);
   const out: PlannedReminder[] = [];
   const push = (kind: Exclude<ReminderKind, 'digest'>, key: string, recipientId: string, at: Date) =>
     out.push({ key, subject, kind, recipientId, recipientName: memberName(kase, recipientId), caseId: kase._id, at, items: [{ ...base, kind }] });
