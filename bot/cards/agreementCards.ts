@@ -1,7 +1,7 @@
-import { isOverdue, type Agreement } from '../../core/domain/agreement';
+import { AGREEMENT_TRANSITIONS, isOverdue, type Agreement } from '../../core/domain/agreement';
 import type { Case, Member } from '../../core/domain/case';
 import { addDays } from '../../core/domain/dates';
-import { isGuardian } from '../../core/domain/roles';
+import { mayTakeStep, type AgreementStep } from '../../core/domain/policy';
 import { formatDateTime, t, type Locale } from '../../core/i18n';
 import { adaptiveCard, executeAction, facts, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
 import { agreementStatusLabel, formatDate, roleLabel, truncate } from './labels';
@@ -40,18 +40,16 @@ export function agreementFormCard(locale: Locale, kase: Case, formId: string, to
   );
 }
 
-type Viewer = { member: Member; isCoordinator: boolean } | 'everyone';
-
-/** Which buttons a viewer gets; 'everyone' sees every button the state allows, and the server decides. */
-function buttonsFor(locale: Locale, agreement: Agreement, viewer: Viewer): CardElement[] {
+/**
+ * Which buttons a viewer gets: a member gets only the steps `mayTakeStep` allows them; without a
+ * viewer (the card everyone gets) every step the lifecycle allows is shown, and the server decides.
+ */
+function buttonsFor(locale: Locale, agreement: Agreement, kase: Case, viewer?: Member): CardElement[] {
   const data = { caseId: agreement.caseId, agreementId: agreement._id };
-  const all = viewer === 'everyone';
-  const guardian = all || isGuardian(viewer.member.role);
-  const owner = all || viewer.member.userId === agreement.ownerId;
-  const coordinator = all || viewer.isCoordinator;
+  const may = (to: AgreementStep) => (viewer ? mayTakeStep(kase, agreement, viewer, to) : AGREEMENT_TRANSITIONS[agreement.status].includes(to));
   const buttons: CardElement[] = [];
-  if (agreement.status === 'proposed' && guardian) {
-    buttons.push(executeAction(t(locale, 'agreement.accept'), AGREEMENT_VERBS.accept, data, { style: 'positive' }));
+  if (may('accepted')) buttons.push(executeAction(t(locale, 'agreement.accept'), AGREEMENT_VERBS.accept, data, { style: 'positive' }));
+  if (may('declined')) {
     buttons.push({
       type: 'Action.ShowCard',
       title: t(locale, 'agreement.decline'),
@@ -62,8 +60,8 @@ function buttonsFor(locale: Locale, agreement: Agreement, viewer: Viewer): CardE
       },
     });
   }
-  if (agreement.status === 'accepted' && owner) buttons.push(executeAction(t(locale, 'agreement.done'), AGREEMENT_VERBS.done, data, { style: 'positive' }));
-  if ((agreement.status === 'proposed' || agreement.status === 'accepted') && coordinator) buttons.push(executeAction(t(locale, 'agreement.cancel'), AGREEMENT_VERBS.cancel, data));
+  if (may('done')) buttons.push(executeAction(t(locale, 'agreement.done'), AGREEMENT_VERBS.done, data, { style: 'positive' }));
+  if (may('cancelled')) buttons.push(executeAction(t(locale, 'agreement.cancel'), AGREEMENT_VERBS.cancel, data));
   return buttons;
 }
 
@@ -98,7 +96,7 @@ export function agreementCard(locale: Locale, agreement: Agreement, kase: Case, 
   const userIds = kase.members.filter((m) => m.status === 'active').map((m) => m.userId).slice(0, MAX_REFRESH_USERS);
   const final = ['declined', 'done', 'cancelled'].includes(agreement.status);
   return adaptiveCard(agreementBody(locale, agreement, today), {
-    actions: buttonsFor(locale, agreement, 'everyone'),
+    actions: buttonsFor(locale, agreement, kase),
     ...(final ? {} : { refresh: { action: { type: 'Action.Execute', verb: AGREEMENT_VERBS.refresh, data: { caseId: agreement.caseId, agreementId: agreement._id } }, userIds } }),
   });
 }
@@ -106,7 +104,7 @@ export function agreementCard(locale: Locale, agreement: Agreement, kase: Case, 
 /** One person's view: only the buttons their role and ownership allow. */
 export function agreementCardFor(locale: Locale, agreement: Agreement, kase: Case, member: Member, today: string): AdaptiveCard {
   const base = agreementCard(locale, agreement, kase, today);
-  return { ...base, actions: buttonsFor(locale, agreement, { member, isCoordinator: kase.coordinatorId === member.userId }) };
+  return { ...base, actions: buttonsFor(locale, agreement, kase, member) };
 }
 
 function agreementRow(locale: Locale, agreement: Agreement, today: string, caseTitle?: string): CardElement {

@@ -1,3 +1,4 @@
+import { AGREEMENT_TRANSITIONS, type Agreement, type AgreementStatus } from './agreement';
 import { activeMember, type Actor, type Case, type Member } from './case';
 import { isGuardian, isProfessional, roleGroup } from './roles';
 
@@ -90,3 +91,22 @@ export function decide(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjectId'>,
 
 /** Family and network members never see professionals-only content. */
 export const seesProfessionalOnly = (member: Member): boolean => isProfessional(member.role);
+
+export type AgreementStep = Exclude<AgreementStatus, 'proposed'>;
+
+export const AGREEMENT_STEP_ACTION: Record<AgreementStep, CaseAction> = {
+  accepted: 'agreement.accept',
+  declined: 'agreement.decline',
+  done: 'agreement.done',
+  cancelled: 'agreement.cancel',
+};
+
+/**
+ * Whether a person may move an agreement to `to` now: the lifecycle allows the step, the role
+ * allows the action, and only the owner marks it done. Bot cards, the tab and the service share it.
+ */
+export function mayTakeStep(kase: Case, agreement: Pick<Agreement, 'status' | 'ownerId'>, actor: Pick<Actor, 'userId' | 'aadObjectId'>, to: AgreementStep): boolean {
+  if (!AGREEMENT_TRANSITIONS[agreement.status].includes(to)) return false;
+  const decision = decide(kase, actor, AGREEMENT_STEP_ACTION[to]);
+  return decision.allowed && (to !== 'done' || decision.member.userId === agreement.ownerId);
+}

@@ -1,8 +1,8 @@
 import { activeMember, type Actor, type Case } from '../domain/case';
-import { AGREEMENT_TEXT_MAX, AGREEMENT_TRANSITIONS, DECLINE_REASON_MAX, type Agreement, type AgreementStatus } from '../domain/agreement';
+import { AGREEMENT_TEXT_MAX, AGREEMENT_TRANSITIONS, DECLINE_REASON_MAX, type Agreement } from '../domain/agreement';
 import { calendarDate, copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
-import type { CaseAction } from '../domain/policy';
+import { AGREEMENT_STEP_ACTION, type AgreementStep } from '../domain/policy';
 import { cleanText } from '../domain/text';
 import type { AgreementRepository } from '../persistence/agreementRepository';
 import type { CaseRepository } from '../persistence/caseRepository';
@@ -20,14 +20,7 @@ export interface ProposalInput {
   followUpDate: unknown;
 }
 
-export type AgreementTarget = Exclude<AgreementStatus, 'proposed'>;
-
-const ACTION_FOR: Record<AgreementTarget, CaseAction> = {
-  accepted: 'agreement.accept',
-  declined: 'agreement.decline',
-  done: 'agreement.done',
-  cancelled: 'agreement.cancel',
-};
+export type AgreementTarget = AgreementStep;
 
 const AGREEMENT_ID = UUID;
 
@@ -94,8 +87,8 @@ export class AgreementService {
    * Repeating a step that already happened (a double click) changes nothing and is not an error.
    */
   async transition(actor: Actor, caseId: unknown, agreementId: unknown, to: AgreementTarget, options: { reason?: unknown } = {}): Promise<{ agreement: Agreement; kase: Case; changed: boolean }> {
-    if (!(to in ACTION_FOR)) throw new DomainError('error.invalidAction');
-    const { kase, member } = await this.access.caseFor(actor, caseId, ACTION_FOR[to]);
+    if (!(to in AGREEMENT_STEP_ACTION)) throw new DomainError('error.invalidAction');
+    const { kase, member } = await this.access.caseFor(actor, caseId, AGREEMENT_STEP_ACTION[to]);
     const reason = cleanText(options.reason, 'field.reason', DECLINE_REASON_MAX, { required: to === 'declined' });
 
     for (let attempt = 0; attempt < 3; attempt++) {

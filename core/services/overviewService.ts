@@ -1,10 +1,10 @@
-import { AGREEMENT_TRANSITIONS, isOverdue, type Agreement, type AgreementStatus } from '../domain/agreement';
+import { isOverdue, type Agreement, type AgreementStatus } from '../domain/agreement';
 import type { AssessmentSummary } from '../domain/assessment';
 import { activeMember, type Actor, type Case, type ConsentState, type Member, type MemberStatus } from '../domain/case';
 import { copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
 import type { Observation } from '../domain/observation';
-import { decide, seesProfessionalOnly, type CaseAction } from '../domain/policy';
+import { decide, mayTakeStep, seesProfessionalOnly, type CaseAction } from '../domain/policy';
 import { roleGroup, type Role, type RoleGroup } from '../domain/roles';
 import { ICS_AREA_KEYS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
 import type { Collection } from 'mongodb';
@@ -426,8 +426,7 @@ function agreementView(a: Agreement, today: string, kase: Case, actor: Actor, me
     createdAt: iso(a.createdAt)!,
     updatedAt: iso(a.updatedAt)!,
     lastChange: last ? { to: last.to, byName: last.byName, at: iso(last.at)!, reason: last.reason } : undefined,
-    canMarkDone:
-      audience === 'viewer' && a.ownerId === member.userId && AGREEMENT_TRANSITIONS[a.status].includes('done') && decide(kase, actor, 'agreement.done').allowed,
+    canMarkDone: audience === 'viewer' && mayTakeStep(kase, a, actor, 'done'),
   };
 }
 
