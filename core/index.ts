@@ -54,7 +54,7 @@ export function createCore(db: Db, now: Clock = () => new Date()): Core {
   return {
     now,
     access,
-    cases: new CaseService(caseRepository, events, now),
+    cases: new CaseService(caseRepository, events, access, now),
     members: new MemberService(caseRepository, events, access, now),
     observations: new ObservationService(observationRepository, events, access, now),
     assessments: new AssessmentService(assessmentRepository, events, access, now),

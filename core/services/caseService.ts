@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { activeMember, CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation } from '../domain/case';
 import { DomainError } from '../domain/errors';
-import { decide } from '../domain/policy';
 import { cleanText } from '../domain/text';
 import type { CaseRepository } from '../persistence/caseRepository';
 import { DuplicateKeyError } from '../persistence/caseRepository';
 import type { EventRepository } from '../persistence/eventRepository';
+import type { CaseAccess } from './access';
 
 export interface NewCaseInput {
   title: unknown;
@@ -18,6 +18,7 @@ export class CaseService {
   constructor(
     private readonly cases: CaseRepository,
     private readonly events: EventRepository,
+    private readonly access: CaseAccess,
     private readonly now: Clock = () => new Date(),
   ) {}
 
@@ -74,13 +75,8 @@ export class CaseService {
 
   /** Returns the case of a conversation for one of its active members, and records the read. */
   async openCaseOfConversation(actor: Actor, conversationId: string): Promise<Case> {
-    const kase = await this.cases.byConversation(conversationId);
-    if (!kase) throw new DomainError('error.noCase', {}, 'not_found');
-    if (!activeMember(kase, actor)) {
-      await this.audit(kase._id, actor, 'access.refused', { action: 'case.read' });
-      throw new DomainError('error.notMember', {}, 'forbidden');
-    }
-    await this.audit(kase._id, actor, 'case.read', {});
+    const { kase } = await this.access.caseOfConversation(actor, conversationId, 'case.read');
+    await this.access.recordRead(actor, kase, 'case');
     return kase;
   }
 
@@ -94,11 +90,7 @@ export class CaseService {
       const kase = 'caseId' in where ? await this.cases.byId(where.caseId) : await this.cases.byConversation(where.conversationId);
       if (!kase) throw new DomainError('caseId' in where ? 'error.caseNotFound' : 'error.noCase', {}, 'not_found');
       if (kase.status === 'closed' && activeMember(kase, actor)) throw new DomainError('close.alreadyClosed', { title: kase.title }, 'conflict');
-      const decision = decide(kase, actor, 'case.close');
-      if (!decision.allowed) {
-        await this.audit(kase._id, actor, 'access.refused', { action: 'case.close', reason: decision.reason });
-        throw new DomainError(decision.reason === 'not_member' ? 'error.notMember' : 'error.onlyCoordinator', {}, 'forbidden');
-      }
+      await this.access.check(actor, kase, 'case.close');
       const at = this.now();
       if (!(await this.cases.setStatus(kase, 'closed', at))) continue;
       const closed: Case = { ...kase, status: 'closed', updatedAt: at, version: kase.version + 1 };
@@ -114,7 +106,4 @@ export class CaseService {
     throw new DomainError('error.busy', {}, 'conflict');
   }
 
-  private async audit(caseId: string, actor: Actor, type: string, data: Record<string, unknown>): Promise<void> {
-    await this.events.append({ caseId, at: this.now(), actorId: actor.userId, actorName: actor.name, type, visibility: 'professionals', data });
-  }
 }
