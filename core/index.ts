@@ -14,7 +14,8 @@ import { AssessmentService } from './services/assessmentService';
 import { CaseService, type Clock } from './services/caseService';
 import { MemberService } from './services/memberService';
 import { ObservationService } from './services/observationService';
-import { MEETINGS_COLLECTION, OverviewService, type MeetingRecord } from './services/overviewService';
+import { MeetingRepository } from './persistence/meetingRepository';
+import { OverviewService } from './services/overviewService';
 import { TimelineService } from './services/timelineService';
 import { ReminderRepository } from './persistence/reminderRepository';
 import { ReminderService } from './reminders/service';
@@ -61,7 +62,7 @@ export function createCore(db: Db, now: Clock = () => new Date()): Core {
     agreements: new AgreementService(agreementRepository, caseRepository, events, access, now),
     timeline: new TimelineService(events, access),
     reminders: new ReminderService(new ReminderRepository(db), agreementRepository, access, events, now),
-    overview: new OverviewService(c, db.collection<MeetingRecord>(MEETINGS_COLLECTION), caseRepository, events, access, now),
+    overview: new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings), caseRepository, events, access, now),
     conversations: new ConversationRepository(c.conversations),
     events,
     caseRepository,

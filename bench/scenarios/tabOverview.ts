@@ -10,7 +10,8 @@ import type { Observation } from '../../core/domain/observation';
 import { roleGroup, type Role } from '../../core/domain/roles';
 import { ASSESSMENT_AREAS, ICS_AREA_KEYS, WELLBEING_LEVELS } from '../../core/domain/scales';
 import { collections, ensureIndexes } from '../../core/persistence/database';
-import { MEETINGS_COLLECTION, MINUTES_EVENT, type MeetingRecord } from '../../core/services/overviewService';
+import { MEETINGS_COLLECTION, type MeetingRecord } from '../../core/persistence/meetingRepository';
+import { MINUTES_EVENT } from '../../core/services/overviewService';
 import type { Scenario } from '../scenario';
 
 export const LARGE_CASE = { events: 2000, agreements: 200, observations: 300, rounds: 4 };

@@ -1,5 +1,6 @@
 import { collections } from '../../core/persistence/database';
-import { MEETINGS_COLLECTION, OVERVIEW_OBSERVATION_LIMIT, type MeetingRecord } from '../../core/services/overviewService';
+import { MEETINGS_COLLECTION, type MeetingRecord } from '../../core/persistence/meetingRepository';
+import { OVERVIEW_OBSERVATION_LIMIT } from '../../core/services/overviewService';
 import type { Scenario } from '../scenario';
 import { LARGE_CASE, seedLargeCase } from './tabOverview';
 

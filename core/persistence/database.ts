@@ -4,6 +4,7 @@ import type { CaseEvent } from '../domain/events';
 import type { ConversationRecord } from './conversationRepository';
 import type { InboxEntry } from './inboxRepository';
 import type { VersionClaim } from './versionGate';
+import { MEETINGS_COLLECTION, type MeetingRecord } from './meetingRepository';
 import type { Agreement } from '../domain/agreement';
 import type { AgreementCard } from './agreementRepository';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
@@ -20,6 +21,7 @@ export interface Collections {
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
   versionClaims: Collection<VersionClaim>;
+  meetings: Collection<MeetingRecord>;
   observations: Collection<Observation>;
   assessmentRounds: Collection<AssessmentRound>;
   assessmentAnswers: Collection<AssessmentAnswer>;
@@ -34,6 +36,7 @@ export function collections(db: Db): Collections {
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
     versionClaims: db.collection<VersionClaim>('versionClaims'),
+    meetings: db.collection<MeetingRecord>(MEETINGS_COLLECTION),
     observations: db.collection<Observation>('observations'),
     assessmentRounds: db.collection<AssessmentRound>('assessmentRounds'),
     assessmentAnswers: db.collection<AssessmentAnswer>('assessmentAnswers'),
@@ -55,7 +58,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.agreements.createIndex({ caseId: 1, createdAt: -1 }, { name: 'agreements_by_case' });
   await c.agreements.createIndex({ ownerId: 1, status: 1 }, { name: 'agreements_by_owner' });
   // Minutes posted from the tab (core/services/overviewService.ts): the last meeting of a case.
-  await db.collection('meetings').createIndex({ caseId: 1, at: -1 }, { name: 'meetings_by_case_time' });
+  await c.meetings.createIndex({ caseId: 1, at: -1 }, { name: 'meetings_by_case_time' });
   // Reminders (core/persistence/reminderRepository.ts): planning queries and the reminder collections.
   await ensureReminderIndexes(db);
 }

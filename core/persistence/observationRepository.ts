@@ -14,6 +14,10 @@ export class ObservationRepository {
     return this.collection.findOne({ _id: id });
   }
 
+  countFamilyVisible(caseId: string, since?: Date): Promise<number> {
+    return this.collection.countDocuments(since ? { caseId, visibility: 'all', createdAt: { $gt: since } } : { caseId, visibility: 'all' });
+  }
+
   forCase(caseId: string, filter: { familyVisibleOnly: boolean; area?: string; level?: string; since?: Date; limit?: number }): Promise<Observation[]> {
     const query: Filter<Observation> = { caseId };
     if (filter.familyVisibleOnly) query.visibility = 'all';

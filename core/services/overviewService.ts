@@ -7,10 +7,12 @@ import type { Observation } from '../domain/observation';
 import { decide, mayTakeStep, seesProfessionalOnly, type CaseAction } from '../domain/policy';
 import { roleGroup, type Role, type RoleGroup } from '../domain/roles';
 import { ICS_AREA_KEYS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
-import type { Collection } from 'mongodb';
-import type { Collections } from '../persistence/database';
+import type { AgreementRepository } from '../persistence/agreementRepository';
+import type { AssessmentRepository } from '../persistence/assessmentRepository';
 import type { CaseRepository } from '../persistence/caseRepository';
 import type { EventRepository } from '../persistence/eventRepository';
+import type { MeetingRecord, MeetingRepository } from '../persistence/meetingRepository';
+import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 import { formIdFrom, oneOf } from './observationService';
@@ -28,23 +30,6 @@ import { formIdFrom, oneOf } from './observationService';
 /** Posted minutes mark a meeting: "since the last meeting" means since the last minutes. */
 export const MINUTES_EVENT = 'meeting.minutes';
 
-/**
- * One posted set of minutes. Kept in a small collection of its own (as well as in the audit
- * trail) so that finding the last meeting never scans a case's whole, ever-growing audit trail.
- */
-export interface MeetingRecord {
-  /** The form ID of the post, so a repeated post records one meeting. */
-  _id: string;
-  caseId: string;
-  at: Date;
-  by: string;
-  byName: string;
-  since: Date | null;
-  decisions: number;
-  activityId?: string;
-}
-
-export const MEETINGS_COLLECTION = 'meetings';
 /**
  * Who may post minutes. The policy has no action of its own for it (yet); posting the record of
  * what was decided is allowed to those who may propose agreements (professionals and guardians).
@@ -182,8 +167,10 @@ const iso = (date: Date | undefined | null): string | null => (date ? new Date(d
 
 export class OverviewService {
   constructor(
-    private readonly c: Pick<Collections, 'agreements' | 'observations' | 'assessmentRounds'>,
-    private readonly meetings: Collection<MeetingRecord>,
+    private readonly agreements: AgreementRepository,
+    private readonly observationRepository: ObservationRepository,
+    private readonly assessments: AssessmentRepository,
+    private readonly meetings: MeetingRepository,
     private readonly cases: CaseRepository,
     private readonly events: EventRepository,
     private readonly access: CaseAccess,
@@ -277,7 +264,7 @@ export class OverviewService {
     const since = lastMeeting?.at;
     const [agreements, newObservations] = await Promise.all([
       this.agreementsOf(kase._id),
-      this.c.observations.countDocuments(since ? { caseId: kase._id, visibility: 'all', createdAt: { $gt: since } } : { caseId: kase._id, visibility: 'all' }),
+      this.observationRepository.countFamilyVisible(kase._id, since),
       this.access.recordRead(actor, kase, 'tab.minutes'),
     ]);
     const today = copenhagenDate(this.now());
@@ -327,7 +314,7 @@ export class OverviewService {
       decisions: minutes.decisions.length,
       activityId: details.activityId,
     };
-    await this.meetings.insertOne(record);
+    await this.meetings.insert(record);
     try {
       await this.events.append({
         caseId: kase._id,
@@ -340,31 +327,26 @@ export class OverviewService {
       });
     } catch (error) {
       // No transactions: a meeting without its audit entry is undone.
-      await this.meetings.deleteOne({ _id: record._id });
+      await this.meetings.removeUnaudited(record._id);
       throw error;
     }
   }
 
   private agreementsOf(caseId: string): Promise<Agreement[]> {
-    return this.c.agreements.find({ caseId }).sort({ createdAt: -1 }).limit(AGREEMENT_LIMIT).toArray();
+    return this.agreements.forCase(caseId, AGREEMENT_LIMIT);
   }
 
   private observationsOf(caseId: string, f: { familyOnly: boolean; area?: IcsArea; level?: WellbeingLevel; since?: Date; limit: number }): Promise<Observation[]> {
-    const query: Record<string, unknown> = { caseId };
-    if (f.familyOnly) query.visibility = 'all';
-    if (f.area) query.area = f.area;
-    if (f.level) query.level = f.level;
-    if (f.since) query.createdAt = { $gt: f.since };
-    return this.c.observations.find(query).sort({ createdAt: -1 }).limit(f.limit).toArray();
+    return this.observationRepository.forCase(caseId, { familyVisibleOnly: f.familyOnly, area: f.area, level: f.level, since: f.since, limit: f.limit });
   }
 
   private async roundsOf(caseId: string): Promise<RoundView[]> {
-    const rounds = await this.c.assessmentRounds.find({ caseId, status: 'closed' }).sort({ number: 1 }).limit(100).toArray();
+    const rounds = await this.assessments.closedRounds(caseId);
     return rounds.flatMap((r) => (r.summary ? [{ ...r.summary, closedAt: iso(r.closedAt) }] : []));
   }
 
   private lastMeeting(caseId: string): Promise<MeetingRecord | null> {
-    return this.meetings.findOne({ caseId }, { sort: { at: -1 } });
+    return this.meetings.lastOf(caseId);
   }
 }
 

@@ -1,0 +1,36 @@
+import type { Collection } from 'mongodb';
+
+/**
+ * One posted set of minutes. Kept in a small collection of its own (as well as in the audit
+ * trail) so that finding the last meeting never scans a case's whole, ever-growing audit trail.
+ */
+export interface MeetingRecord {
+  /** The form ID of the post, so a repeated post records one meeting. */
+  _id: string;
+  caseId: string;
+  at: Date;
+  by: string;
+  byName: string;
+  since: Date | null;
+  decisions: number;
+  activityId?: string;
+}
+
+export const MEETINGS_COLLECTION = 'meetings';
+
+export class MeetingRepository {
+  constructor(private readonly collection: Collection<MeetingRecord>) {}
+
+  async insert(record: MeetingRecord): Promise<void> {
+    await this.collection.insertOne(record);
+  }
+
+  /** Only used to undo a meeting whose audit entry could not be written. */
+  async removeUnaudited(id: string): Promise<void> {
+    await this.collection.deleteOne({ _id: id });
+  }
+
+  lastOf(caseId: string): Promise<MeetingRecord | null> {
+    return this.collection.findOne({ caseId }, { sort: { at: -1 } });
+  }
+}
