@@ -1,4 +1,5 @@
 import restify from 'restify';
+import { caseDeepLink } from '../bot/reminders/links';
 import type { AddressInfo } from 'node:net';
 import { createCore, type Core } from '../core';
 import { connectDatabase, type Database } from '../core/persistence/database';
@@ -40,7 +41,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 /** Connects the database, wires bot and tab onto one restify server, and listens. */
 export async function startApp({ config, logger, mongoUri, now, tab, graph }: AppOptions): Promise<RunningApp> {
   const database = await connectDatabase(mongoUri, config.MONGODB_DB);
-  const core = createCore(database.db, now);
+  const core = createCore(database.db, now, { caseLink: caseDeepLink });
 
   const server = restify.createServer({ name: 'samspil', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));

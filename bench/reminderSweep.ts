@@ -12,6 +12,7 @@
  * from start until the fake connector has accepted every due reminder. Prints peak RSS and the
  * query plans. Uses an embedded FerretDB unless MONGODB_URI is set. See docs/reminders.md.
  */
+import { caseDeepLink } from '../bot/reminders/links';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
       }
       if (docs.length) await db.collection('agreements').insertMany(docs as never[], { ordered: false });
     };
-    const core = createCore(db, () => now);
+    const core = createCore(db, () => now, { caseLink: caseDeepLink });
     const logger = pino({ level: 'silent' });
     let planMs: number;
     if (PLAN_FIRST) {

@@ -18,7 +18,7 @@ import { MeetingRepository } from './persistence/meetingRepository';
 import { OverviewService } from './services/overviewService';
 import { TimelineService } from './services/timelineService';
 import { ReminderRepository } from './persistence/reminderRepository';
-import { ReminderService } from './reminders/service';
+import { ReminderService, type CaseLinkBuilder } from './reminders/service';
 
 /** Everything the adapters (bot, tab) may use, wired to one database. */
 export interface Core {
@@ -43,7 +43,12 @@ export interface Core {
   inbox: InboxRepository;
 }
 
-export function createCore(db: Db, now: Clock = () => new Date()): Core {
+export interface CoreOptions {
+  /** How reminder cards link to a case (a Teams deep link, provided by the bot). */
+  caseLink?: CaseLinkBuilder;
+}
+
+export function createCore(db: Db, now: Clock = () => new Date(), options: CoreOptions = {}): Core {
   const c = collections(db);
   const gate = new VersionGate(c.versionClaims);
   const caseRepository = new CaseRepository(c.cases, gate);
@@ -61,7 +66,7 @@ export function createCore(db: Db, now: Clock = () => new Date()): Core {
     assessments: new AssessmentService(assessmentRepository, events, access, now),
     agreements: new AgreementService(agreementRepository, caseRepository, events, access, now),
     timeline: new TimelineService(events, access),
-    reminders: new ReminderService(new ReminderRepository(db), agreementRepository, access, events, now),
+    reminders: new ReminderService(new ReminderRepository(db), agreementRepository, access, events, now, { caseLink: options.caseLink }),
     overview: new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings), caseRepository, events, access, now),
     conversations: new ConversationRepository(c.conversations),
     events,

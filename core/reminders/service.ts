@@ -1,15 +1,15 @@
 import type { Agreement } from '../domain/agreement';
-import type { Actor, Case } from '../domain/case';
+import type { Actor, Case, CaseConversation } from '../domain/case';
 import { DomainError } from '../domain/errors';
 import type { CaseEvent } from '../domain/events';
 import type { AgreementRepository } from '../persistence/agreementRepository';
+import type { ConversationRecord } from '../persistence/conversationRepository';
 import type { EventRepository } from '../persistence/eventRepository';
 import type { ReminderRepository } from '../persistence/reminderRepository';
 import type { CaseAccess } from '../services/access';
 import type { Clock } from '../services/caseService';
 import { addDays, addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, isWorkingDay, nextSendingTime, type SendingHours } from './calendar';
 import { caseSubject, entryRecord, type StopRecord } from './ledger';
-import { caseDeepLink } from './links';
 import {
   agreementSubject,
   consentSubject,
@@ -26,8 +26,13 @@ import {
 
 export const SNOOZE_DAYS = [1, 3] as const;
 
+/** Builds the link a reminder card opens the case with; Teams' URL format belongs to the bot. */
+export type CaseLinkBuilder = (conversation: CaseConversation, title: string, record?: ConversationRecord | null) => string;
+
 export interface ReminderServiceOptions {
   hours?: SendingHours;
+  /** Without it no link is stored with the plan, and the sender builds it when sending. */
+  caseLink?: CaseLinkBuilder;
 }
 
 /**
@@ -36,6 +41,7 @@ export interface ReminderServiceOptions {
  */
 export class ReminderService {
   readonly hours: SendingHours;
+  private readonly caseLink?: CaseLinkBuilder;
 
   constructor(
     readonly repository: ReminderRepository,
@@ -46,6 +52,7 @@ export class ReminderService {
     options: ReminderServiceOptions = {},
   ) {
     this.hours = options.hours ?? DEFAULT_SENDING_HOURS;
+    this.caseLink = options.caseLink;
   }
 
   today(): string {
@@ -228,13 +235,15 @@ export class ReminderService {
    * `case:<id>` stop record (onEvent), which replaces the sweep's former check of the case status.
    */
   private async snapshotLinks(planned: PlannedReminder[], cases: Map<string, Case>): Promise<void> {
+    const caseLink = this.caseLink;
+    if (!caseLink) return;
     const caseIds = new Set(planned.flatMap((p) => p.items.map((item) => item.caseId)));
     const conversationIds = [...caseIds].flatMap((id) => { const c = cases.get(id); return c ? [c.conversation.conversationId] : []; });
     const records = new Map((await this.repository.conversationsByIds(conversationIds)).map((r) => [r._id, r]));
     const links = new Map<string, string>();
     for (const id of caseIds) {
       const kase = cases.get(id);
-      if (kase) links.set(id, caseDeepLink(kase.conversation, kase.title, records.get(kase.conversation.conversationId)));
+      if (kase) links.set(id, caseLink(kase.conversation, kase.title, records.get(kase.conversation.conversationId)));
     }
     for (const reminder of planned) {
       reminder.items = reminder.items.map((item) => {
