@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeNow, listenOnLoopback } from './localServer';
 
 /** One call the bot made to the Bot Connector REST API. */
 export interface ConnectorCall {
@@ -40,16 +40,14 @@ export class FakeConnector {
   url = '';
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    const { server, url } = await listenOnLoopback((req, res) => void this.handle(req, res));
+    this.server = server;
+    this.url = `${url}/`;
     return this;
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  stop(): Promise<void> {
+    return closeNow(this.server);
   }
 
   failNext(failure: ScriptedFailure): void {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from './localServer';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 
 /**
@@ -87,16 +87,14 @@ export class FakeGraph {
   constructor(private readonly authorityHosts: string[] = ['login.microsoftonline.com']) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const { server, url } = await listenOnLoopback((req, res) => void this.handle(req, res));
+    this.server = server;
+    this.url = url;
     return this;
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  stop(): Promise<void> {
+    return closeNow(this.server);
   }
 
   /** GRAPH_BASE_URL for the app under test. */
