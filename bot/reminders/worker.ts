@@ -56,6 +56,9 @@ export interface ReminderStats {
 /** Planned with deep links (every item carries one), so no case needs to be read to send it. */
 const hasLinks = (state: EntryState): boolean => state.entry.items.every((item) => typeof item.link === 'string');
 
+/** An occurrence this worker has claimed, until when (epoch ms). */
+type Claimed = EntryState & { leaseUntil: number };
+
 /** Thrown by `kill()` into every send in flight: the worker stops dead, records nothing more. */
 export class WorkerKilled extends Error {}
 
@@ -179,17 +182,21 @@ export class ReminderWorker {
     // The recipients' chats are read once, while the first batch's claims go in. (Reading them
     // per batch, overlapped with the sends, was slower on FerretDB: every read is a full scan.)
     const context: Context = { day, now, stops: state.stops, cases: new Map(), personal: new Map(), caseConversations: new Map(), locales: new Map() };
-    const claim = (i: number) => (i < ordered.length && !this.killed ? this.claimBatch(day, ordered.slice(i, i + this.options.batchSize)) : Promise.resolve([]));
+    const claim = (i: number): Promise<Claimed[]> => (i < ordered.length && !this.killed ? this.claimBatch(day, ordered.slice(i, i + this.options.batchSize)) : Promise.resolve([]));
     let [, mine] = await Promise.all([this.loadContext(context, ordered), claim(0)]);
     for (let i = 0; i < ordered.length && !this.killed; i += this.options.batchSize) {
       report.claimed += mine.length;
+      // The next batch is claimed while this one is sent, so the lanes never wait for a claim.
+      // Its lease runs meanwhile; deliver() skips an occurrence whose lease is nearly spent.
+      const next = claim(i + this.options.batchSize);
+      next.catch(() => undefined); // awaited below; if the sends fail first, its leases just expire
       await this.inParallel(mine, (s) => this.deliver(s, context, report));
-      mine = await claim(i + this.options.batchSize);
+      mine = await next;
     }
   }
 
   /** One insertMany of claim records (lease until now + leaseMs); returns the occurrences this worker won. */
-  private async claimBatch(day: string, batch: EntryState[]): Promise<EntryState[]> {
+  private async claimBatch(day: string, batch: EntryState[]): Promise<Claimed[]> {
     const claimedAt = this.now();
     const claims: ClaimRecord[] = batch.map((s) => ({
       _id: claimId(s.entry.key, s.nextGen),
@@ -201,7 +208,8 @@ export class ReminderWorker {
       until: new Date(claimedAt.getTime() + this.options.leaseMs),
     }));
     const won = await this.repository.insertMany(this.repository.ledger(day), claims);
-    return batch.filter((s) => won.has(claimId(s.entry.key, s.nextGen)));
+    const until = claimedAt.getTime() + this.options.leaseMs;
+    return batch.filter((s) => won.has(claimId(s.entry.key, s.nextGen))).map((s) => ({ ...s, leaseUntil: until }));
   }
 
   private pendingSent: Array<{ day: string; record: SentRecord; done: () => void; fail: (e: unknown) => void }> = [];
@@ -302,10 +310,18 @@ export class ReminderWorker {
   }
 
   /** Sends one occurrence; resolves when the POST is done, with the pending write of its `s|` record. */
-  private async deliver(state: EntryState, context: Context, report: SweepReport): Promise<Recorded> {
+  private async deliver(state: Claimed, context: Context, report: SweepReport): Promise<Recorded> {
     const { entry } = state;
     const gen = state.nextGen;
     if (this.killed) throw new WorkerKilled();
+    if (state.leaseUntil - this.now().getTime() < this.options.leaseMs / 4) {
+      // Sending this late could overlap a worker that takes the expired claim over (a duplicate).
+      // The claim is given back unsent (not counted as an attempt) for the next sweep of any worker.
+      const at = this.now();
+      await this.repository.record(context.day, { _id: failId(entry.key, gen), t: 'f', key: entry.key, gen, error: 'lease nearly spent before sending; released', at, retryAt: at, released: true });
+      this.logger.warn({ key: entry.key, gen }, 'reminder lease nearly spent before its turn; released for the next sweep');
+      return undefined;
+    }
     if (state.uncertain) {
       // The previous holder's lease ran out without a record: it died before or after its POST.
       // The Bot Connector offers no idempotent send, so we send again (at least once).

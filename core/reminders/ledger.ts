@@ -38,6 +38,8 @@ export interface FailRecord {
   error: string;
   at: Date;
   retryAt: Date;
+  /** Not an attempt: the holder gave the claim back unsent (its lease was nearly spent). */
+  released?: true;
 }
 export interface SentRecord {
   _id: string;
@@ -150,7 +152,8 @@ export function foldDay(records: DayRecord[], now: Date): DayState {
     const entryFails = fails.get(entry.key) ?? [];
     const latest = entryClaims.reduce<ClaimRecord | undefined>((max, c) => (!max || c.gen > max.gen ? c : max), undefined);
     const latestFail = latest ? entryFails.find((f) => f.gen === latest.gen) : undefined;
-    const base = { entry, attempts: entryClaims.length, nextGen: (latest?.gen ?? 0) + 1, notBefore: entry.at, lastError: latestFail?.error, uncertain: false };
+    const released = entryFails.filter((f) => f.released).length;
+    const base = { entry, attempts: entryClaims.length - released, nextGen: (latest?.gen ?? 0) + 1, notBefore: entry.at, lastError: latestFail?.error, uncertain: false };
     if (sent.has(entry.key)) return { ...base, status: 'sent' };
     if (gaveUp.has(entry.key)) return { ...base, status: 'gaveUp' };
     // A digest spans cases: a closed case removes its items (liveItems), not the whole card.

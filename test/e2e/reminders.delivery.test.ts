@@ -109,11 +109,34 @@ test('a worker killed in the middle of a batch: another finishes it after the le
   expect(keysSent()).toHaveLength(5);
 
   const survivor = t.app.reminders.newWorker({ workerId: 'survivor' });
-  // The claims of the dead worker still hold: nothing happens yet.
-  expect((await survivor.tick()).sent).toBe(2);
+  // The dead worker had claimed its batch and, while sending it, the next one: those claims
+  // still hold, so nothing happens yet.
+  expect((await survivor.tick()).sent).toBe(0);
+  expect(keysSent()).toHaveLength(5);
   clock.at(THU, '08:03');
-  await survivor.tick();
+  expect((await survivor.tick()).sent).toBe(7);
   expectEachOnce(12);
+});
+
+test('a claimed reminder whose lease is nearly spent before its turn is given back unsent, then sent once by the next sweep', async () => {
+  await overdueAgreements(3);
+  clock.at(THU, '08:00');
+  // Batches of one, claimed one ahead: the first send takes 50 of the 60 lease seconds, so the
+  // second claim (taken at 08:00:00) is nearly spent when its turn comes.
+  const slow = t.app.reminders.newWorker({ workerId: 'slow', leaseMs: 60_000, batchSize: 1, concurrency: 1 });
+  let first = true;
+  slow.beforeSend = () => {
+    if (first) clock.advance(50_000);
+    first = false;
+  };
+  const report = await slow.tick();
+  expect(report).toMatchObject({ claimed: 3, sent: 2, failed: 0 });
+  expect(keysSent()).toHaveLength(2);
+
+  // Given back, not expired: the next sweep sends it at once, as a normal attempt, not a resend.
+  expect((await slow.tick()).sent).toBe(1);
+  expectEachOnce(3);
+  expect(slow.stats).toMatchObject({ sent: 3, failedAttempts: 0, resentAfterCrash: 0 });
 });
 
 test('without a personal chat the bot creates one; when that is refused it @mentions the person in the case channel', async () => {
