@@ -1,5 +1,7 @@
+import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { AuthenticationConstants, ClaimsIdentity, type BotFrameworkAuthentication, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
+import type { PersonalChat } from '../../core/reminders/ledger';
 import { botAuthentication, type BotCredentials } from '../adapter';
 
 /** Where one reminder goes, and how we found it. */
@@ -54,6 +56,17 @@ export function toSendError(error: unknown): SendError {
   return new SendError(String(e?.message ?? error).slice(0, 300), status, retryAfterOf(e?.response?.headers));
 }
 
+/** A send that hangs (a dead connection) fails and is retried instead of holding a lane. */
+const SEND_TIMEOUT_MS = 30_000;
+
+function parseJson(text: string | null | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 interface PipelineHolder {
   client?: { pipeline?: { removePolicy(options: { phase?: string; name?: string }): unknown } };
 }
@@ -72,12 +85,14 @@ export class ReminderSender {
   private readonly auth: BotFrameworkAuthentication;
   private readonly factory: ConnectorFactory;
   private readonly clients = new Map<string, Promise<ConnectorClient>>();
+  private readonly bot: { id: string; name: string };
 
   constructor(
     credentials: BotCredentials,
     private readonly botAppId: string,
   ) {
     this.auth = botAuthentication(credentials);
+    this.bot = { id: botAppId ? `28:${botAppId}` : '28:samspil', name: 'Samspil' };
     // The identity the adapter gives its own proactive turns: audience and app ID are the bot.
     const identity = new ClaimsIdentity([
       { type: AuthenticationConstants.AudienceClaim, value: botAppId },
@@ -106,17 +121,52 @@ export class ReminderSender {
     return client;
   }
 
+  /**
+   * POST /v3/conversations/{id}/activities (send to conversation) through the client's own
+   * pipeline: the bot's token, proxy settings and user agent as for every SDK call. The body is
+   * serialized with JSON.stringify rather than the SDK's model mapper, which walked every card
+   * element and was a third of the sweep's CPU; the wire format is the same JSON.
+   */
   async send(target: DeliveryTarget, activity: Partial<Activity>): Promise<Delivered> {
     const { reference } = target;
     if (!reference.serviceUrl) throw new SendError('the stored conversation has no service URL', 404);
+    const url = `${reference.serviceUrl.replace(/\/*$/, '/')}v3/conversations/${encodeURIComponent(target.conversationId)}/activities`;
+    let response: Awaited<ReturnType<ConnectorClient['sendRequest']>>;
     try {
       const client = await this.connector(reference.serviceUrl);
       const outgoing = TurnContext.applyConversationReference({ type: 'message', ...activity }, { ...reference, activityId: undefined });
-      const sent = await client.conversations.sendToConversation(target.conversationId, outgoing as Activity);
-      return { activityId: sent?.id, conversationId: target.conversationId };
+      response = await client.sendRequest(
+        createPipelineRequest({
+          url,
+          method: 'POST',
+          body: JSON.stringify(outgoing),
+          headers: createHttpHeaders({ 'Content-Type': 'application/json; charset=utf-8' }),
+          timeout: SEND_TIMEOUT_MS,
+          allowInsecureConnection: url.startsWith('http:'),
+        }),
+      );
     } catch (error) {
       throw toSendError(error);
     }
+    const body = parseJson(response.bodyAsText);
+    if (response.status < 200 || response.status >= 300) {
+      const message = (body as { error?: { message?: unknown } } | undefined)?.error?.message;
+      throw new SendError(`the Bot Connector answered ${response.status}${typeof message === 'string' ? `: ${message}` : ''}`.slice(0, 300), response.status, retryAfterOf(response.headers as unknown as HeaderBag));
+    }
+    const id = (body as { id?: unknown } | undefined)?.id;
+    return { activityId: typeof id === 'string' ? id : undefined, conversationId: target.conversationId };
+  }
+
+  /** Sends to a personal chat known only by its ID and service URL (as stored with the day's plan). */
+  sendToPersonalChat(chat: PersonalChat, user: { id: string; name: string }, activity: Partial<Activity>): Promise<Delivered> {
+    const reference: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: chat.serviceUrl,
+      bot: this.bot,
+      user,
+      conversation: { id: chat.conversationId, conversationType: 'personal', isGroup: false, name: '' },
+    };
+    return this.send({ conversationId: chat.conversationId, reference, via: 'personal' }, activity);
   }
 
   /**
@@ -124,7 +174,7 @@ export class ReminderSender {
    * in it. Needs the service URL and tenant of a conversation the bot is in with that user.
    */
   async sendToNewPersonalChat(user: { id: string; name: string }, serviceUrl: string, tenantId: string | undefined, activity: Partial<Activity>): Promise<Delivered> {
-    const bot = { id: this.botAppId ? `28:${this.botAppId}` : '28:samspil', name: 'Samspil' };
+    const bot = this.bot;
     try {
       const client = await this.connector(serviceUrl);
       const created = await client.conversations.createConversation({

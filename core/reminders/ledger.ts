@@ -19,6 +19,13 @@ export interface EntryRecord {
   at: Date;
   items: ReminderItem[];
   createdAt: Date;
+  /** The recipient's personal chat as it was when planned; absent when there was none (read when sending). */
+  to?: PersonalChat;
+}
+/** Where a personal chat with the bot is: enough for the Bot Connector's send-to-conversation. */
+export interface PersonalChat {
+  conversationId: string;
+  serviceUrl: string;
 }
 export interface ClaimRecord {
   _id: string;
@@ -77,8 +84,8 @@ export const failId = (key: string, gen: number): string => `f|${key}|${gen}`;
 export const sentId = (key: string): string => `s|${key}`;
 export const gaveUpId = (key: string): string => `x|${key}`;
 
-export function entryRecord(planned: PlannedReminder, createdAt: Date): EntryRecord {
-  return { _id: entryId(planned.key), t: 'e', createdAt, ...planned };
+export function entryRecord(planned: PlannedReminder, createdAt: Date, to?: PersonalChat): EntryRecord {
+  return { _id: entryId(planned.key), t: 'e', createdAt, ...planned, ...(to ? { to } : {}) };
 }
 
 export type EntryStatus = 'sent' | 'gaveUp' | 'stopped' | 'claimed' | 'waiting' | 'ready';
