@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { CardFactory, MessageFactory, type Activity, type ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import type { Case } from '../../core/domain/case';
@@ -7,11 +7,11 @@ import { t, type Locale } from '../../core/i18n';
 import type { ConversationRecord } from '../../core/persistence/conversationRepository';
 import type { ReminderRepository } from '../../core/persistence/reminderRepository';
 import { copenhagenDate, isSendingTime } from '../../core/reminders/calendar';
-import { claimId, failId, foldDay, gaveUpId, liveItems, sentId, type ClaimRecord, type EntryState, type SentRecord, type StopRecord } from '../../core/reminders/ledger';
+import { claimId, failId, foldDay, gaveUpId, liveItems, sentId, type ClaimRecord, type EntryRecord, type EntryState, type SentRecord, type StopRecord } from '../../core/reminders/ledger';
 import { retryDelayMs } from '../../core/reminders/rules';
 import type { ReminderService } from '../../core/reminders/service';
 import type { Clock } from '../../core/services/caseService';
-import { reminderCard } from '../cards/reminderCard';
+import { reminderActivity } from './activity';
 import { caseDeepLink } from './links';
 import { ConversationRateLimiter, GlobalRateLimiter } from './rateLimit';
 import { SendError, type Delivered, type DeliveryTarget, type ReminderSender } from './sender';
@@ -280,7 +280,9 @@ export class ReminderWorker {
    * only for entries planned before the plan carried its deep links (new plans need none).
    */
   private async loadContext(context: Context, states: EntryState[]): Promise<void> {
-    const recipients = [...new Set(states.map((s) => s.entry.recipientId))];
+    // Entries planned with the recipient's chat need no read; the others (no chat at planning,
+    // or planned before chats were stored with the plan) are looked up once here.
+    const recipients = [...new Set(states.filter((s) => !s.entry.to).map((s) => s.entry.recipientId))];
     const unlinked = [...new Set(states.filter((s) => !hasLinks(s)).flatMap((s) => [s.entry.caseId, ...s.entry.items.map((item) => item.caseId)]))].filter((id) => !context.cases.has(id));
     const [cases, personal, preferences] = await Promise.all([
       this.repository.casesByIds(unlinked),
@@ -346,16 +348,11 @@ export class ReminderWorker {
       const itemCase = await this.caseOf(item.caseId, context);
       if (itemCase) links[item.caseId] = caseDeepLink(itemCase.conversation, itemCase.title, await this.caseConversationOf(itemCase, context));
     }
-    const card = reminderCard(locale, { key: entry.key, kind: entry.kind, items, links });
-    const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card)) as Partial<Activity>;
-    // The idempotency key travels with the message (Teams ignores unknown channelData fields and
-    // the ID a bot proposes), so a duplicate can at least be recognised in a transcript.
-    activity.channelData = { notification: { alert: true }, samspilReminder: { key: entry.key, hash: createHash('sha256').update(entry.key).digest('hex').slice(0, 32) } };
-    activity.summary = t(locale, entry.kind === 'digest' ? 'reminder.kind.digest' : (`reminder.kind.${entry.kind}` as const));
+    const activity = reminderActivity(locale, entry, items, links);
 
     try {
       await this.beforeSend?.(entry.key);
-      const delivered = await this.sendSomewhere(entry.recipientId, entry.recipientName, entry.caseId, context, activity, locale);
+      const delivered = await this.sendSomewhere(entry, context, activity, locale);
       if (this.killed) throw new WorkerKilled();
       const stored = this.recordSent(context.day, {
         _id: sentId(entry.key),
@@ -427,7 +424,20 @@ export class ReminderWorker {
    * conversation's service URL and tenant; if that is refused, the case conversation with an
    * @mention of the recipient.
    */
-  private async sendSomewhere(userId: string, name: string, caseId: string, context: Context, activity: Partial<Activity>, locale: Locale): Promise<Delivered & { via: 'personal' | 'created' | 'case' }> {
+  private async sendSomewhere(entry: EntryRecord, context: Context, activity: Partial<Activity>, locale: Locale): Promise<Delivered & { via: 'personal' | 'created' | 'case' }> {
+    const { recipientId: userId, recipientName: name, caseId } = entry;
+    if (entry.to && !context.personal.has(userId)) {
+      await this.limit(entry.to.conversationId);
+      try {
+        return { ...(await this.sender.sendToPersonalChat(entry.to, { id: userId, name }, activity)), via: 'personal' };
+      } catch (error) {
+        if (!(error instanceof SendError) || error.retryable) throw error;
+        // Refused for good: the chat may have moved since planning. Go on with the current one if
+        // it differs, or the route for someone without a chat if it is gone.
+        const current = await this.currentPersonalChat(userId, context);
+        if (current && current._id === entry.to.conversationId && current.serviceUrl === entry.to.serviceUrl) throw error;
+      }
+    }
     const personal = context.personal.get(userId);
     if (personal) {
       await this.limit(personal._id);
@@ -455,6 +465,14 @@ export class ReminderWorker {
     };
     const target: DeliveryTarget = { conversationId: caseRecord._id, reference: caseRecord.reference as Partial<ConversationReference>, via: 'case' };
     return { ...(await this.sender.send(target, inCase)), via: 'case' };
+  }
+
+  /** The person's newest stored personal chat, read now (and kept for the rest of the sweep). */
+  private async currentPersonalChat(userId: string, context: Context): Promise<ConversationRecord | undefined> {
+    const records = await this.repository.personalChats([userId]);
+    const newest = records.reduce<ConversationRecord | undefined>((max, r) => (!max || max.updatedAt < r.updatedAt ? r : max), undefined);
+    if (newest) context.personal.set(userId, newest);
+    return newest;
   }
 
   private async limit(conversationId: string): Promise<void> {

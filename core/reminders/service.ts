@@ -9,7 +9,7 @@ import type { ReminderRepository } from '../persistence/reminderRepository';
 import type { CaseAccess } from '../services/access';
 import type { Clock } from '../services/caseService';
 import { addDays, addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, isWorkingDay, nextSendingTime, type SendingHours } from './calendar';
-import { caseSubject, entryRecord, type StopRecord } from './ledger';
+import { caseSubject, entryRecord, type PersonalChat, type StopRecord } from './ledger';
 import {
   agreementSubject,
   consentSubject,
@@ -124,7 +124,8 @@ export class ReminderService {
     for (const kase of consentCases) if (!cases.has(kase._id)) cases.set(kase._id, kase);
     await this.snapshotLinks(planned, cases);
     const folded = foldDigests(planned, new Set(digestUsers.map((p) => p._id)), window);
-    return this.repository.addEntries(day, folded.map((p) => entryRecord(p, now)));
+    const chats = await this.personalChatsOf(folded);
+    return this.repository.addEntries(day, folded.map((p) => entryRecord(p, now, chats.get(p.recipientId))));
   }
 
   /**
@@ -144,7 +145,8 @@ export class ReminderService {
     const snooze = await this.repository.snoozeOf(agreementSubject(agreementId));
     const planned = planAgreement(agreement, kase, { day, notBefore, hours: this.hours }, snooze?.until);
     await this.snapshotLinks(planned, new Map([[kase._id, kase]]));
-    return this.repository.addEntries(day, planned.map((p) => entryRecord(p, this.now())));
+    const chats = await this.personalChatsOf(planned);
+    return this.repository.addEntries(day, planned.map((p) => entryRecord(p, this.now(), chats.get(p.recipientId))));
   }
 
   /** Stops the named kinds (all when absent) of a subject's occurrences in every open ledger. */
@@ -251,6 +253,24 @@ export class ReminderService {
         return link ? { ...item, link } : item;
       });
     }
+  }
+
+  /**
+   * The recipients' personal chats, stored with the plan (read once a day here) so that a sweep
+   * reads nothing but its ledger for them: on FerretDB every read of `conversations` is a scan of
+   * all of them, a second on the critical path of every sweep. A chat that moves during the day is
+   * caught by the sender, which reads the current one when the planned chat refuses the message.
+   */
+  private async personalChatsOf(planned: PlannedReminder[]): Promise<Map<string, PersonalChat>> {
+    const recipients = [...new Set(planned.map((p) => p.recipientId))];
+    const chats = new Map<string, PersonalChat & { updatedAt: Date }>();
+    for (const record of await this.repository.personalChats(recipients)) {
+      const known = record.userId ? chats.get(record.userId) : undefined;
+      if (record.userId && record.serviceUrl && (!known || known.updatedAt < record.updatedAt)) {
+        chats.set(record.userId, { conversationId: record._id, serviceUrl: record.serviceUrl, updatedAt: record.updatedAt });
+      }
+    }
+    return new Map([...chats].map(([userId, { conversationId, serviceUrl }]) => [userId, { conversationId, serviceUrl }]));
   }
 
   private async casesById(ids: string[]): Promise<Map<string, Case>> {

@@ -139,6 +139,29 @@ test('a claimed reminder whose lease is nearly spent before its turn is given ba
   expect(slow.stats).toMatchObject({ sent: 3, failedAttempts: 0, resentAfterCrash: 0 });
 });
 
+test('a personal chat that moved after the day was planned: the refused reminder follows the person to the current chat', async () => {
+  const owner = seeded.owner;
+  await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-04-01', createdAt: clock.now() });
+  clock.at(THU, '07:00');
+  expect(await t.app.reminders.worker.tick()).toMatchObject({ planned: 'planned', sendingTime: false, sent: 0 });
+
+  // The plan holds the chat as it was; then the person's chat is replaced, and the old one is gone.
+  const old = personalChatId(owner);
+  const moved = `a:moved-${owner.id}`;
+  const record = await db().collection('conversations').findOne({ _id: old as never });
+  await db().collection('conversations').deleteOne({ _id: old as never });
+  await db().collection('conversations').insertOne({ ...record, _id: moved as never, reference: { ...(record!.reference as object), conversation: { id: moved, conversationType: 'personal' } }, updatedAt: clock.now() });
+  let refused = 0;
+  t.connector.failNext({ status: 404, times: 100, match: (call) => call.conversationId === old && ++refused > 0 });
+
+  clock.at(THU, '08:00');
+  expect(await t.app.reminders.worker.tick()).toMatchObject({ sent: 1, failed: 0, gaveUp: 0 });
+  const cards = reminderCards(t.connector.sentActivities);
+  expect(cards.map((c) => c.conversationId)).toEqual([moved]);
+  // It went to the planned chat first (the sweep read no chats), and only then to the current one.
+  expect(refused).toBe(1);
+});
+
 test('without a personal chat the bot creates one; when that is refused it @mentions the person in the case channel', async () => {
   await db().collection('conversations').deleteMany({ kind: 'personal' });
   await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-04-01', createdAt: clock.now() });
