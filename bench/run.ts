@@ -390,7 +390,7 @@ function runReminderSweep(): Record<string, unknown> | undefined {
   }
   const result = JSON.parse(json) as Record<string, number>;
   const target = (result.ratio ?? Infinity) <= 1.5 ? 'pass' : 'miss';
-  console.log(`  floor ${result.floorMs} ms, sweep ${result.sweepMs} ms: ${result.ratio}× floor (≤ 1.5×) ${target}; peak RSS ${result.peakRssMb} MB`);
+  console.log(`  floor ${result.floorMs} ms, sweep ${result.sweepMs} ms: ${result.ratio}× floor (≤ 1.5×) ${target}; ${result.ratioToHttpFloor}× the node:http floor (${result.httpFloorMs} ms); peak RSS ${result.peakRssMb} MB`);
   return result;
 }
 
