@@ -179,15 +179,15 @@ export class ReminderWorker {
     const recipients = [...groups.keys()];
     const ordered = [...recipients.slice(offset), ...recipients.slice(0, offset)].flatMap((r) => groups.get(r) ?? []);
 
-    // The recipients' chats are read once, while the first batch's claims go in. (Reading them
-    // per batch, overlapped with the sends, was slower on FerretDB: every read is a full scan.)
+    // What the sends need besides the ledger is read once, while the first batch's claims go in.
+    // (Reading it per batch, overlapped with the sends, was slower on FerretDB: every read is a scan.)
     const context: Context = { day, now, stops: state.stops, cases: new Map(), personal: new Map(), caseConversations: new Map(), locales: new Map() };
     const claim = (i: number): Promise<Claimed[]> => (i < ordered.length && !this.killed ? this.claimBatch(day, ordered.slice(i, i + this.options.batchSize)) : Promise.resolve([]));
     let [, mine] = await Promise.all([this.loadContext(context, ordered), claim(0)]);
     for (let i = 0; i < ordered.length && !this.killed; i += this.options.batchSize) {
       report.claimed += mine.length;
       // The next batch is claimed while this one is sent, so the lanes never wait for a claim.
-      // Its lease runs meanwhile; deliver() skips an occurrence whose lease is nearly spent.
+      // Its lease runs meanwhile; deliver() gives back an occurrence whose lease is nearly spent.
       const next = claim(i + this.options.batchSize);
       next.catch(() => undefined); // awaited below; if the sends fail first, its leases just expire
       await this.inParallel(mine, (s) => this.deliver(s, context, report));
@@ -280,20 +280,18 @@ export class ReminderWorker {
    * only for entries planned before the plan carried its deep links (new plans need none).
    */
   private async loadContext(context: Context, states: EntryState[]): Promise<void> {
-    // Entries planned with the recipient's chat need no read; the others (no chat at planning,
-    // or planned before chats were stored with the plan) are looked up once here.
-    const recipients = [...new Set(states.filter((s) => !s.entry.to).map((s) => s.entry.recipientId))];
+    const recipients = [...new Set(states.map((s) => s.entry.recipientId))];
+    // Entries planned with the recipient's chat need no read of it; the others (no chat at
+    // planning, or planned before chats were stored with the plan) are looked up once here.
+    const withoutChat = [...new Set(states.filter((s) => !s.entry.to).map((s) => s.entry.recipientId))];
     const unlinked = [...new Set(states.filter((s) => !hasLinks(s)).flatMap((s) => [s.entry.caseId, ...s.entry.items.map((item) => item.caseId)]))].filter((id) => !context.cases.has(id));
     const [cases, personal, preferences] = await Promise.all([
       this.repository.casesByIds(unlinked),
-      this.repository.personalChats(recipients),
+      this.repository.personalChats(withoutChat),
       this.repository.preferencesOf(recipients),
     ]);
     const caseConversations = await this.repository.conversationsByIds(cases.map((c) => c.conversation.conversationId));
-    for (const record of personal) {
-      const known = record.userId ? context.personal.get(record.userId) : undefined;
-      if (record.userId && (!known || known.updatedAt < record.updatedAt)) context.personal.set(record.userId, record);
-    }
+    for (const [userId, record] of personal) context.personal.set(userId, record);
     for (const kase of cases) context.cases.set(kase._id, kase);
     for (const record of caseConversations) context.caseConversations.set(record._id, record);
     for (const preference of preferences) if (preference.locale) context.locales.set(preference._id, preference.locale);
@@ -469,8 +467,7 @@ export class ReminderWorker {
 
   /** The person's newest stored personal chat, read now (and kept for the rest of the sweep). */
   private async currentPersonalChat(userId: string, context: Context): Promise<ConversationRecord | undefined> {
-    const records = await this.repository.personalChats([userId]);
-    const newest = records.reduce<ConversationRecord | undefined>((max, r) => (!max || max.updatedAt < r.updatedAt ? r : max), undefined);
+    const newest = (await this.repository.personalChats([userId])).get(userId);
     if (newest) context.personal.set(userId, newest);
     return newest;
   }

@@ -212,8 +212,15 @@ export class ReminderRepository {
 
   // ---- where to deliver ----
 
-  personalChats(userIds: string[]): Promise<ConversationRecord[]> {
-    return userIds.length ? this.conversations.find({ kind: 'personal', userId: { $in: userIds } }).toArray() : Promise.resolve([]);
+  /** Each person's newest stored personal chat with the bot (a person can have had several). */
+  async personalChats(userIds: string[]): Promise<Map<string, ConversationRecord>> {
+    const newest = new Map<string, ConversationRecord>();
+    if (userIds.length === 0) return newest;
+    for (const record of await this.conversations.find({ kind: 'personal', userId: { $in: userIds } }).toArray()) {
+      const known = record.userId ? newest.get(record.userId) : undefined;
+      if (record.userId && (!known || known.updatedAt < record.updatedAt)) newest.set(record.userId, record);
+    }
+    return newest;
   }
 
   conversationsByIds(ids: string[]): Promise<ConversationRecord[]> {

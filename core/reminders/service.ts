@@ -262,15 +262,10 @@ export class ReminderService {
    * caught by the sender, which reads the current one when the planned chat refuses the message.
    */
   private async personalChatsOf(planned: PlannedReminder[]): Promise<Map<string, PersonalChat>> {
-    const recipients = [...new Set(planned.map((p) => p.recipientId))];
-    const chats = new Map<string, PersonalChat & { updatedAt: Date }>();
-    for (const record of await this.repository.personalChats(recipients)) {
-      const known = record.userId ? chats.get(record.userId) : undefined;
-      if (record.userId && record.serviceUrl && (!known || known.updatedAt < record.updatedAt)) {
-        chats.set(record.userId, { conversationId: record._id, serviceUrl: record.serviceUrl, updatedAt: record.updatedAt });
-      }
-    }
-    return new Map([...chats].map(([userId, { conversationId, serviceUrl }]) => [userId, { conversationId, serviceUrl }]));
+    const chats = await this.repository.personalChats([...new Set(planned.map((p) => p.recipientId))]);
+    const targets = new Map<string, PersonalChat>();
+    for (const [userId, record] of chats) if (record.serviceUrl) targets.set(userId, { conversationId: record._id, serviceUrl: record.serviceUrl });
+    return targets;
   }
 
   private async casesById(ids: string[]): Promise<Map<string, Case>> {
