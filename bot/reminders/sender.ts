@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import { AuthenticationConstants, ClaimsIdentity, type BotFrameworkAuthentication, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
+import { AuthenticationConstants, ClaimsIdentity, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
 import type { PersonalChat } from '../../core/reminders/ledger';
 import { botAuthentication, type BotCredentials } from '../adapter';
 
@@ -79,10 +79,9 @@ interface PipelineHolder {
  * connector factory, a user-token client (a whole HTTP pipeline), a turn context and runs the
  * middleware, none of which a reminder needs; measured here it cost twice the CPU of the POST
  * itself (3.3 s against 1.6 s for 5,000 cards). It also posts as a reply to the random ID of its
- * continuation activity; a reminder is a new message, so it is sent with `sendToConversation`.
+ * continuation activity; a reminder is a new message (send to conversation).
  */
 export class ReminderSender {
-  private readonly auth: BotFrameworkAuthentication;
   private readonly factory: ConnectorFactory;
   private readonly clients = new Map<string, Promise<ConnectorClient>>();
   private readonly bot: { id: string; name: string };
@@ -91,14 +90,13 @@ export class ReminderSender {
     credentials: BotCredentials,
     private readonly botAppId: string,
   ) {
-    this.auth = botAuthentication(credentials);
     this.bot = { id: botAppId ? `28:${botAppId}` : '28:samspil', name: 'Samspil' };
     // The identity the adapter gives its own proactive turns: audience and app ID are the bot.
     const identity = new ClaimsIdentity([
       { type: AuthenticationConstants.AudienceClaim, value: botAppId },
       { type: AuthenticationConstants.AppIdClaim, value: botAppId },
     ]);
-    this.factory = this.auth.createConnectorFactory(identity);
+    this.factory = botAuthentication(credentials).createConnectorFactory(identity);
   }
 
   /**
@@ -159,14 +157,17 @@ export class ReminderSender {
 
   /** Sends to a personal chat known only by its ID and service URL (as stored with the day's plan). */
   sendToPersonalChat(chat: PersonalChat, user: { id: string; name: string }, activity: Partial<Activity>): Promise<Delivered> {
-    const reference: Partial<ConversationReference> = {
+    return this.send({ conversationId: chat.conversationId, reference: this.personalReference(chat, user), via: 'personal' }, activity);
+  }
+
+  private personalReference(chat: PersonalChat, user: { id: string; name: string }, tenantId?: string): Partial<ConversationReference> {
+    return {
       channelId: 'msteams',
       serviceUrl: chat.serviceUrl,
       bot: this.bot,
-      user,
-      conversation: { id: chat.conversationId, conversationType: 'personal', isGroup: false, name: '' },
+      user: { id: user.id, name: user.name },
+      conversation: { id: chat.conversationId, conversationType: 'personal', tenantId, isGroup: false, name: '' },
     };
-    return this.send({ conversationId: chat.conversationId, reference, via: 'personal' }, activity);
   }
 
   /**
@@ -174,24 +175,17 @@ export class ReminderSender {
    * in it. Needs the service URL and tenant of a conversation the bot is in with that user.
    */
   async sendToNewPersonalChat(user: { id: string; name: string }, serviceUrl: string, tenantId: string | undefined, activity: Partial<Activity>): Promise<Delivered> {
-    const bot = this.bot;
     try {
       const client = await this.connector(serviceUrl);
       const created = await client.conversations.createConversation({
         isGroup: false,
-        bot,
+        bot: this.bot,
         members: [{ id: user.id, name: user.name }],
         tenantId,
         channelData: { tenant: { id: tenantId } },
       } as Parameters<ConnectorClient['conversations']['createConversation']>[0]);
       if (!created?.id) throw new SendError('the personal chat could not be created');
-      const createdReference: Partial<ConversationReference> = {
-        channelId: 'msteams',
-        serviceUrl,
-        bot,
-        user: { id: user.id, name: user.name },
-        conversation: { id: created.id, conversationType: 'personal', tenantId, isGroup: false, name: '' },
-      };
+      const createdReference = this.personalReference({ conversationId: created.id, serviceUrl }, user, tenantId);
       const delivered = await this.send({ conversationId: created.id, reference: createdReference, via: 'personal' }, activity);
       return { ...delivered, createdReference };
     } catch (error) {
