@@ -237,7 +237,7 @@ async function main(): Promise<void> {
     const sender = new ReminderSender({ MicrosoftAppType: 'MultiTenant' }, '');
     const profile = PROFILE ? instrument({ repository: core.reminders.repository, sender }) : undefined;
     const worker = new ReminderWorker(core, core.reminders, sender, logger, () => now, {
-      leaseMs: 600_000, maxAttempts: 6, backoffBaseMs: 60_000, backoffMaxMs: 3_600_000, batchSize: 1_000, concurrency: CONCURRENCY, ratePerSecond: RATE, botAppId: '',
+      leaseMs: 600_000, maxAttempts: 6, backoffBaseMs: 60_000, backoffMaxMs: 3_600_000, batchSize: 1_000, concurrency: CONCURRENCY, ratePerSecond: RATE,
     });
     const cpu = CPU_PROFILE ? await startCpuProfile() : undefined;
     const s0 = Date.now();

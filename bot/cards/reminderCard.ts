@@ -1,10 +1,9 @@
-import type { ReminderItem, ReminderKind } from '../../core/reminders/rules';
+import { OWNER_KINDS, SNOOZABLE_KINDS, type ReminderItem, type ReminderKind } from '../../core/reminders/rules';
 import { formatDateTime, t, type Locale, type MessageKey } from '../../core/i18n';
 import { adaptiveCard, executeAction, facts, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
 
 export const REMINDER_DONE_VERB = 'reminder.done';
 export const REMINDER_SNOOZE_VERB = 'reminder.snooze';
-export const REMINDER_VERBS: readonly string[] = [REMINDER_DONE_VERB, REMINDER_SNOOZE_VERB];
 
 /** The most items a digest card lists; the rest are counted. Keeps the card far below 28 KB. */
 export const DIGEST_MAX_ITEMS = 15;
@@ -20,8 +19,6 @@ export interface ReminderCardModel {
   /** After an action: what happened, shown on top; the actions that no longer apply are gone. */
   state?: ReminderCardState;
 }
-
-const OWNER_KINDS: readonly ReminderKind[] = ['upcoming', 'due', 'overdue'];
 
 // Building an Intl.DateTimeFormat is costly (about a tenth of a reminder sweep); build one per locale.
 const LONG_DATE: Record<Locale, Intl.DateTimeFormat> = {
@@ -82,7 +79,7 @@ export function reminderCard(locale: Locale, model: ReminderCardModel): Adaptive
   const actions: CardElement[] = [];
   const open = model.state?.kind !== 'done' && model.state?.kind !== 'closed';
   if (open && item.agreementId && OWNER_KINDS.includes(model.kind)) actions.push(executeAction(t(locale, 'reminder.action.done'), REMINDER_DONE_VERB, data, { style: 'positive' }));
-  if (open && item.agreementId && model.state?.kind !== 'snoozed' && (OWNER_KINDS.includes(model.kind) || model.kind === 'followup')) {
+  if (open && item.agreementId && model.state?.kind !== 'snoozed' && SNOOZABLE_KINDS.includes(model.kind)) {
     actions.push(executeAction(t(locale, 'reminder.action.snooze1'), REMINDER_SNOOZE_VERB, { ...data, days: 1 }, { id: 'snooze1' }));
     actions.push(executeAction(t(locale, 'reminder.action.snooze3'), REMINDER_SNOOZE_VERB, { ...data, days: 3 }, { id: 'snooze3' }));
   }

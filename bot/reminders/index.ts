@@ -5,8 +5,6 @@ import type { BotCredentials } from '../adapter';
 import { ReminderSender } from './sender';
 import { ReminderWorker, type ReminderStats, type ReminderWorkerOptions } from './worker';
 
-export { ReminderWorker } from './worker';
-
 /** The settings the reminder worker reads (app/config.ts, documented in .env.example). */
 export interface ReminderSettings extends BotCredentials {
   REMINDERS_ENABLED: boolean;
@@ -37,7 +35,6 @@ export function workerOptions(settings: ReminderSettings): ReminderWorkerOptions
     batchSize: settings.REMINDER_BATCH_SIZE,
     concurrency: settings.REMINDER_CONCURRENCY,
     ratePerSecond: settings.REMINDER_RATE_PER_SECOND,
-    botAppId: settings.MicrosoftAppId ?? '',
   };
 }
 

@@ -30,7 +30,6 @@ export interface ReminderWorkerOptions {
   concurrency: number;
   /** Global messages per second across all instances (0 = unlimited). */
   ratePerSecond: number;
-  botAppId: string;
 }
 
 export interface SweepReport {

@@ -1,8 +1,9 @@
-import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 import type { DayRecord, EntryRecord } from '../reminders/ledger';
 import type { ReminderItem, ReminderKind } from '../reminders/rules';
 import type { Case } from '../domain/case';
 import type { ConversationRecord } from './conversationRepository';
+import { insertOnce, upsertById } from './writes';
 
 /** Which days have a ledger, and whether it still has work. Small: one document per day. */
 export interface ReminderDay {
@@ -46,12 +47,8 @@ export interface RateSlot {
   second: number;
 }
 
-export const REMINDER_COLLECTIONS = ['reminderDays', 'reminderPreferences', 'reminderSnoozes', 'reminderFailures', 'reminderRate'] as const;
-
 /** One ledger collection per Copenhagen day, so a sweep reads only what is due, never what exists. */
 export const dayCollectionName = (day: string): string => `reminders_${day.replace(/-/g, '')}`;
-
-const isDuplicate = (error: unknown): boolean => error instanceof MongoServerError && error.code === 11000;
 
 /**
  * Storage for reminders. Everything a sweep does is an insert with a deterministic `_id` or a
@@ -83,7 +80,7 @@ export class ReminderRepository {
 
   /** True when this caller is the first to plan `day`. */
   async beginPlanning(day: string, by: string, at: Date): Promise<boolean> {
-    return this.insertOnce(this.days, { _id: day, state: 'planning', by, plannedAt: at });
+    return insertOnce(this.days, { _id: day, state: 'planning', by, plannedAt: at });
   }
 
   async finishPlanning(day: string): Promise<void> {
@@ -94,9 +91,9 @@ export class ReminderRepository {
     return this.days.findOne({ _id: day });
   }
 
-  async lastPlannedBefore(day: string): Promise<string | undefined> {
+  async lastPlannedBefore(day: string): Promise<ReminderDay | undefined> {
     const last = await this.days.find({ _id: { $lt: day } }).sort({ _id: -1 }).limit(1).toArray();
-    return last[0]?._id;
+    return last[0];
   }
 
   /** Days whose ledger may still hold work, oldest first. */
@@ -139,19 +136,13 @@ export class ReminderRepository {
   }
 
   async record(day: string, record: DayRecord): Promise<boolean> {
-    return this.insertOnce(this.ledger(day), record);
-  }
-
-  async dropDay(day: string): Promise<void> {
-    await this.ledger(day).drop().catch(() => undefined);
+    return insertOnce(this.ledger(day), record);
   }
 
   // ---- preferences, snoozes, failures ----
 
   async setPreference(userId: string, digest: boolean, locale: 'da' | 'en', at: Date): Promise<void> {
-    await this.preferences.updateOne({ _id: userId }, { $set: { digest, locale, updatedAt: at } }, { upsert: true }).catch((error: unknown) => {
-      if (!isDuplicate(error)) throw error;
-    });
+    await upsertById(this.preferences, { _id: userId }, { $set: { digest, locale, updatedAt: at } });
   }
 
   preferencesOf(userIds: string[]): Promise<ReminderPreference[]> {
@@ -163,9 +154,7 @@ export class ReminderRepository {
   }
 
   async snooze(subject: string, until: Date, by: string, at: Date): Promise<void> {
-    await this.snoozes.updateOne({ _id: subject }, { $set: { until, by, at } }, { upsert: true }).catch((error: unknown) => {
-      if (!isDuplicate(error)) throw error;
-    });
+    await upsertById(this.snoozes, { _id: subject }, { $set: { until, by, at } });
   }
 
   activeSnoozes(now: Date): Promise<ReminderSnooze[]> {
@@ -177,7 +166,7 @@ export class ReminderRepository {
   }
 
   async addFailure(failure: ReminderFailure): Promise<void> {
-    await this.insertOnce(this.failures, failure);
+    await insertOnce(this.failures, failure);
   }
 
   failuresSince(at: Date): Promise<ReminderFailure[]> {
@@ -192,7 +181,7 @@ export class ReminderRepository {
 
   /** One chunk of the global send budget for one second; false when another instance has it. */
   takeRateChunk(second: number, chunk: number): Promise<boolean> {
-    return this.insertOnce(this.rate, { _id: `${second}:${chunk}`, second });
+    return insertOnce(this.rate, { _id: `${second}:${chunk}`, second });
   }
 
   async pruneRate(beforeSecond: number): Promise<void> {
@@ -225,16 +214,6 @@ export class ReminderRepository {
 
   conversationsByIds(ids: string[]): Promise<ConversationRecord[]> {
     return ids.length ? this.conversations.find({ _id: { $in: ids } }).toArray() : Promise.resolve([]);
-  }
-
-  private async insertOnce<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {
-    try {
-      await collection.insertOne(doc as never);
-      return true;
-    } catch (error) {
-      if (isDuplicate(error)) return false;
-      throw error;
-    }
   }
 }
 

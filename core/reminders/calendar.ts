@@ -35,11 +35,6 @@ function wallClock(at: Date): { date: string; minutes: number; offsetMs: number 
   };
 }
 
-/** Minutes since Copenhagen midnight at this instant. */
-export function copenhagenMinutes(at: Date): number {
-  return wallClock(at).minutes;
-}
-
 const toMinutes = (hhmm: string): number => {
   const [h = 0, m = 0] = hhmm.split(':').map(Number);
   return h * 60 + m;

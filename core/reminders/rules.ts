@@ -15,6 +15,8 @@ export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 /** Kinds that go to the owner of an accepted agreement; done or cancelled stops them. */
 export const OWNER_KINDS: readonly ReminderKind[] = ['upcoming', 'due', 'overdue'];
+/** The reminders a snooze holds back (owner or coordinator); a guardian's nudge is never held. */
+export const SNOOZABLE_KINDS: readonly ReminderKind[] = [...OWNER_KINDS, 'followup'];
 
 /** Per-case settings, stored on the case as `reminderSettings`; every field is optional. */
 export interface ReminderSettings {

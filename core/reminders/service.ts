@@ -19,6 +19,7 @@ import {
   OWNER_KINDS,
   planAgreement,
   planConsentRequests,
+  SNOOZABLE_KINDS,
   type PlannedReminder,
   type PlanWindow,
   type ReminderKind,
@@ -79,8 +80,8 @@ export class ReminderService {
   /** Computes and stores the day's occurrences. Cost: the planning queries (indexed on MongoDB). */
   async planDay(day: string): Promise<number> {
     const now = this.now();
-    const after = await this.repository.lastPlannedBefore(day);
-    const afterInfo = after ? await this.repository.dayInfo(after) : null;
+    const previous = await this.repository.lastPlannedBefore(day);
+    const after = previous?._id;
     const window: PlanWindow = { day, after, hours: this.hours };
     const from = after ?? addDays(day, -7);
 
@@ -93,7 +94,7 @@ export class ReminderService {
       this.repository.casesWithPendingConsent(),
       this.repository.activeSnoozes(now),
       this.repository.digestUsers(),
-      afterInfo ? this.repository.failuresSince(afterInfo.plannedAt) : Promise.resolve([]),
+      previous ? this.repository.failuresSince(previous.plannedAt) : Promise.resolve([]),
     ]);
     const byId = new Map<string, Agreement>();
     for (const a of [...accepted, ...followUps, ...proposed]) byId.set(a._id, a);
@@ -208,7 +209,7 @@ export class ReminderService {
     const until = nextSendingTime(copenhagenTime(addDays(copenhagenDate(at), days), this.hours.start), this.hours);
     const subject = agreementSubject(agreement._id);
     await this.repository.snooze(subject, until, member.userId, at);
-    await this.stop(subject, 'snoozed', ['upcoming', 'due', 'overdue', 'followup']);
+    await this.stop(subject, 'snoozed', SNOOZABLE_KINDS);
     await this.events.append({
       caseId: kase._id,
       at,
@@ -224,11 +225,6 @@ export class ReminderService {
   /** One daily digest instead of single cards, per person. */
   async setDigest(actor: Actor, digest: boolean, locale: 'da' | 'en'): Promise<void> {
     await this.repository.setPreference(actor.userId, digest, locale, this.now());
-  }
-
-  async preferenceOf(userId: string): Promise<{ digest: boolean; locale?: 'da' | 'en' }> {
-    const [preference] = await this.repository.preferencesOf([userId]);
-    return { digest: preference?.digest ?? false, locale: preference?.locale };
   }
 
   /**
