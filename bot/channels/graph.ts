@@ -1,5 +1,6 @@
 import { ConfidentialClientApplication, type INetworkModule } from '@azure/msal-node';
 import type { Logger } from 'pino';
+import { retryAfterMs } from '../retryAfter';
 
 /**
  * A small Microsoft Graph client for app-only calls (client credentials). Tokens come from
@@ -60,15 +61,6 @@ export interface GraphResponse<T> {
 }
 
 const RETRYABLE = new Set([429, 503, 504]);
-
-/** Parses Retry-After: seconds, or an HTTP date. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 export class GraphClient {
   private readonly apps = new Map<string, ConfidentialClientApplication>();

@@ -1,4 +1,4 @@
-import { retryAfterMs } from './graph';
+import { retryAfterMs } from '../retryAfter';
 import { CHANNEL_NAME_MAX, channelNameFor, isNameConflict } from './names';
 
 describe('channel names Teams accepts', () => {

@@ -3,6 +3,7 @@ import { TurnContext, type Activity, type ConversationReference } from 'botbuild
 import { AuthenticationConstants, ClaimsIdentity, type ConnectorClient, type ConnectorFactory } from 'botframework-connector';
 import type { PersonalChat } from '../../core/reminders/ledger';
 import { botAuthentication, type BotCredentials } from '../adapter';
+import { retryAfterMs } from '../retryAfter';
 
 /** Where one reminder goes, and how we found it. */
 export interface DeliveryTarget {
@@ -42,11 +43,7 @@ interface HeaderBag {
 function retryAfterOf(headers: HeaderBag | undefined): number | undefined {
   if (!headers) return undefined;
   const raw = typeof headers.get === 'function' ? headers.get('retry-after') : (headers['retry-after'] ?? headers['Retry-After']);
-  if (typeof raw !== 'string' || raw === '') return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return typeof raw === 'string' ? retryAfterMs(raw) : undefined;
 }
 
 export function toSendError(error: unknown): SendError {
