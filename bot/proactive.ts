@@ -1,7 +1,8 @@
-import { CardFactory, MessageFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Core } from '../core';
 import { DomainError } from '../core/domain/errors';
 import type { AdaptiveCard } from './cards/card';
+import { cardMessage } from './cards/message';
 
 /** Sends a card to the conversation a case lives in; resolves to the new message's ID. */
 export type PostToCaseConversation = (caseId: string, card: AdaptiveCard, text?: string) => Promise<{ activityId?: string }>;
@@ -19,7 +20,7 @@ export function createCaseConversationPoster(adapter: CloudAdapter, core: Pick<C
     if (!record) throw new DomainError('error.noConversationReference', {}, 'conflict');
     let activityId: string | undefined;
     await adapter.continueConversationAsync(botAppId ?? '', record.reference as Partial<ConversationReference>, async (context) => {
-      const response = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), text));
+      const response = await context.sendActivity(cardMessage(card, text));
       activityId = response?.id;
     });
     return { activityId };

@@ -1,11 +1,11 @@
-import { CardFactory, MessageFactory, TurnContext, type Activity, type ConversationAccount, type ConversationParameters } from 'botbuilder';
+import { TurnContext, type ConversationAccount, type ConversationParameters } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import { CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation } from '../../core/domain/case';
 import { DomainError } from '../../core/domain/errors';
 import { cleanText } from '../../core/domain/text';
 import { t, type Locale } from '../../core/i18n';
-import type { AdaptiveCard } from '../cards/card';
+import { cardMessage } from '../cards/message';
 import { caseCard } from '../cards/caseCard';
 import type { Command } from '../commands';
 import { actorOf, caseConversationOf } from '../turn';
@@ -13,7 +13,6 @@ import type { CaseChannels } from './caseChannels';
 import type { ChannelLink } from './channelLinks';
 import { closingCard } from './closingCard';
 
-const cardMessage = (card: AdaptiveCard, text?: string): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(card), text);
 
 /** botbuilder then uses the audience of the cloud it is configured for. */
 const CONFIGURED_AUDIENCE = undefined as unknown as string;

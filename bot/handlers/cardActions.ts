@@ -14,7 +14,7 @@ import { CONSENT_VERBS, consentDecidedCard, MEMBERS_PAGE_VERB, membersCard } fro
 import { OBSERVATION_SUBMIT_VERB, observationCard, observationSavedCard } from '../cards/observationCards';
 import { TIMELINE_VERB, timelineCard } from '../cards/timelineCard';
 import { actorOf, channelConversationId } from '../turn';
-import { cardMessage } from './commandHandlers';
+import { cardMessage } from '../cards/message';
 import { REMINDER_CARD_ACTIONS } from '../reminders/actions';
 
 export type CardActionHandler = (context: TurnContext, core: Core, locale: Locale, data: Record<string, unknown>) => Promise<AdaptiveCard>;

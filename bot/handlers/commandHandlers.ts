@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Core } from '../../core';
 import { DomainError } from '../../core/domain/errors';
 import { decide } from '../../core/domain/policy';
@@ -7,7 +7,7 @@ import { t, type Locale } from '../../core/i18n';
 import type { Command } from '../commands';
 import { agreementFormCard, agreementListCard, tasksCard } from '../cards/agreementCards';
 import { assessmentFormCard } from '../cards/assessmentCards';
-import type { AdaptiveCard } from '../cards/card';
+import { cardMessage } from '../cards/message';
 import { caseCard } from '../cards/caseCard';
 import { helpCard } from '../cards/helpCard';
 import { roleLabel } from '../cards/labels';
@@ -18,7 +18,6 @@ import { closeCaseCommand } from '../channels/commands';
 import { actorOf, caseConversationOf } from '../turn';
 import { personFromCommand } from './people';
 
-export const cardMessage = (card: AdaptiveCard, text?: string) => MessageFactory.attachment(CardFactory.adaptiveCard(card), text);
 
 type Handler<C extends Command['name']> = (context: TurnContext, core: Core, locale: Locale, command: Extract<Command, { name: C }>) => Promise<void>;
 
