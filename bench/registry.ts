@@ -4,11 +4,6 @@ import type { Scenario } from './scenario';
 
 const SCENARIO_DIR = join(__dirname, 'scenarios');
 
-/** Every scenario in bench/scenarios/, the floor first, then by file name. */
-export async function loadScenarios(): Promise<Scenario[]> {
-  return (await loadScenarioFiles()).map((entry) => entry.scenario);
-}
-
 /** Imports one scenario file; the child process loads only its own, to keep its RSS honest. */
 export async function loadScenarioFile(file: string): Promise<Scenario> {
   const loaded = (await import(file)) as { scenario?: Scenario };

@@ -32,6 +32,7 @@ import { ReminderSender } from '../bot/reminders/sender';
 import type { EntryRecord } from '../core/reminders/ledger';
 import { ReminderWorker } from '../bot/reminders/worker';
 import { FakeConnector } from '../test/harness/fakeConnector';
+import { RssPeak } from './load';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -95,8 +96,7 @@ function instrument(targets: Record<string, object>): () => Record<string, { cal
   return () => Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, { calls: v.calls, ms: Math.round(v.ms) }]));
 }
 
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+const rss = new RssPeak(20);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'samspil-bench-reminders-'));
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
       open: OPEN, openInDb, planning: PLAN_FIRST ? 'before the not-yet-due agreements were inserted (--plan-first)' : 'after seeding', due, concurrency: CONCURRENCY, ratePerSecond: RATE,
       seedMs, planMs, floor: { readMs, fetchPostsMs: fetchMs, httpPostsMs: httpMs }, floorMs, httpFloorMs, sweepMs, ratio: Number((sweepMs / floorMs).toFixed(2)), ratioToHttpFloor: Number((sweepMs / httpFloorMs).toFixed(2)),
       sent: report.sent, acceptedByConnector: accepted,
-      peakRssMb: Math.round(peakRss / 1e6),
+      peakRssMb: Math.round(rss.read() / 1e6),
       ...(profile ? { profile: profile() } : {}),
       sweepQuery: { collection: dayCollectionName(TODAY), filter: {}, plan: JSON.stringify(ledgerExplain.queryPlanner ?? ledgerExplain).slice(0, 300) },
       planningQuery: { filter: "{status:'accepted', dueDate:{$lte}}", index: 'agreements_by_status_due', plan: JSON.stringify(planExplain.queryPlanner ?? planExplain).slice(0, 300), filterPushdown: (planExplain as Record<string, unknown>).filterPushdown },
@@ -261,7 +261,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     if (accepted !== due || report.sent !== due) throw new Error(`expected ${due} reminders, the connector accepted ${accepted}`);
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     await connector.stop();
     await db.dropDatabase().catch(() => undefined);
     await client.close();

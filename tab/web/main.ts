@@ -70,9 +70,10 @@ function fakeHostToolbar(host: FakeHost, context: HostContext, configPage: boole
   );
 }
 
-async function renderCasePicker(root: HTMLElement, api: TabApi, context: HostContext): Promise<void> {
+/** `known`: the cases `route` already fetched, so the list is not fetched twice. */
+async function renderCasePicker(root: HTMLElement, api: TabApi, context: HostContext, known?: CaseSummary[]): Promise<void> {
   const query = context.conversationId ? `?conversationId=${encodeURIComponent(context.conversationId)}` : '';
-  const { cases } = await api.get<{ cases: CaseSummary[] }>(`/cases${query}`);
+  const cases = known ?? (await api.get<{ cases: CaseSummary[] }>(`/cases${query}`)).cases;
   replaceChildren(
     root,
     h('h1', {}, tr('tab.picker.title')),
@@ -87,11 +88,13 @@ async function route(root: HTMLElement, host: TabHost, api: TabApi, context: Hos
   if (document.body.dataset.page === 'config' || context.frameContext === 'settings') return renderConfig(root, api, host, context);
 
   let caseId = params.get('caseId') ?? caseIdFromEntity(context.entityId);
+  let cases: CaseSummary[] | undefined;
   if (!caseId && context.conversationId) {
-    const { bound } = await api.get<{ bound: CaseSummary | null }>(`/cases?conversationId=${encodeURIComponent(context.conversationId)}`);
-    caseId = bound?.id;
+    const answer = await api.get<{ cases: CaseSummary[]; bound: CaseSummary | null }>(`/cases?conversationId=${encodeURIComponent(context.conversationId)}`);
+    caseId = answer.bound?.id;
+    cases = answer.cases;
   }
-  if (!caseId) return renderCasePicker(root, api, context);
+  if (!caseId) return renderCasePicker(root, api, context, cases);
 
   const view = params.get('view');
   const minutesLink = viewLink({ view: 'minutes' });

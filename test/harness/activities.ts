@@ -89,17 +89,6 @@ export function installInTeam(opts: Common & { channel?: string }): Activity {
   };
 }
 
-export function membersAdded(users: TestUser[], opts: Common & { channel?: string }): Activity {
-  const channel = opts.channel ?? TEAM.id;
-  return {
-    ...base(opts),
-    type: 'conversationUpdate',
-    membersAdded: users.map((u) => ({ id: u.id, aadObjectId: u.aadObjectId })),
-    conversation: { id: channel, conversationType: 'channel', isGroup: true, tenantId: TENANT_ID },
-    channelData: { eventType: 'teamMemberAdded', team: { id: TEAM.id, name: TEAM.name, aadGroupId: TEAM.aadGroupId }, tenant: { id: TENANT_ID } },
-  };
-}
-
 /** An `Action.Execute` click: the `adaptiveCard/action` invoke. */
 export function cardAction(verb: string, data: Record<string, unknown>, opts: Common & { conversationId: string; conversationType?: string; replyToId?: string }): Activity {
   return {
