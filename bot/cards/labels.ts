@@ -14,7 +14,6 @@ export const memberStatusLabel = (l: Locale, status: MemberStatus) => t(l, `memb
 export const consentLabel = (l: Locale, state: ConsentState) => t(l, `consent.state.${state}`);
 export const agreementStatusLabel = (l: Locale, status: AgreementStatus) => t(l, `agreement.status.${status}`);
 
-export const LEVEL_COLOR: Record<WellbeingLevel, string> = { green: 'Good', yellow: 'Warning', red: 'Attention' };
 export const LEVEL_DOT: Record<WellbeingLevel, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
 
 const MEDIUM_DATE: Record<Locale, Intl.DateTimeFormat> = {

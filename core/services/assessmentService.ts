@@ -90,17 +90,6 @@ export class AssessmentService {
     return { round: { ...round, status: 'closed', closedAt: at, closedBy: actor.userId, summary }, summary, closed: true };
   }
 
-  /** Closed rounds in order, for trends (tab) and the "change since last round". */
-  async summaries(actor: Actor, caseId: unknown): Promise<AssessmentSummary[]> {
-    const { kase } = await this.access.caseFor(actor, caseId, 'case.read');
-    return (await this.assessments.closedRounds(kase._id)).flatMap((r) => (r.summary ? [r.summary] : []));
-  }
-
-  async currentRound(actor: Actor, caseId: unknown): Promise<AssessmentRound | null> {
-    const { kase } = await this.access.caseFor(actor, caseId, 'case.read');
-    return this.assessments.openRound(kase._id);
-  }
-
   private async roundOf(caseId: string, raw: unknown): Promise<AssessmentRound> {
     const round = typeof raw === 'string' && ROUND_ID.test(raw) ? await this.assessments.round(raw) : null;
     if (!round || round.caseId !== caseId) throw new DomainError('error.roundNotFound', {}, 'not_found');
