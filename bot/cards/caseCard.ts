@@ -1,11 +1,11 @@
-import type { Case } from '../../core/domain/case';
+import { coordinatorOf, type Case } from '../../core/domain/case';
 import { formatDateTime, t, type Locale } from '../../core/i18n';
 import { adaptiveCard, executeAction, facts, heading, type AdaptiveCard } from './card';
 
 export const CASE_REFRESH_VERB = 'case.refresh';
 
 export function caseCard(locale: Locale, kase: Case): AdaptiveCard {
-  const coordinator = kase.members.find((m) => m.userId === kase.coordinatorId);
+  const coordinator = coordinatorOf(kase);
   const active = kase.members.filter((m) => m.status === 'active');
   return adaptiveCard(
     [

@@ -1,4 +1,4 @@
-import type { Case, Member } from '../../core/domain/case';
+import { coordinatorOf, type Case, type Member } from '../../core/domain/case';
 import { t, type Locale } from '../../core/i18n';
 import { adaptiveCard, executeAction, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
 import { consentLabel, memberStatusLabel, roleLabel } from './labels';
@@ -43,7 +43,7 @@ export function membersCard(locale: Locale, kase: Case, requestedPage = 1): Adap
 
 /** Asks the family whether a professional or network person may join. */
 export function consentRequestCard(locale: Locale, kase: Case, member: Member, guardians: Member[]): AdaptiveCard {
-  const coordinator = kase.members.find((m) => m.userId === kase.coordinatorId);
+  const coordinator = coordinatorOf(kase);
   const role = roleLabel(locale, member.role);
   const data = { caseId: kase._id, userId: member.userId };
   return adaptiveCard(

@@ -1,4 +1,4 @@
-import type { Case } from '../../core/domain/case';
+import { coordinatorOf, type Case } from '../../core/domain/case';
 import { formatDateTime, t, type Locale } from '../../core/i18n';
 import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard } from '../cards/card';
 
@@ -14,7 +14,7 @@ export interface ClosingFacts {
 
 /** The summary posted when a case closes. It has no buttons: a closed case takes no changes. */
 export function closingCard(locale: Locale, kase: Case, closing: ClosingFacts): AdaptiveCard {
-  const coordinator = kase.members.find((m) => m.userId === kase.coordinatorId);
+  const coordinator = coordinatorOf(kase);
   const rows: Array<[string, string]> = [
     [t(locale, 'case.child'), kase.childRef || t(locale, 'case.childUnknown')],
     [t(locale, 'case.coordinator'), coordinator?.name ?? '–'],

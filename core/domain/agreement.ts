@@ -40,6 +40,10 @@ export interface Agreement {
 export const AGREEMENT_TEXT_MAX = 500;
 export const DECLINE_REASON_MAX = 500;
 
+/** Still to be done: proposed and waiting for an answer, or accepted. */
+export const OPEN_STATUSES: readonly AgreementStatus[] = ['proposed', 'accepted'];
+export const isOpen = (status: AgreementStatus): boolean => OPEN_STATUSES.includes(status);
+
 export function isOverdue(agreement: Pick<Agreement, 'status' | 'dueDate'>, today: string): boolean {
-  return (agreement.status === 'accepted' || agreement.status === 'proposed') && agreement.dueDate < today;
+  return isOpen(agreement.status) && agreement.dueDate < today;
 }

@@ -84,6 +84,10 @@ export function memberOf(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjectId'
   return kase.members.find((m) => isSamePerson(m, actor));
 }
 
+export function coordinatorOf(kase: Pick<Case, 'members' | 'coordinatorId'>): Member | undefined {
+  return kase.members.find((m) => m.userId === kase.coordinatorId);
+}
+
 export function activeMember(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjectId'>): Member | undefined {
   return kase.members.find((m) => m.status === 'active' && isSamePerson(m, actor));
 }

@@ -1,5 +1,5 @@
 import type { Agreement } from '../domain/agreement';
-import type { Actor, Case, CaseConversation } from '../domain/case';
+import { coordinatorOf, type Actor, type Case, type CaseConversation } from '../domain/case';
 import { DomainError } from '../domain/errors';
 import type { CaseEvent } from '../domain/events';
 import type { AgreementRepository } from '../persistence/agreementRepository';
@@ -110,7 +110,7 @@ export class ReminderService {
     for (const failure of failures) {
       const kase = cases.get(failure.caseId);
       if (!kase || kase.status !== 'open') continue;
-      const coordinator = kase.members.find((m) => m.userId === kase.coordinatorId);
+      const coordinator = coordinatorOf(kase);
       planned.push({
         key: `failure|${failure._id}`,
         subject: `failure:${failure._id}`,

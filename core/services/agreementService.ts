@@ -1,5 +1,5 @@
 import { activeMember, type Actor, type Case } from '../domain/case';
-import { AGREEMENT_TEXT_MAX, AGREEMENT_TRANSITIONS, DECLINE_REASON_MAX, type Agreement } from '../domain/agreement';
+import { AGREEMENT_TEXT_MAX, AGREEMENT_TRANSITIONS, DECLINE_REASON_MAX, OPEN_STATUSES, type Agreement } from '../domain/agreement';
 import { calendarDate, copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
 import { AGREEMENT_STEP_ACTION, type AgreementStep } from '../domain/policy';
@@ -129,7 +129,7 @@ export class AgreementService {
 
   /** The sender's own open agreements across every case they are still an active member of. */
   async listOwnedBy(actor: Actor): Promise<Array<{ agreement: Agreement; caseTitle: string }>> {
-    const owned = await this.agreements.ownedBy(actor.userId, ['proposed', 'accepted']);
+    const owned = await this.agreements.ownedBy(actor.userId, [...OPEN_STATUSES]);
     const caseIds = [...new Set(owned.map((a) => a.caseId))];
     const cases = new Map<string, Case>();
     for (const id of caseIds) {

@@ -1,10 +1,10 @@
-import { isOverdue, type Agreement, type AgreementStatus } from '../domain/agreement';
+import { isOpen, isOverdue, type Agreement, type AgreementStatus } from '../domain/agreement';
 import type { AssessmentSummary } from '../domain/assessment';
-import { activeMember, type Actor, type Case, type ConsentState, type Member, type MemberStatus } from '../domain/case';
+import { activeMember, coordinatorOf, isSamePerson, type Actor, type Case, type ConsentState, type Member, type MemberStatus } from '../domain/case';
 import { copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
 import type { Observation } from '../domain/observation';
-import { decide, mayTakeStep, seesProfessionalOnly, type CaseAction } from '../domain/policy';
+import { decide, mayTakeStep, seesProfessionalOnly } from '../domain/policy';
 import { roleGroup, type Role, type RoleGroup } from '../domain/roles';
 import { ICS_AREA_KEYS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
 import type { AgreementRepository } from '../persistence/agreementRepository';
@@ -29,12 +29,6 @@ import { formIdFrom, oneOf } from './observationService';
 
 /** Posted minutes mark a meeting: "since the last meeting" means since the last minutes. */
 export const MINUTES_EVENT = 'meeting.minutes';
-
-/**
- * Who may post minutes. The policy has no action of its own for it (yet); posting the record of
- * what was decided is allowed to those who may propose agreements (professionals and guardians).
- */
-export const MINUTES_ACTION: CaseAction = 'meeting.minutes';
 
 export const OVERVIEW_OBSERVATION_LIMIT = 50;
 export const AGENDA_OBSERVATION_LIMIT = 20;
@@ -247,7 +241,7 @@ export class OverviewService {
       today,
       lastMeetingAt: iso(lastMeeting?.at),
       overdue: views.filter((a) => a.overdue).sort(byDue),
-      open: views.filter((a) => !a.overdue && (a.status === 'proposed' || a.status === 'accepted')).sort(byDue),
+      open: views.filter((a) => !a.overdue && isOpen(a.status)).sort(byDue),
       observationsSince: observations.map(observationView),
       pendingConsent: kase.members.filter((m) => m.consent.state === 'pending').map((m) => memberView(kase, m, actor)),
       owners: kase.members.filter((m) => m.status === 'active').map((m) => ({ userId: m.userId, name: m.name, role: m.role })),
@@ -282,20 +276,20 @@ export class OverviewService {
       until: this.now().toISOString(),
       decisions,
       open: agreements
-        .filter((a) => a.status === 'proposed' || a.status === 'accepted')
+        .filter((a) => isOpen(a.status))
         .map((a) => agreementView(a, today, kase, actor, member, 'everyone'))
         .sort((x, y) => x.dueDate.localeCompare(y.dueDate)),
       newObservations,
       consentChanges: kase.members
         .filter((m) => m.consent.state !== 'not_needed' && after(m.consent.at ?? m.addedAt))
         .map((m) => ({ name: m.name, role: m.role, state: m.consent.state, at: iso(m.consent.at ?? m.addedAt)! })),
-      canPost: decide(kase, actor, MINUTES_ACTION).allowed,
+      canPost: decide(kase, actor, 'meeting.minutes').allowed,
     };
   }
 
   /** Checks that the person may post minutes now; call before sending them anywhere. */
   async authorizeMinutes(actor: Actor, caseId: unknown, formId: unknown): Promise<{ kase: Case; formId: string }> {
-    const { kase } = await this.access.caseFor(actor, caseId, MINUTES_ACTION);
+    const { kase } = await this.access.caseFor(actor, caseId, 'meeting.minutes');
     return { kase, formId: formIdFrom(formId) };
   }
 
@@ -360,7 +354,7 @@ function headerOf(kase: Case): CaseHeader {
     title: kase.title,
     childRef: kase.childRef,
     status: kase.status,
-    coordinatorName: kase.members.find((m) => m.userId === kase.coordinatorId)?.name ?? '',
+    coordinatorName: coordinatorOf(kase)?.name ?? '',
     createdAt: iso(kase.createdAt)!,
     conversationKind: kase.conversation.kind,
   };
@@ -375,7 +369,7 @@ function viewerOf(kase: Case, actor: Actor, member: Member, audience: Audience):
     coordinator: kase.coordinatorId === member.userId,
     seesProfessionalOnly: !readOnly && seesProfessionalOnly(member),
     canPropose: !readOnly && decide(kase, actor, 'agreement.propose').allowed,
-    canPostMinutes: !readOnly && decide(kase, actor, MINUTES_ACTION).allowed,
+    canPostMinutes: !readOnly && decide(kase, actor, 'meeting.minutes').allowed,
   };
 }
 
@@ -389,7 +383,7 @@ function memberView(kase: Case, m: Member, actor: Actor): MemberView {
     status: m.status,
     consent: m.consent.state,
     coordinator: kase.coordinatorId === m.userId,
-    me: m.userId === actor.userId || (!!actor.aadObjectId && m.aadObjectId === actor.aadObjectId),
+    me: isSamePerson(m, actor),
   };
 }
 

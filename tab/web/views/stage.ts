@@ -1,3 +1,4 @@
+import { isOpen } from '../../../core/domain/agreement';
 import type { CaseOverview } from '../../../core/services/overviewService';
 import type { TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
@@ -12,7 +13,7 @@ const STAGE_OBSERVATIONS = 10;
  */
 export async function renderStage(root: HTMLElement, api: TabApi, caseId: string): Promise<void> {
   const data = await api.get<CaseOverview>(`/cases/${encodeURIComponent(caseId)}/stage`);
-  const open = data.agreements.filter((a) => a.status === 'proposed' || a.status === 'accepted').sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+  const open = data.agreements.filter((a) => isOpen(a.status)).sort((a, b) => a.dueDate.localeCompare(b.dueDate));
   const done = data.agreements.filter((a) => a.status === 'done').slice(0, 5);
   document.body.classList.add('stage');
   replaceChildren(
