@@ -26,9 +26,9 @@ interface CommandInfo {
 /** What `help` lists, in the order it lists them. */
 export const COMMANDS: readonly CommandInfo[] = [
   { usage: { da: 'hjælp', en: 'help' }, description: 'help.cmd.help' },
-  { usage: { da: 'ny sag <titel> / <barnets initialer>', en: 'new case <title> / <child initials>' }, description: 'help.cmd.newCase' },
+  { usage: { da: 'ny sag «titel» / «barnets initialer»', en: 'new case «title» / «child initials»' }, description: 'help.cmd.newCase' },
   { usage: { da: 'sag', en: 'case' }, description: 'help.cmd.case' },
-  { usage: { da: 'tilføj @person som <rolle> [hjemmel <tekst>]', en: 'add @person as <role> [basis <text>]' }, description: 'help.cmd.add' },
+  { usage: { da: 'tilføj @person som «rolle» [hjemmel «tekst»]', en: 'add @person as «role» [basis «text»]' }, description: 'help.cmd.add' },
   { usage: { da: 'fjern @person', en: 'remove @person' }, description: 'help.cmd.remove' },
   { usage: { da: 'medlemmer', en: 'members' }, description: 'help.cmd.members' },
   { usage: { da: 'træk samtykke @person', en: 'withdraw consent @person' }, description: 'help.cmd.withdraw' },
@@ -39,7 +39,7 @@ export const COMMANDS: readonly CommandInfo[] = [
   { usage: { da: 'opgaver', en: 'tasks' }, description: 'help.cmd.tasks' },
   { usage: { da: 'tidslinje [side]', en: 'timeline [page]' }, description: 'help.cmd.timeline' },
   { usage: { da: 'luk sag', en: 'close case' }, description: 'help.cmd.close' },
-  { usage: { da: 'påmindelser samle <til|fra>', en: 'reminders digest <on|off>' }, description: 'help.cmd.remindersDigest' },
+  { usage: { da: 'påmindelser samle «til|fra»', en: 'reminders digest «on|off»' }, description: 'help.cmd.remindersDigest' },
 ];
 
 /** Removes Teams `<at>…</at>` mentions and the non-breaking spaces that come with them. */

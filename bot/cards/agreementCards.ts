@@ -2,9 +2,9 @@ import { AGREEMENT_TRANSITIONS, isOverdue, type Agreement } from '../../core/dom
 import type { Case, Member } from '../../core/domain/case';
 import { addDays } from '../../core/domain/dates';
 import { mayTakeStep, type AgreementStep } from '../../core/domain/policy';
-import { formatDateTime, t, type Locale } from '../../core/i18n';
+import { t, type Locale } from '../../core/i18n';
+import { agreementStatusLabel, formatDateTime, formatDay, roleLabel, truncate } from '../../core/i18n/format';
 import { adaptiveCard, executeAction, facts, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
-import { agreementStatusLabel, formatDate, roleLabel, truncate } from './labels';
 
 export const AGREEMENT_VERBS = {
   submit: 'agreement.submit',
@@ -74,8 +74,8 @@ function agreementBody(locale: Locale, agreement: Agreement, today: string): Car
     facts([
       [t(locale, 'agreement.status'), agreementStatusLabel(locale, agreement.status)],
       [t(locale, 'agreement.owner'), agreement.ownerName],
-      [t(locale, 'agreement.dueDate'), formatDate(locale, agreement.dueDate)],
-      [t(locale, 'agreement.followUpDate'), formatDate(locale, agreement.followUpDate)],
+      [t(locale, 'agreement.dueDate'), formatDay(locale, agreement.dueDate)],
+      [t(locale, 'agreement.followUpDate'), formatDay(locale, agreement.followUpDate)],
       [t(locale, 'agreement.proposedBy'), agreement.proposedByName],
     ]),
   ];
@@ -119,7 +119,7 @@ function agreementRow(locale: Locale, agreement: Agreement, today: string, caseT
           caseTitle ? `${t(locale, 'tasks.case')}: ${caseTitle}` : undefined,
           agreementStatusLabel(locale, agreement.status),
           `${t(locale, 'agreement.owner')}: ${agreement.ownerName}`,
-          `${t(locale, 'agreement.dueDate')}: ${formatDate(locale, agreement.dueDate)}`,
+          `${t(locale, 'agreement.dueDate')}: ${formatDay(locale, agreement.dueDate)}`,
         ]
           .filter(Boolean)
           .join(' · '),

@@ -3,7 +3,7 @@ import type { Case } from '../../core/domain/case';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS } from '../../core/domain/scales';
 import { t, type Locale } from '../../core/i18n';
 import { adaptiveCard, executeAction, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
-import { areaLabel, LEVEL_DOT, levelLabel } from './labels';
+import { areaLabel, LEVEL_DOT, levelLabel } from '../../core/i18n/format';
 
 export const ASSESSMENT_VERBS = { submit: 'assessment.submit', close: 'assessment.close' } as const;
 

@@ -1,5 +1,6 @@
 import { coordinatorOf, type Case } from '../../core/domain/case';
-import { formatDateTime, t, type Locale } from '../../core/i18n';
+import { t, type Locale } from '../../core/i18n';
+import { formatDateTime } from '../../core/i18n/format';
 import { adaptiveCard, executeAction, facts, heading, type AdaptiveCard } from './card';
 
 export const CASE_REFRESH_VERB = 'case.refresh';

@@ -1,7 +1,7 @@
 import { coordinatorOf, type Case, type Member } from '../../core/domain/case';
 import { t, type Locale } from '../../core/i18n';
 import { adaptiveCard, executeAction, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
-import { consentLabel, memberStatusLabel, roleLabel } from './labels';
+import { consentLabel, memberStatusLabel, roleLabel } from '../../core/i18n/format';
 
 export const CONSENT_VERBS = { approve: 'consent.approve', decline: 'consent.decline', withdraw: 'consent.withdraw' } as const;
 export const MEMBERS_PAGE_VERB = 'members.page';

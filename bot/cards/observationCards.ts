@@ -1,9 +1,9 @@
 import type { Case } from '../../core/domain/case';
 import { OBSERVATION_TEXT_MAX, type Observation } from '../../core/domain/observation';
 import { ICS_AREA_KEYS, ICS_AREAS, SOS_COLUMNS, WELLBEING_LEVELS } from '../../core/domain/scales';
-import { formatDateTime, t, type Locale } from '../../core/i18n';
+import { t, type Locale } from '../../core/i18n';
+import { formatDateTime, icsLabel, LEVEL_DOT, levelLabel, roleLabel, sosLabel } from '../../core/i18n/format';
 import { adaptiveCard, executeAction, facts, heading, paragraph, type AdaptiveCard } from './card';
-import { icsLabel, LEVEL_DOT, levelLabel, roleLabel, sosLabel } from './labels';
 
 export const OBSERVATION_SUBMIT_VERB = 'observation.submit';
 

@@ -1,5 +1,6 @@
 import { OWNER_KINDS, SNOOZABLE_KINDS, type ReminderItem, type ReminderKind } from '../../core/reminders/rules';
-import { formatDateTime, t, type Locale, type MessageKey } from '../../core/i18n';
+import { t, type Locale, type MessageKey } from '../../core/i18n';
+import { formatDateTime, formatLongDay } from '../../core/i18n/format';
 import { adaptiveCard, executeAction, facts, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
 
 export const REMINDER_DONE_VERB = 'reminder.done';
@@ -20,16 +21,7 @@ export interface ReminderCardModel {
   state?: ReminderCardState;
 }
 
-// Building an Intl.DateTimeFormat is costly (about a tenth of a reminder sweep); build one per locale.
-const LONG_DATE: Record<Locale, Intl.DateTimeFormat> = {
-  da: new Intl.DateTimeFormat('da-DK', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
-  en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
-};
-
-function dateLabel(locale: Locale, date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return LONG_DATE[locale].format(new Date(Date.UTC(y, m - 1, d)));
-}
+const dateLabel = formatLongDay;
 
 function itemFacts(locale: Locale, item: ReminderItem): CardElement {
   const pairs: Array<[string, string]> = [[t(locale, 'reminder.field.case'), item.caseTitle]];

@@ -1,10 +1,10 @@
 import type { CaseEvent } from '../../core/domain/events';
 import type { Role } from '../../core/domain/roles';
 import type { IcsArea, WellbeingLevel } from '../../core/domain/scales';
-import { formatDateTime, t, type Locale, type MessageKey } from '../../core/i18n';
+import { t, type Locale, type MessageKey } from '../../core/i18n';
+import { formatDateTime, icsLabel, levelLabel, roleLabel, truncate } from '../../core/i18n/format';
 import type { TimelinePage } from '../../core/services/timelineService';
 import { adaptiveCard, executeAction, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
-import { icsLabel, levelLabel, roleLabel, truncate } from './labels';
 
 export const TIMELINE_VERB = 'timeline.page';
 const KNOWN = new Set([

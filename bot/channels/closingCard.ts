@@ -1,5 +1,6 @@
 import { coordinatorOf, type Case } from '../../core/domain/case';
-import { formatDateTime, t, type Locale } from '../../core/i18n';
+import { t, type Locale } from '../../core/i18n';
+import { formatDateTime } from '../../core/i18n/format';
 import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard } from '../cards/card';
 
 export interface ClosingFacts {

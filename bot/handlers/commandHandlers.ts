@@ -10,7 +10,7 @@ import { assessmentFormCard } from '../cards/assessmentCards';
 import { cardMessage } from '../cards/message';
 import { caseCard } from '../cards/caseCard';
 import { helpCard } from '../cards/helpCard';
-import { roleLabel } from '../cards/labels';
+import { roleLabel } from '../../core/i18n/format';
 import { consentRequestCard, membersCard } from '../cards/memberCards';
 import { observationFormCard } from '../cards/observationCards';
 import { timelineCard } from '../cards/timelineCard';

@@ -24,19 +24,19 @@ export function resolveLocale(raw: string | undefined | null): Locale {
   return raw?.toLowerCase().startsWith('en') ? 'en' : 'da';
 }
 
+/**
+ * Fills `{name}` from params. `{count|one|other}` picks a plural form by the number in `count`
+ * ("1 ny observation", "2 nye observationer"); `#` in the chosen form is the number itself.
+ */
 export function t(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
   const template = catalogues[locale][key];
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
-}
-
-// One formatter per locale: constructing Intl.DateTimeFormat costs far more than formatting.
-const DATE_TIME: Record<Locale, Intl.DateTimeFormat> = {
-  da: new Intl.DateTimeFormat('da-DK', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Copenhagen' }),
-  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Copenhagen' }),
-};
-
-export function formatDateTime(locale: Locale, date: Date): string {
-  return DATE_TIME[locale].format(date);
+  return template
+    .replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (match, name: string, one: string, other: string) => {
+      if (!(name in params)) return match;
+      const value = params[name];
+      return (Number(value) === 1 ? one : other).replace(/#/g, String(value));
+    })
+    .replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
 }
 
 /** Renders a refusal; parameters that are message keys (a field, a status) are translated too. */

@@ -1,7 +1,7 @@
 import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard, type CardElement } from '../../bot/cards/card';
 import type { Minutes } from '../../core/services/overviewService';
-import { formatDateTime, t, type Locale } from '../../core/i18n';
-import { formatDay } from '../web/format';
+import { t, type Locale } from '../../core/i18n';
+import { formatDateTime, formatDay } from '../../core/i18n/format';
 
 const MAX_ROWS = 40;
 const clip = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -1,7 +1,7 @@
 import type { AgreementView, MeetingAgenda } from '../../../core/services/overviewService';
 import { ApiError, type TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
-import { formatWhen } from '../format';
+import { formatDateTime } from '../../../core/i18n/format';
 import { locale, tr, trKey } from '../i18n';
 import { agreementItem, caseHeader, empty, memberItem, observationList, section, statusRegion } from './parts';
 
@@ -49,7 +49,7 @@ export async function renderMeetingPanel(root: HTMLElement, api: TabApi, caseId:
     replaceChildren(
       root,
       caseHeader(data.case, 'tab.meeting.title'),
-      h('p', { class: 'small muted' }, data.lastMeetingAt ? tr('tab.meeting.lastMeeting', { when: formatWhen(locale(), data.lastMeetingAt) }) : tr('tab.meeting.noLastMeeting')),
+      h('p', { class: 'small muted' }, data.lastMeetingAt ? tr('tab.meeting.lastMeeting', { when: formatDateTime(locale(), data.lastMeetingAt) }) : tr('tab.meeting.noLastMeeting')),
       status,
       section(
         'agenda',

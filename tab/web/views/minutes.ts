@@ -1,7 +1,7 @@
 import type { Minutes } from '../../../core/services/overviewService';
 import { ApiError, type TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
-import { formatDay, formatWhen } from '../format';
+import { formatDay, formatDateTime } from '../../../core/i18n/format';
 import { locale, tr, trKey } from '../i18n';
 import { agreementItem, caseHeader, empty, section, statusRegion } from './parts';
 
@@ -38,8 +38,8 @@ export async function renderMinutes(root: HTMLElement, api: TabApi, caseId: stri
       'p',
       { class: 'muted' },
       data.since
-        ? tr('tab.minutes.period', { since: formatWhen(locale(), data.since), until: formatWhen(locale(), data.until) })
-        : tr('tab.minutes.periodAll', { until: formatWhen(locale(), data.until) }),
+        ? tr('tab.minutes.period', { since: formatDateTime(locale(), data.since), until: formatDateTime(locale(), data.until) })
+        : tr('tab.minutes.periodAll', { until: formatDateTime(locale(), data.until) }),
     ),
     h('p', { class: 'note' }, tr('tab.minutes.familyNote')),
     section(
@@ -55,7 +55,7 @@ export async function renderMinutes(root: HTMLElement, api: TabApi, caseId: stri
                 { 'data-agreement': d.agreementId, 'data-change': d.change },
                 h('strong', {}, d.what),
                 ` – ${trKey(`agreement.status.${d.change}`)} · ${d.byName} · `,
-                h('time', { datetime: d.at }, formatWhen(locale(), d.at)),
+                h('time', { datetime: d.at }, formatDateTime(locale(), d.at)),
                 d.change === 'proposed' || d.change === 'accepted' ? h('div', { class: 'small muted' }, tr('tab.minutes.ownerDue', { owner: d.ownerName, due: formatDay(locale(), d.dueDate) })) : null,
                 d.reason ? h('div', { class: 'small' }, tr('agreement.reason', { reason: d.reason })) : null,
               ),

@@ -1,7 +1,7 @@
 import type { AgreementView, CaseHeader, MemberView, ObservationView, RoundView } from '../../../core/services/overviewService';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type WellbeingLevel } from '../../../core/domain/scales';
 import { h, s, uid, type Child } from '../dom';
-import { formatDay, formatScore, formatWhen } from '../format';
+import { formatDay, formatScore, formatDateTime } from '../../../core/i18n/format';
 import { locale, tr, trKey } from '../i18n';
 
 /** Pieces shared by the overview, the meeting panel, the stage and the minutes. */
@@ -118,7 +118,7 @@ export function observationItem(o: ObservationView): HTMLElement {
   return h(
     'li',
     { class: `observation level-edge-${o.level}`, 'data-observation': o.id, 'data-visibility': o.professionalsOnly ? 'professionals' : 'all' },
-    h('div', { class: 'meta small muted' }, h('time', { datetime: o.createdAt }, formatWhen(locale(), o.createdAt)), ` · ${o.authorName}, ${trKey(`role.${o.authorRole}`)}`),
+    h('div', { class: 'meta small muted' }, h('time', { datetime: o.createdAt }, formatDateTime(locale(), o.createdAt)), ` · ${o.authorName}, ${trKey(`role.${o.authorRole}`)}`),
     h('div', { class: 'tags' }, levelBadge(o.level), h('span', { class: 'badge area' }, trKey(`ics.${o.area}`)), o.sosColumn ? h('span', { class: 'badge sos' }, trKey(`sos.${o.sosColumn}`)) : null),
     o.professionalsOnly ? h('span', { class: 'badge private' }, tr('observation.professionalsOnly')) : null,
     h('p', { class: 'text' }, o.text),

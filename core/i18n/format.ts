@@ -1,0 +1,55 @@
+import type { AgreementStatus } from '../domain/agreement';
+import type { ConsentState, MemberStatus } from '../domain/case';
+import type { Role } from '../domain/roles';
+import type { AssessmentArea, IcsArea, SosColumn, WellbeingLevel } from '../domain/scales';
+import { t, type Locale } from './index';
+
+/**
+ * The one home of labels and formatting, shared by the bot's cards, the tab's browser views and
+ * the tab's cards. Stable keys in, words out. Times are shown in Copenhagen.
+ *
+ * Building an Intl formatter costs far more than using one, so each is built once per locale.
+ */
+
+export const roleLabel = (l: Locale, role: Role) => t(l, `role.${role}`);
+export const levelLabel = (l: Locale, level: WellbeingLevel) => t(l, `level.${level}`);
+export const areaLabel = (l: Locale, area: AssessmentArea) => t(l, `area.${area}`);
+export const icsLabel = (l: Locale, area: IcsArea) => t(l, `ics.${area}`);
+export const sosLabel = (l: Locale, column: SosColumn) => t(l, `sos.${column}`);
+export const memberStatusLabel = (l: Locale, status: MemberStatus) => t(l, `member.status.${status}`);
+export const consentLabel = (l: Locale, state: ConsentState) => t(l, `consent.state.${state}`);
+export const agreementStatusLabel = (l: Locale, status: AgreementStatus) => t(l, `agreement.status.${status}`);
+
+export const LEVEL_DOT: Record<WellbeingLevel, string> = { green: '🟢', yellow: '🟡', red: '🔴' };
+
+const INTL_LOCALE: Record<Locale, string> = { da: 'da-DK', en: 'en-GB' };
+
+function perLocale<T>(build: (intlLocale: string) => T): Record<Locale, T> {
+  return { da: build(INTL_LOCALE.da), en: build(INTL_LOCALE.en) };
+}
+
+// Calendar dates are stored as YYYY-MM-DD and formatted as UTC midnight so that no zone shifts them.
+const MEDIUM_DAY = perLocale((l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeZone: 'UTC' }));
+const LONG_DAY = perLocale((l) => new Intl.DateTimeFormat(l, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }));
+const DATE_TIME = perLocale((l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Copenhagen' }));
+const SCORE = perLocale((l) => new Intl.NumberFormat(l, { minimumFractionDigits: 1, maximumFractionDigits: 2 }));
+
+const utcDay = (isoDate: string): Date => {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d));
+};
+
+/** A calendar date (YYYY-MM-DD), e.g. "3. mar. 2026". */
+export const formatDay = (locale: Locale, isoDate: string): string => MEDIUM_DAY[locale].format(utcDay(isoDate));
+
+/** A calendar date with its weekday, e.g. "tirsdag den 3. marts 2026". */
+export const formatLongDay = (locale: Locale, isoDate: string): string => LONG_DAY[locale].format(utcDay(isoDate));
+
+/** An instant, e.g. "3. mar. 2026 14.05". */
+export const formatDateTime = (locale: Locale, at: Date | string): string => DATE_TIME[locale].format(typeof at === 'string' ? new Date(at) : at);
+
+/** A score 0–2 with one or two decimals, in the locale's notation. */
+export const formatScore = (locale: Locale, value: number): string => SCORE[locale].format(value);
+
+/** Shortens a text for a heading or a list row; the ellipsis shows that it was shortened. */
+export const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
