@@ -20,6 +20,17 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optionalString,
+  // Where the Bot Connector publishes the keys its tokens are signed with (docs/edge.md). Only tests change it.
+  BOT_OPENID_METADATA_URL: z
+    .string()
+    .url()
+    .refine((url) => /^https:\/\//.test(url) || /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url), 'must be https (plain http only on this machine)')
+    .default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  // The HTTP edge (docs/edge.md): connection timeouts and the open connections one client may hold.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  HTTP_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).default(256),
   // The tab (see docs/tab.md). `dev` skips Entra ID for local use and is refused in production.
   TAB_AUTH_MODE: z.enum(['entra', 'dev']).default('entra'),
   TAB_CLIENT_ID: optionalString,
@@ -73,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.MicrosoftAppType === 'SingleTenant' && config.MicrosoftAppId && !config.MicrosoftAppTenantId) {
     throw new ConfigError('Invalid configuration – MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  }
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration – HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS');
   }
   if (config.TAB_AUTH_MODE === 'dev' && config.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration – TAB_AUTH_MODE: dev (sign-in without Entra ID) is refused when NODE_ENV is production');

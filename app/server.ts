@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createCore, type Core } from '../core';
 import { connectDatabase, type Database } from '../core/persistence/database';
 import type { Clock } from '../core/services/caseService';
-import { createAdapter } from '../bot/adapter';
+import { createAdapter, type BotAdapterOverrides } from '../bot/adapter';
 import { createChannelCommands, type GraphNetwork } from '../bot/channels';
 import { registerBotRoutes } from '../bot/httpEndpoint';
 import { createCaseConversationPoster } from '../bot/proactive';
@@ -13,6 +13,10 @@ import { startReminders, type ReminderRuntime } from '../bot/reminders';
 import type { MsalOverrides } from '../tab/auth/graph';
 import { registerTabRoutes } from '../tab/routes';
 import type { Config } from './config';
+import { jsonBodyParser, MAX_TAB_BODY_BYTES } from './http/body';
+import { BotTokenVerifier } from './http/botToken';
+import { applyConnectionLimits } from './http/connections';
+import { mongoEndpoints } from './http/serviceUrl';
 import type { Logger } from './logger';
 
 export interface RunningApp {
@@ -34,24 +38,47 @@ export interface AppOptions {
   tab?: { msal?: MsalOverrides };
   /** Offline tests route the case channels' msal-node calls to a fake Entra ID. */
   graph?: { networkClient?: GraphNetwork };
+  /** Offline tests replace the bot's outbound token source. */
+  bot?: BotAdapterOverrides;
 }
 
-const MAX_BODY_BYTES = 256 * 1024;
+const BOT_ROUTE = '/api/messages';
 
 /** Connects the database, wires bot and tab onto one restify server, and listens. */
-export async function startApp({ config, logger, mongoUri, now, tab, graph }: AppOptions): Promise<RunningApp> {
+export async function startApp({ config, logger, mongoUri, now, tab, graph, bot: botOverrides }: AppOptions): Promise<RunningApp> {
   const database = await connectDatabase(mongoUri, config.MONGODB_DB);
   const core = createCore(database.db, now, { caseLink: caseDeepLink });
 
-  const server = restify.createServer({ name: 'samspil', handleUncaughtExceptions: false });
+  // The HTTP edge (docs/edge.md). `noWriteContinue`: a client that waits for `100 Continue` gets it only
+  // once its headers (and, on the bot route, its token) passed, so a refused body is never sent.
+  const server = restify.createServer({ name: 'samspil', handleUncaughtExceptions: false, noWriteContinue: true });
+  applyConnectionLimits(
+    server.server,
+    {
+      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      maxConnectionsPerClient: config.HTTP_MAX_CONNECTIONS_PER_CLIENT,
+    },
+    logger,
+  );
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
+  // JSON only, in memory, bounded; the bot route reads its own body after the token check.
+  server.use(jsonBodyParser({ maxBytes: MAX_TAB_BODY_BYTES, skip: (req) => req.getRoute()?.path === BOT_ROUTE }));
 
-  const adapter = createAdapter(config, logger);
+  const adapter = createAdapter(config, logger, botOverrides);
   const channels = await createChannelCommands({ config, core, db: database.db, logger, networkClient: graph?.networkClient });
   const bot = new SamspilBot(core, logger, channels);
   const reminders = startReminders(config, core, logger, now);
-  registerBotRoutes(server, adapter, bot, logger);
+  let port = 0;
+  registerBotRoutes(server, {
+    adapter,
+    bot,
+    logger,
+    verifier: config.MicrosoftAppId ? new BotTokenVerifier({ appId: config.MicrosoftAppId, metadataUrl: config.BOT_OPENID_METADATA_URL }) : undefined,
+    // Local mode: a serviceUrl may name this machine, but not the database or this server.
+    deniedServiceEndpoints: () => [...mongoEndpoints(mongoUri), { host: '127.0.0.1', port }],
+  });
   await registerTabRoutes(server, { core, config, logger, postToCaseConversation: createCaseConversationPoster(adapter, core, config.MicrosoftAppId), msal: tab?.msal });
 
   server.get('/healthz', async (_req, res) => {
@@ -65,7 +92,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph }: Ap
   });
 
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, () => resolve()));
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   logger.info({ port }, 'Samspil is listening');
 
   return {

@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- [--concurrency N] [--warmup N] [--requests N] [scenario …]]`
+ * `npm run bench -- --soak [--soak-minutes N] [--concurrency N]`: the soak run instead (bench/soak.ts).
  *
  * Runs each scenario in bench/scenarios/ against a fresh child process (bench/server.ts), drives
  * it over HTTP with the fake Bot Connector from this process, prints latency, throughput and the
@@ -254,6 +255,7 @@ async function postActivity(baseUrl: string, ledger: ReplyLedger, activity: Reco
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--soak')) return (await import('./soak')).runSoak(process.argv.slice(2), onInterrupt, () => interrupted);
   const { options, names } = parseArgs(process.argv.slice(2));
   const entries = await loadScenarioFiles();
   const fileOf = new Map(entries.map((e) => [e.scenario, e.file]));
