@@ -7,7 +7,9 @@ import type { Clock } from '../core/services/caseService';
 import { createAdapter, type BotAdapterOverrides } from '../bot/adapter';
 import { createChannelCommands, type GraphNetwork } from '../bot/channels';
 import { registerBotRoutes } from '../bot/httpEndpoint';
-import { createCaseConversationPoster } from '../bot/proactive';
+import { createCaseConversationPort } from '../bot/proactive';
+import { RoomPublisher } from '../bot/audience/publisher';
+import { RoomDirectory } from '../bot/audience/rooms';
 import { SamspilBot } from '../bot/samspilBot';
 import { startReminders, type ReminderRuntime } from '../bot/reminders';
 import type { MsalOverrides } from '../tab/auth/graph';
@@ -26,6 +28,8 @@ export interface RunningApp {
   /** The reminder worker of this instance (bot/reminders); tests call `reminders.worker.tick()`. */
   reminders: ReminderRuntime;
   database: Database;
+  /** Resolves when the card updates started so far have been sent (they follow changes asynchronously). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,8 +71,13 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   server.use(jsonBodyParser({ maxBytes: MAX_TAB_BODY_BYTES, skip: (req) => req.getRoute()?.path === BOT_ROUTE }));
 
   const adapter = createAdapter(config, logger, botOverrides);
-  const channels = await createChannelCommands({ config, core, db: database.db, logger, networkClient: graph?.networkClient });
-  const bot = new SamspilBot(core, logger, channels);
+  // Everything the bot posts goes through one publisher, which renders for the room's audience (bot/audience).
+  // A private case channel's readers are its members, which the case channels read through Graph.
+  const rooms = new RoomDirectory(core, adapter, config.MicrosoftAppId ?? '', logger, (channelId) => channels.caseChannels.privateMembers(channelId));
+  const publisher = new RoomPublisher(core, rooms, adapter, config.MicrosoftAppId ?? '', logger);
+  publisher.subscribe();
+  const channels = await createChannelCommands({ config, core, db: database.db, logger, networkClient: graph?.networkClient, publisher: () => publisher });
+  const bot = new SamspilBot({ core, publisher, logger, channels });
   const reminders = startReminders(config, core, logger, now);
   let port = 0;
   registerBotRoutes(server, {
@@ -79,7 +88,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     // Local mode: a serviceUrl may name this machine, but not the database or this server.
     deniedServiceEndpoints: () => [...mongoEndpoints(mongoUri), { host: '127.0.0.1', port }],
   });
-  await registerTabRoutes(server, { core, config, logger, postToCaseConversation: createCaseConversationPoster(adapter, core, config.MicrosoftAppId), msal: tab?.msal });
+  await registerTabRoutes(server, { core, config, logger, caseConversation: createCaseConversationPort(publisher), msal: tab?.msal });
 
   server.get('/healthz', async (_req, res) => {
     const up = await database.ping();
@@ -101,8 +110,10 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     core,
     reminders,
     database,
+    settled: () => publisher.idle(),
     async close() {
       await reminders.stop();
+      await publisher.idle().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();
     },

@@ -16,6 +16,8 @@ export type Command =
   | { name: 'timeline'; page: number }
   | { name: 'closeCase' }
   | { name: 'remindersDigest'; on?: boolean }
+  /** A command typed without what it needs: answered with its own usage. */
+  | { name: 'usage'; command: 'add' | 'remove' | 'withdraw' }
   | { name: 'unknown'; text: string };
 
 interface CommandInfo {
@@ -51,7 +53,12 @@ export function stripMentions(text: string): string {
     .trim();
 }
 
-const PATTERNS: Array<[RegExp, (match: RegExpExecArray) => Command]> = [
+interface ParseContext {
+  /** How many people besides the bot the message @mentions. */
+  mentions: number;
+}
+
+const PATTERNS: Array<[RegExp, (match: RegExpExecArray, context: ParseContext) => Command]> = [
   [/^(help|hjælp|hjaelp|\?)$/i, () => ({ name: 'help' })],
   [
     /^(?:new case|ny sag)(?:\s+(.*))?$/is,
@@ -67,8 +74,12 @@ const PATTERNS: Array<[RegExp, (match: RegExpExecArray) => Command]> = [
     /^(?:add|tilføj|tilfoej)\s*(.*?)\s+(?:as|som)\s+(.+?)(?:\s+(?:basis|hjemmel)\s+(.+))?$/is,
     (m) => ({ name: 'addMember', who: (m[1] ?? '').trim(), role: (m[2] ?? '').trim(), legalBasis: (m[3] ?? '').trim() }),
   ],
-  [/^(?:remove|fjern)\s*(.*)$/is, (m) => ({ name: 'removeMember', who: (m[1] ?? '').trim() })],
-  [/^(?:withdraw consent|træk samtykke(?: tilbage)?|traek samtykke(?: tilbage)?)\s*(.*)$/is, (m) => ({ name: 'withdrawConsent', who: (m[1] ?? '').trim() })],
+  [/^(?:add|tilføj|tilfoej)(?:\s.*)?$/is, () => ({ name: 'usage', command: 'add' })],
+  [/^(?:remove|fjern)(?:\s+(.*))?$/is, (m, c) => ((m[1] ?? '').trim() || c.mentions > 0 ? { name: 'removeMember', who: (m[1] ?? '').trim() } : { name: 'usage', command: 'remove' })],
+  [
+    /^(?:withdraw consent|træk samtykke(?: tilbage)?|traek samtykke(?: tilbage)?)(?:\s+(.*))?$/is,
+    (m, c) => ((m[1] ?? '').trim() || c.mentions > 0 ? { name: 'withdrawConsent', who: (m[1] ?? '').trim() } : { name: 'usage', command: 'withdraw' }),
+  ],
   [/^(members|medlemmer)$/i, () => ({ name: 'members' })],
   [/^(observe|observation|observér|observer)$/i, () => ({ name: 'observe' })],
   [/^(assess|vurdering|vurdér|vurder)$/i, () => ({ name: 'assess' })],
@@ -79,11 +90,15 @@ const PATTERNS: Array<[RegExp, (match: RegExpExecArray) => Command]> = [
   [/^(?:timeline|tidslinje)(?:\s+(\d{1,6}))?$/i, (m) => ({ name: 'timeline', page: m[1] ? Number(m[1]) : 1 })],
 ];
 
-export function parseCommand(rawText: string): Command {
-  const text = stripMentions(rawText);
+/**
+ * Reads a command from a message's text. `mentions` is how many people besides the bot the
+ * message @mentions: their names are stripped from the text, so "fjern @Sofie" reads as "fjern".
+ */
+export function parseCommand(rawText: string, mentions = 0): Command {
+  const text = stripMentions(rawText.normalize('NFC'));
   for (const [pattern, build] of PATTERNS) {
     const match = pattern.exec(text);
-    if (match) return build(match);
+    if (match) return build(match, { mentions });
   }
   return { name: 'unknown', text };
 }

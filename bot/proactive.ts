@@ -1,28 +1,31 @@
-import { type CloudAdapter, type ConversationReference } from 'botbuilder';
-import type { Core } from '../core';
-import { DomainError } from '../core/domain/errors';
-import type { AdaptiveCard } from './cards/card';
+import type { Case } from '../core/domain/case';
+import type { Locale } from '../core/i18n';
+import type { Minutes } from '../core/services/overviewService';
+import { minutesCard } from '../tab/cards/minutesCard';
+import type { CaseConversationPort } from '../tab/routes';
+import type { RoomPublisher } from './audience/publisher';
 import { cardMessage } from './cards/message';
-
-/** Sends a card to the conversation a case lives in; resolves to the new message's ID. */
-export type PostToCaseConversation = (caseId: string, card: AdaptiveCard, text?: string) => Promise<{ activityId?: string }>;
+import { activeMemberIds } from './cards/neutralCard';
+import { t } from '../core/i18n';
 
 /**
- * Proactive posting for adapters that must not know botbuilder (the tab): the stored
- * conversation reference of the case's channel or group chat, and `continueConversationAsync`.
- * In a channel the reference points at the channel itself, so the card starts a new post.
+ * What the tab posts into a case's conversation, through the publisher like everything else, so
+ * the room's least-privileged reader decides what it shows. A refused send throws: nothing is
+ * reported as posted that the connector did not accept.
  */
-export function createCaseConversationPoster(adapter: CloudAdapter, core: Pick<Core, 'caseRepository' | 'conversations'>, botAppId: string | undefined): PostToCaseConversation {
-  return async (caseId, card, text) => {
-    const kase = await core.caseRepository.byId(caseId);
-    if (!kase) throw new DomainError('error.caseNotFound', {}, 'not_found');
-    const record = await core.conversations.get(kase.conversation.conversationId);
-    if (!record) throw new DomainError('error.noConversationReference', {}, 'conflict');
-    let activityId: string | undefined;
-    await adapter.continueConversationAsync(botAppId ?? '', record.reference as Partial<ConversationReference>, async (context) => {
-      const response = await context.sendActivity(cardMessage(card, text));
-      activityId = response?.id;
-    });
-    return { activityId };
+export function createCaseConversationPort(publisher: RoomPublisher): CaseConversationPort {
+  return {
+    postMinutes(kase: Case, minutes: Minutes, meetingId: string, locale: Locale) {
+      const own = { meetingId, userIds: activeMemberIds(kase) };
+      return publisher.postToCase(kase, { kind: 'minutes', meetingId }, locale, (c) =>
+        cardMessage(minutesCard(locale, minutes, c, own), c === 'outsider' ? undefined : t(locale, 'tab.minutes.title', { title: kase.title })),
+      );
+    },
+    postAgreement(kase: Case, agreementId: string, locale: Locale) {
+      return publisher.postToCase(kase, { kind: 'agreement', agreementId }, locale);
+    },
+    async isPosted(kase: Case, agreementId: string) {
+      return publisher.isPosted(kase._id, { kind: 'agreement', agreementId });
+    },
   };
 }

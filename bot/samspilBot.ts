@@ -1,32 +1,41 @@
-import { TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Core } from '../core';
 import { isDomainError } from '../core/domain/errors';
 import { renderRefusal, t } from '../core/i18n';
+import { cardMessage } from './cards/message';
+import { helpCard } from './cards/helpCard';
 import { parseCommand, type Command } from './commands';
-import type { ChannelCommands } from './channels/commands';
-import { CARD_ACTIONS, cardResponse } from './handlers/cardActions';
+import { cardResponse, createCardActions, type CardActionHandler } from './handlers/cardActions';
 import { cardData } from './handlers/cardData';
-import { COMMAND_HANDLERS } from './handlers/commandHandlers';
+import { createCommandHandlers, type BotDependencies, type CommandHandlers } from './handlers/commandHandlers';
 import { ReferenceCache } from './referenceCache';
-import { channelConversationId, conversationRecordOf, localeOf } from './turn';
+import { caseConversationOf, channelConversationId, conversationRecordOf, localeOf } from './turn';
 
 /**
- * The Teams bot. It only translates between activities and the domain core: parse,
- * call a handler, render a card or a localized refusal.
+ * The Teams bot. It only translates between activities and the domain core: parse, call a
+ * handler, and let the publisher render what the room may see (bot/audience/publisher.ts).
  */
-const STATIC_ANSWERS: ReadonlySet<Command['name']> = new Set(['help', 'unknown']);
+const STATIC_ANSWERS: ReadonlySet<Command['name']> = new Set(['help', 'unknown', 'usage']);
+
+interface MentionEntity {
+  type?: string;
+  mentioned?: { id?: string };
+}
 
 export class SamspilBot extends TeamsActivityHandler {
   private readonly recentlyStored = new ReferenceCache();
+  private readonly core: Core;
+  private readonly logger: Logger;
+  private readonly commands: CommandHandlers;
+  private readonly cardActions: Record<string, CardActionHandler>;
 
-  constructor(
-    private readonly core: Core,
-    private readonly logger: Logger,
-    /** Case channels through Graph (bot/channels); without it a case stays where it was created. */
-    private readonly channels?: ChannelCommands,
-  ) {
+  constructor(private readonly deps: BotDependencies) {
     super();
+    this.core = deps.core;
+    this.logger = deps.logger;
+    this.commands = createCommandHandlers(deps);
+    this.cardActions = createCardActions(deps);
 
     this.onTurn(async (context, next) => {
       await this.rememberConversation(context);
@@ -34,7 +43,7 @@ export class SamspilBot extends TeamsActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      const command = parseCommand(context.activity.text ?? '');
+      const command = parseCommand(context.activity.text ?? '', this.mentionsOfOthers(context));
       // Help and hints read nothing and change nothing: a repeat costs less than a database write.
       const deliveryKey = STATIC_ANSWERS.has(command.name) ? '' : await this.claimDelivery(context);
       if (deliveryKey !== null) {
@@ -48,6 +57,44 @@ export class SamspilBot extends TeamsActivityHandler {
       }
       await next();
     });
+
+    // Who can read the conversation changed: read the roster again, redraw the cards, warn the coordinator.
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if ((context.activity.membersAdded ?? []).some((m) => m.id === botId)) await this.welcome(context);
+      if ((context.activity.membersAdded ?? []).some((m) => m.id !== botId)) await this.audienceChanged(context);
+      await next();
+    });
+    this.onMembersRemoved(async (context, next) => {
+      if ((context.activity.membersRemoved ?? []).some((m) => m.id !== context.activity.recipient?.id)) await this.audienceChanged(context);
+      await next();
+    });
+  }
+
+  private mentionsOfOthers(context: TurnContext): number {
+    const botId = context.activity.recipient?.id;
+    return ((context.activity.entities ?? []) as MentionEntity[]).filter((e) => e.type === 'mention' && e.mentioned?.id && e.mentioned.id !== botId).length;
+  }
+
+  private async welcome(context: TurnContext): Promise<void> {
+    const locale = localeOf(context.activity);
+    await context.sendActivity(cardMessage(helpCard(locale), t(locale, 'welcome.installed')));
+  }
+
+  private async audienceChanged(context: TurnContext): Promise<void> {
+    try {
+      const room = await this.deps.publisher.rooms.rosterChanged(context);
+      const conversationId = caseConversationOf(context.activity).conversationId;
+      const kase = await this.core.caseRepository.byConversation(conversationId);
+      if (!room || !kase) return;
+      if (room.readers) {
+        await this.core.members.linkIdentities(kase._id, room.readers.filter((r) => r.userId).map((r) => ({ userId: r.userId!, aadObjectId: r.aadObjectId })));
+      }
+      await this.deps.publisher.resyncRoom(conversationId);
+      await this.deps.publisher.warnAboutOutsiders(kase, room, { serviceUrl: context.activity.serviceUrl, tenantId: caseConversationOf(context.activity).tenantId }, localeOf(context.activity));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not follow a change of who is in the conversation');
+    }
   }
 
   private async rememberConversation(context: TurnContext): Promise<void> {
@@ -79,10 +126,9 @@ export class SamspilBot extends TeamsActivityHandler {
 
   private async handleCommand(context: TurnContext, command: Command): Promise<void> {
     const locale = localeOf(context.activity);
-    const handler = COMMAND_HANDLERS[command.name] as (c: TurnContext, core: Core, l: typeof locale, cmd: Command) => Promise<void>;
+    const handler = this.commands[command.name] as (c: TurnContext, l: typeof locale, cmd: Command) => Promise<void>;
     try {
-      if (this.channels && (await this.channels.handle(context, locale, command))) return;
-      await handler(context, this.core, locale, command);
+      await handler(context, locale, command);
     } catch (error) {
       // Domain refusals become a localized sentence; anything else is ours and goes to onTurnError.
       if (!isDomainError(error)) throw error;
@@ -90,16 +136,24 @@ export class SamspilBot extends TeamsActivityHandler {
     }
   }
 
+  /** An invoke we do not handle is the sender's mistake: 400 with a reason, not 501. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const response = await super.onInvokeActivity(context);
+    if (response?.status !== 501) return response;
+    const locale = localeOf(context.activity);
+    return { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: t(locale, 'error.invalidAction') } } };
+  }
+
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const locale = localeOf(context.activity);
     const verb = invokeValue?.action?.verb;
-    const handler = typeof verb === 'string' && Object.hasOwn(CARD_ACTIONS, verb) ? CARD_ACTIONS[verb] : undefined;
+    const handler = typeof verb === 'string' && Object.hasOwn(this.cardActions, verb) ? this.cardActions[verb] : undefined;
     try {
       if (!handler) return errorResponse(400, t(locale, 'error.invalidAction'));
-      return cardResponse(await handler(context, this.core, locale, cardData(invokeValue.action.data ?? {})));
+      return cardResponse(await handler(context, locale, cardData(invokeValue.action.data ?? {})));
     } catch (error) {
       if (isDomainError(error)) {
-        const status = error.kind === 'forbidden' ? 403 : error.kind === 'not_found' ? 404 : error.kind === 'conflict' ? 409 : 400;
+        const status = { forbidden: 403, not_found: 404, conflict: 409, unavailable: 503, invalid: 400 }[error.kind];
         return errorResponse(status, renderRefusal(locale, error.key, error.params));
       }
       this.logger.error({ err: error, verb }, 'card action failed');

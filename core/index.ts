@@ -19,6 +19,10 @@ import { OverviewService } from './services/overviewService';
 import { TimelineService } from './services/timelineService';
 import { ReminderRepository } from './persistence/reminderRepository';
 import { ReminderService, type CaseLinkBuilder } from './reminders/service';
+import { FormRepository } from './persistence/formRepository';
+import { PostedCardRepository } from './persistence/postedCardRepository';
+import { RoomRepository } from './persistence/roomRepository';
+import { FormService } from './services/formService';
 
 /** Everything the adapters (bot, tab) may use, wired to one database. */
 export interface Core {
@@ -41,6 +45,12 @@ export interface Core {
   observationRepository: ObservationRepository;
   assessmentRepository: AssessmentRepository;
   inbox: InboxRepository;
+  /** Forms handed out as cards; each belongs to the person who asked for it. */
+  forms: FormService;
+  /** Who can read each conversation (rosters), as last read from Teams. */
+  rooms: RoomRepository;
+  /** Messages posted into case conversations, so that they can be rendered again when things change. */
+  postedCards: PostedCardRepository;
 }
 
 export interface CoreOptions {
@@ -57,14 +67,18 @@ export function createCore(db: Db, now: Clock = () => new Date(), options: CoreO
   const observationRepository = new ObservationRepository(c.observations);
   const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers, gate);
   const access = new CaseAccess(caseRepository, events, now);
+  const forms = new FormService(new FormRepository(c.forms), access, now, {
+    observation: async (id) => !!(await observationRepository.byId(id)),
+    agreement: async (id) => !!(await agreementRepository.byId(id)),
+  });
   return {
     now,
     access,
     cases: new CaseService(caseRepository, events, access, now),
     members: new MemberService(caseRepository, events, access, now),
-    observations: new ObservationService(observationRepository, events, access, now),
+    observations: new ObservationService(observationRepository, events, access, forms, now),
     assessments: new AssessmentService(assessmentRepository, events, access, now),
-    agreements: new AgreementService(agreementRepository, caseRepository, events, access, now),
+    agreements: new AgreementService(agreementRepository, caseRepository, events, access, forms, now),
     timeline: new TimelineService(events, access),
     reminders: new ReminderService(new ReminderRepository(db), agreementRepository, access, events, now, { caseLink: options.caseLink }),
     overview: new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings), caseRepository, events, access, now),
@@ -75,5 +89,8 @@ export function createCore(db: Db, now: Clock = () => new Date(), options: CoreO
     observationRepository,
     assessmentRepository,
     inbox: new InboxRepository(c.inbox),
+    forms,
+    rooms: new RoomRepository(c.rooms),
+    postedCards: new PostedCardRepository(c.postedCards),
   };
 }

@@ -1,19 +1,18 @@
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { Core } from '../core';
-import { isDomainError } from '../core/domain/errors';
+import { DomainError, isDomainError } from '../core/domain/errors';
 import { renderRefusal, resolveLocale, t, type Locale } from '../core/i18n';
 import type { Directory, Profile } from './auth/graph';
 import { TokenRefused, type TabIdentity, type TokenVerifier } from './auth/tokens';
-import { minutesCard } from './cards/minutesCard';
-import type { PostToCaseConversation } from './routes';
+import type { CaseConversationPort } from './routes';
 
 export interface TabApiDependencies {
   core: Core;
   logger: Logger;
   verifier: TokenVerifier;
   directory?: Directory;
-  postToCaseConversation?: PostToCaseConversation;
+  caseConversation?: CaseConversationPort;
 }
 
 interface CallContext {
@@ -22,7 +21,15 @@ interface CallContext {
   locale: Locale;
 }
 
-const STATUS = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 } as const;
+const STATUS = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unavailable: 503 } as const;
+
+/** The language of what the tab posts into the conversation: the one the tab shows, if it says. */
+const cardLocaleOf = (req: Request, fallback: Locale): Locale => {
+  const raw = (req.body as Record<string, unknown> | undefined)?.locale;
+  return typeof raw === 'string' ? resolveLocale(raw) : fallback;
+};
+
+const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message.slice(0, 300) } : String(error).slice(0, 300));
 
 const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
 const param = (req: Request, name: string): unknown => (req.params as Record<string, unknown> | undefined)?.[name];
@@ -108,29 +115,47 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
     }),
   );
 
-  /** A decision made in the meeting, recorded as a proposed agreement (the family still says yes). */
+  /**
+   * A decision made in the meeting, recorded as a proposed agreement (the family still says yes).
+   * Its card goes to the case conversation, drawn for the room's audience. If that send fails, the
+   * proposal stands and the answer says so; sending the same form again posts the card.
+   */
   server.post(
     '/tab/api/cases/:caseId/agreements',
-    call(async ({ req, identity }) => {
+    call(async ({ req, identity, locale }) => {
       const input = body(req);
-      const { agreement, created } = await core.agreements.propose(identity.actor, param(req, 'caseId'), {
+      const { agreement, kase, created } = await core.agreements.propose(identity.actor, param(req, 'caseId'), {
         formId: input.formId,
         what: input.what,
         ownerId: input.ownerId,
         dueDate: input.dueDate,
         followUpDate: input.followUpDate,
       });
-      return { id: agreement._id, status: agreement.status, created };
+      let posted = false;
+      if (deps.caseConversation) {
+        try {
+          posted = !created && (await deps.caseConversation.isPosted(kase, agreement._id));
+          if (!posted) {
+            await deps.caseConversation.postAgreement(kase, agreement._id, cardLocaleOf(req, locale));
+            posted = true;
+          }
+        } catch (error) {
+          logger.warn({ err: describeError(error), caseId: kase._id }, 'the proposal was saved, but its card could not be posted');
+        }
+      }
+      return { id: agreement._id, status: agreement.status, created, posted };
     }),
   );
 
-  server.post(
-    '/tab/api/cases/:caseId/agreements/:agreementId/done',
+  /** One step on an agreement from the tab: mark done (owner), accept or decline (a guardian, with a reason). */
+  const step = (to: 'done' | 'accepted' | 'declined') =>
     call(async ({ req, identity }) => {
-      const { agreement, changed } = await core.agreements.transition(identity.actor, param(req, 'caseId'), param(req, 'agreementId'), 'done');
+      const { agreement, changed } = await core.agreements.transition(identity.actor, param(req, 'caseId'), param(req, 'agreementId'), to, { reason: body(req).reason });
       return { id: agreement._id, status: agreement.status, changed };
-    }),
-  );
+    });
+  server.post('/tab/api/cases/:caseId/agreements/:agreementId/done', step('done'));
+  server.post('/tab/api/cases/:caseId/agreements/:agreementId/accept', step('accepted'));
+  server.post('/tab/api/cases/:caseId/agreements/:agreementId/decline', step('declined'));
 
   /**
    * Posts the minutes to the case conversation as a card. The form ID makes a double click post
@@ -143,10 +168,14 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
       const key = `tab-minutes|${kase._id}|${formId}`;
       if (!(await core.inbox.claim(key))) return { posted: false, repeated: true };
       try {
-        if (!deps.postToCaseConversation) throw new Error('no proactive sender configured');
+        if (!deps.caseConversation) throw new Error('no proactive sender configured');
         const minutes = await core.overview.minutes(identity.actor, kase._id);
-        const cardLocale = resolveLocale(typeof body(req).locale === 'string' ? (body(req).locale as string) : locale);
-        const { activityId } = await deps.postToCaseConversation(kase._id, minutesCard(cardLocale, minutes), t(cardLocale, 'tab.minutes.title', { title: kase.title }));
+        // Only what the connector accepted counts as posted: "since the last meeting" moves then, not before.
+        const { activityId } = await deps.caseConversation.postMinutes(kase, minutes, formId, cardLocaleOf(req, locale)).catch((error: unknown) => {
+          if (isDomainError(error)) throw error;
+          logger.warn({ err: describeError(error), caseId: kase._id }, 'the minutes could not be posted');
+          throw new DomainError('error.minutesNotSent', {}, 'unavailable');
+        });
         await core.overview.recordMinutesPosted(identity.actor, kase, minutes, { formId, activityId });
         return { posted: true, decisions: minutes.decisions.length };
       } catch (error) {

@@ -1,22 +1,30 @@
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { Config } from '../app/config';
-import type { AdaptiveCard } from '../bot/cards/card';
 import type { Core } from '../core';
+import type { Case } from '../core/domain/case';
+import type { Minutes } from '../core/services/overviewService';
 import { resolveLocale, t, type Locale } from '../core/i18n';
 import { registerTabApi } from './api';
 import { loadTabAssets, type TabAssets } from './assets';
 import { GraphDirectory, type Directory, type MsalOverrides } from './auth/graph';
 import { DevTokenVerifier, EntraTokenVerifier, UnconfiguredVerifier, type TokenVerifier } from './auth/tokens';
 
-/** Posts a card to a case's conversation. The bot provides it (bot/proactive.ts); the tab never touches botbuilder. */
-export type PostToCaseConversation = (caseId: string, card: AdaptiveCard, text?: string) => Promise<{ activityId?: string }>;
+/**
+ * Posts into a case's conversation. The bot provides it (bot/proactive.ts) and renders each post
+ * for the room's audience; the tab never touches botbuilder. A send that was refused throws.
+ */
+export interface CaseConversationPort {
+  postMinutes(kase: Case, minutes: Minutes, meetingId: string, locale: Locale): Promise<{ activityId?: string }>;
+  postAgreement(kase: Case, agreementId: string, locale: Locale): Promise<{ activityId?: string }>;
+  isPosted(kase: Case, agreementId: string): Promise<boolean>;
+}
 
 export interface TabDependencies {
   core: Core;
   config: Config;
   logger: Logger;
-  postToCaseConversation?: PostToCaseConversation;
+  caseConversation?: CaseConversationPort;
   /** Offline tests route msal-node to a local fake Entra ID through these. */
   msal?: MsalOverrides;
 }
@@ -137,5 +145,5 @@ export async function registerTabRoutes(server: Server, deps: TabDependencies): 
     res.end(file.body);
   });
 
-  registerTabApi(server, { core: deps.core, logger: deps.logger, verifier, directory, postToCaseConversation: deps.postToCaseConversation });
+  registerTabApi(server, { core: deps.core, logger: deps.logger, verifier, directory, caseConversation: deps.caseConversation });
 }

@@ -1,10 +1,12 @@
-import { AGREEMENT_TRANSITIONS, isOverdue, type Agreement } from '../../core/domain/agreement';
+import { AGREEMENT_TEXT_MAX, DECLINE_REASON_MAX, isOpen, isOverdue, type Agreement } from '../../core/domain/agreement';
+import type { Clearance } from '../../core/domain/audience';
+import { defaultAgreementDates } from '../../core/reminders/calendar';
 import type { Case, Member } from '../../core/domain/case';
-import { addDays } from '../../core/domain/dates';
 import { mayTakeStep, type AgreementStep } from '../../core/domain/policy';
 import { t, type Locale } from '../../core/i18n';
 import { agreementStatusLabel, formatDateTime, formatDay, roleLabel, truncate } from '../../core/i18n/format';
-import { adaptiveCard, executeAction, facts, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
+import { adaptiveCard, executeAction, facts, heading, paragraph, refreshFor, type AdaptiveCard, type CardElement } from './card';
+import { activeMemberIds, neutralCard, showMine } from './neutralCard';
 
 export const AGREEMENT_VERBS = {
   submit: 'agreement.submit',
@@ -15,16 +17,15 @@ export const AGREEMENT_VERBS = {
   refresh: 'agreement.refresh',
 } as const;
 
-/** Teams allows at most 60 users in `refresh.userIds`. */
-export const MAX_REFRESH_USERS = 60;
-
+/** The `aftale` form, for the person who asked for it (its shared card is formCards.ts). */
 export function agreementFormCard(locale: Locale, kase: Case, formId: string, today: string): AdaptiveCard {
+  const defaults = defaultAgreementDates(today);
   const owners = kase.members.filter((m) => m.status === 'active');
   return adaptiveCard(
     [
       heading(t(locale, 'agree.title')),
       paragraph(`${kase.title} · ${t(locale, 'agreement.familyMustAccept')}`, { isSubtle: true, spacing: 'None' }),
-      { type: 'Input.Text', id: 'what', label: t(locale, 'agree.what'), isMultiline: true, isRequired: true, maxLength: 500, errorMessage: t(locale, 'agree.what') },
+      { type: 'Input.Text', id: 'what', label: t(locale, 'agree.what'), isMultiline: true, isRequired: true, maxLength: AGREEMENT_TEXT_MAX, errorMessage: t(locale, 'agree.what') },
       {
         type: 'Input.ChoiceSet',
         id: 'ownerId',
@@ -33,20 +34,17 @@ export function agreementFormCard(locale: Locale, kase: Case, formId: string, to
         errorMessage: t(locale, 'agree.owner'),
         choices: owners.map((m) => ({ title: `${m.name} (${roleLabel(locale, m.role)})`, value: m.userId })),
       },
-      { type: 'Input.Date', id: 'dueDate', label: t(locale, 'agree.dueDate'), isRequired: true, min: today, value: addDays(today, 14), errorMessage: t(locale, 'agree.dueDate') },
-      { type: 'Input.Date', id: 'followUpDate', label: t(locale, 'agree.followUpDate'), isRequired: true, min: today, value: addDays(today, 28), errorMessage: t(locale, 'agree.followUpDate') },
+      { type: 'Input.Date', id: 'dueDate', label: t(locale, 'agree.dueDate'), isRequired: true, min: today, value: defaults.dueDate, errorMessage: t(locale, 'agree.dueDate') },
+      { type: 'Input.Date', id: 'followUpDate', label: t(locale, 'agree.followUpDate'), isRequired: true, min: today, value: defaults.followUpDate, errorMessage: t(locale, 'agree.followUpDate') },
     ],
     { actions: [executeAction(t(locale, 'agree.submit'), AGREEMENT_VERBS.submit, { caseId: kase._id, formId }, { style: 'positive' })] },
   );
 }
 
-/**
- * Which buttons a viewer gets: a member gets only the steps `mayTakeStep` allows them; without a
- * viewer (the card everyone gets) every step the lifecycle allows is shown, and the server decides.
- */
-function buttonsFor(locale: Locale, agreement: Agreement, kase: Case, viewer?: Member): CardElement[] {
+/** The steps a member may take on the agreement now, as buttons; the server checks again on click. */
+function buttonsFor(locale: Locale, agreement: Agreement, kase: Case, viewer: Member): CardElement[] {
   const data = { caseId: agreement.caseId, agreementId: agreement._id };
-  const may = (to: AgreementStep) => (viewer ? mayTakeStep(kase, agreement, viewer, to) : AGREEMENT_TRANSITIONS[agreement.status].includes(to));
+  const may = (to: AgreementStep) => mayTakeStep(kase, agreement, viewer, to);
   const buttons: CardElement[] = [];
   if (may('accepted')) buttons.push(executeAction(t(locale, 'agreement.accept'), AGREEMENT_VERBS.accept, data, { style: 'positive' }));
   if (may('declined')) {
@@ -55,7 +53,7 @@ function buttonsFor(locale: Locale, agreement: Agreement, kase: Case, viewer?: M
       title: t(locale, 'agreement.decline'),
       card: {
         type: 'AdaptiveCard',
-        body: [{ type: 'Input.Text', id: 'reason', label: t(locale, 'agreement.declineReason'), isRequired: true, maxLength: 500, errorMessage: t(locale, 'agreement.declineReason') }],
+        body: [{ type: 'Input.Text', id: 'reason', label: t(locale, 'agreement.declineReason'), isRequired: true, maxLength: DECLINE_REASON_MAX, errorMessage: t(locale, 'agreement.declineReason') }],
         actions: [executeAction(t(locale, 'agreement.decline'), AGREEMENT_VERBS.decline, data, { style: 'destructive' })],
       },
     });
@@ -88,23 +86,32 @@ function agreementBody(locale: Locale, agreement: Agreement, today: string): Car
   return body;
 }
 
+const isFinal = (agreement: Agreement) => !isOpen(agreement.status);
+
 /**
- * The card everyone gets. It is usable as it is (clients without user-specific views), and its
- * `refresh` asks Teams to fetch each member's own view with only their buttons.
+ * The card everyone in the room gets, rendered for the room's least-privileged reader: neutral for
+ * a room with outsiders, the agreement without buttons otherwise. Its `refresh` asks each active
+ * member's client for their own view with the buttons they may use (agreementCardFor).
  */
-export function agreementCard(locale: Locale, agreement: Agreement, kase: Case, today: string): AdaptiveCard {
-  const userIds = kase.members.filter((m) => m.status === 'active').map((m) => m.userId).slice(0, MAX_REFRESH_USERS);
-  const final = ['declined', 'done', 'cancelled'].includes(agreement.status);
-  return adaptiveCard(agreementBody(locale, agreement, today), {
-    actions: buttonsFor(locale, agreement, kase),
-    ...(final ? {} : { refresh: { action: { type: 'Action.Execute', verb: AGREEMENT_VERBS.refresh, data: { caseId: agreement.caseId, agreementId: agreement._id } }, userIds } }),
+export function agreementCard(locale: Locale, agreement: Agreement, kase: Case, today: string, clearance: Clearance): AdaptiveCard {
+  const data = { caseId: agreement.caseId, agreementId: agreement._id };
+  const own = { verb: AGREEMENT_VERBS.refresh, data, userIds: activeMemberIds(kase) };
+  if (clearance === 'outsider') return neutralCard(locale, 'neutral.agreement', own);
+  if (isFinal(agreement)) return adaptiveCard(agreementBody(locale, agreement, today));
+  return adaptiveCard([...agreementBody(locale, agreement, today), paragraph(t(locale, 'agreement.ownView'), { isSubtle: true, size: 'Small' })], {
+    actions: [showMine(locale, own.verb, own.data)],
+    refresh: refreshFor(own.verb, own.data, own.userIds),
   });
 }
 
-/** One person's view: only the buttons their role and ownership allow. */
+/** One member's own view: the agreement with only the buttons their role and ownership allow. */
 export function agreementCardFor(locale: Locale, agreement: Agreement, kase: Case, member: Member, today: string): AdaptiveCard {
-  const base = agreementCard(locale, agreement, kase, today);
-  return { ...base, actions: buttonsFor(locale, agreement, kase, member) };
+  const data = { caseId: agreement.caseId, agreementId: agreement._id };
+  const buttons = buttonsFor(locale, agreement, kase, member);
+  return adaptiveCard(agreementBody(locale, agreement, today), {
+    ...(buttons.length ? { actions: buttons } : {}),
+    ...(isFinal(agreement) ? {} : { refresh: refreshFor(AGREEMENT_VERBS.refresh, data, activeMemberIds(kase)) }),
+  });
 }
 
 function agreementRow(locale: Locale, agreement: Agreement, today: string, caseTitle?: string): CardElement {

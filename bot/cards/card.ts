@@ -45,3 +45,14 @@ export function executeAction(title: string, verb: string, data: Record<string, 
     fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
   };
 }
+
+/** Teams allows at most 60 users in `refresh.userIds`. */
+export const MAX_REFRESH_USERS = 60;
+
+/**
+ * Asks each listed person's Teams client to fetch their own view of the card (Universal Actions'
+ * user-specific views). Everyone else keeps the card as posted.
+ */
+export function refreshFor(verb: string, data: Record<string, unknown>, userIds: string[]): CardElement {
+  return { action: { type: 'Action.Execute', verb, data }, userIds: userIds.slice(0, MAX_REFRESH_USERS) };
+}

@@ -1,11 +1,15 @@
+import type { Clearance } from '../../core/domain/audience';
 import { coordinatorOf, type Case } from '../../core/domain/case';
 import { t, type Locale } from '../../core/i18n';
 import { formatDateTime } from '../../core/i18n/format';
 import { adaptiveCard, executeAction, facts, heading, type AdaptiveCard } from './card';
+import { activeMemberIds, neutralCard } from './neutralCard';
 
 export const CASE_REFRESH_VERB = 'case.refresh';
 
-export function caseCard(locale: Locale, kase: Case): AdaptiveCard {
+/** The case card, for the room's least-privileged reader; members fetch their own view through `refresh`. */
+export function caseCard(locale: Locale, kase: Case, clearance: Clearance): AdaptiveCard {
+  if (clearance === 'outsider') return neutralCard(locale, 'neutral.case', { verb: CASE_REFRESH_VERB, data: { caseId: kase._id }, userIds: activeMemberIds(kase) });
   const coordinator = coordinatorOf(kase);
   const active = kase.members.filter((m) => m.status === 'active');
   return adaptiveCard(

@@ -1,13 +1,16 @@
-import type { Case } from '../../core/domain/case';
+import { mayShow, memberClearance, type Clearance } from '../../core/domain/audience';
+import type { Case, Member } from '../../core/domain/case';
 import { OBSERVATION_TEXT_MAX, type Observation } from '../../core/domain/observation';
 import { ICS_AREA_KEYS, ICS_AREAS, SOS_COLUMNS, WELLBEING_LEVELS } from '../../core/domain/scales';
 import { t, type Locale } from '../../core/i18n';
 import { formatDateTime, icsLabel, LEVEL_DOT, levelLabel, roleLabel, sosLabel } from '../../core/i18n/format';
-import { adaptiveCard, executeAction, facts, heading, paragraph, type AdaptiveCard } from './card';
+import { adaptiveCard, executeAction, facts, heading, paragraph, refreshFor, type AdaptiveCard } from './card';
+import { activeMemberIds, neutralCard, showMine } from './neutralCard';
 
 export const OBSERVATION_SUBMIT_VERB = 'observation.submit';
+export const OBSERVATION_VIEW_VERB = 'observation.view';
 
-/** The `observe` form. `formId` makes a double submit store one observation. */
+/** The `observe` form, for the person who asked for it (its shared card is formCards.ts). `formId` makes a double submit store one observation. */
 export function observationFormCard(locale: Locale, kase: Case, formId: string, canMarkProfessionalOnly: boolean): AdaptiveCard {
   const body = [
     heading(t(locale, 'observe.title')),
@@ -50,8 +53,8 @@ export function observationFormCard(locale: Locale, kase: Case, formId: string, 
   return adaptiveCard(body, { actions: [executeAction(t(locale, 'observe.submit'), OBSERVATION_SUBMIT_VERB, { caseId: kase._id, formId }, { style: 'positive' })] });
 }
 
-/** The read-only observation posted into the case conversation. */
-export function observationCard(locale: Locale, observation: Observation): AdaptiveCard {
+/** The observation itself: for readers who may see it. */
+function fullObservationCard(locale: Locale, observation: Observation): AdaptiveCard {
   const rows: Array<[string, string]> = [
     [t(locale, 'observe.level'), `${LEVEL_DOT[observation.level]} ${levelLabel(locale, observation.level)}`],
     [t(locale, `ics.side.${ICS_AREAS[observation.area]}`), icsLabel(locale, observation.area)],
@@ -66,8 +69,30 @@ export function observationCard(locale: Locale, observation: Observation): Adapt
   ]);
 }
 
+/**
+ * The observation as posted into the case conversation, for the room's least-privileged reader:
+ * neutral for a room with outsiders, an announcement without content where a family or network
+ * member reads a professionals-only observation, the observation itself otherwise.
+ */
+export function observationCard(locale: Locale, observation: Observation, kase: Case, clearance: Clearance): AdaptiveCard {
+  const own = { verb: OBSERVATION_VIEW_VERB, data: { caseId: observation.caseId, observationId: observation._id }, userIds: activeMemberIds(kase) };
+  if (clearance === 'outsider') return neutralCard(locale, 'neutral.observation', own);
+  if (!mayShow(clearance, observation.visibility)) {
+    return adaptiveCard([paragraph(`🔒 ${t(locale, 'observation.hiddenNotice', { name: observation.authorName })}`)], {
+      actions: [showMine(locale, own.verb, own.data)],
+      refresh: refreshFor(own.verb, own.data, own.userIds),
+    });
+  }
+  return fullObservationCard(locale, observation);
+}
+
+/** One member's own view of an observation. */
+export function observationCardFor(locale: Locale, observation: Observation, kase: Case, member: Member): AdaptiveCard {
+  return observationCard(locale, observation, kase, memberClearance(member));
+}
+
 /** Replaces the form for the person who submitted it. */
 export function observationSavedCard(locale: Locale, observation: Observation): AdaptiveCard {
-  const card = observationCard(locale, observation);
+  const card = fullObservationCard(locale, observation);
   return { ...card, body: [paragraph(`✅ ${t(locale, 'observe.saved')}`, { weight: 'Bolder' }), ...card.body] };
 }

@@ -67,7 +67,7 @@ export function reminderCard(locale: Locale, model: ReminderCardModel): Adaptive
   if (model.kind === 'digest') return digestCard(locale, model);
   const item = model.items[0];
   if (!item) return adaptiveCard([paragraph(t(locale, 'reminder.digest.empty'))]);
-  const data = { caseId: item.caseId, agreementId: item.agreementId, reminderKey: model.key, kind: model.kind };
+  const data = { caseId: item.caseId, agreementId: item.agreementId, reminderKey: model.key, kind: model.kind, locale };
   const actions: CardElement[] = [];
   const open = model.state?.kind !== 'done' && model.state?.kind !== 'closed';
   if (open && item.agreementId && OWNER_KINDS.includes(model.kind)) actions.push(executeAction(t(locale, 'reminder.action.done'), REMINDER_DONE_VERB, data, { style: 'positive' }));

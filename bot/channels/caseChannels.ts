@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import type { Actor, Case } from '../../core/domain/case';
+import type { Reader } from '../../core/domain/audience';
 import type { CaseEvent } from '../../core/domain/events';
 import type { MessageKey } from '../../core/i18n';
 import type { ChannelLink, ChannelLinkRepository } from './channelLinks';
@@ -56,6 +57,8 @@ const NAME_ATTEMPTS = 6;
 
 export class CaseChannels {
   private readonly syncs = new Map<string, Promise<void>>();
+  /** Told when a private channel's members were brought in step, so its readers are read again. */
+  onMembersSynced: (channelId: string) => Promise<void> = async () => undefined;
 
   constructor(
     readonly mode: CaseChannelMode,
@@ -140,6 +143,18 @@ export class CaseChannels {
     return this.links.get(caseId);
   }
 
+  /**
+   * Who can read a channel, if it is a private channel of ours: its members as Graph lists them
+   * (Entra object IDs). Undefined for any other channel, which the whole team reads.
+   */
+  async privateMembers(channelId: string): Promise<Reader[] | undefined> {
+    const link = await this.links.byChannel(channelId);
+    if (!link || link.membershipType !== 'private') return undefined;
+    const path = `/teams/${encodeURIComponent(link.teamAadGroupId)}/channels/${encodeURIComponent(link.channelId)}/members`;
+    const { body } = await this.graph.call<{ value: GraphMember[] }>(link.tenantId, 'GET', path);
+    return (body?.value ?? []).filter((m) => m.userId).map((m) => ({ aadObjectId: m.userId!.toLowerCase(), name: m.displayName }));
+  }
+
   /** Brings a private channel's members in step with the case's active members (serialized per case). */
   syncMembers(caseId: string): Promise<void> {
     const previous = this.syncs.get(caseId) ?? Promise.resolve();
@@ -154,6 +169,14 @@ export class CaseChannels {
   private async syncOnce(caseId: string): Promise<void> {
     const link = await this.links.get(caseId);
     if (!link || link.membershipType !== 'private') return;
+    try {
+      await this.syncLink(link, caseId);
+    } finally {
+      await this.onMembersSynced(link.channelId);
+    }
+  }
+
+  private async syncLink(link: ChannelLink, caseId: string): Promise<void> {
     const kase = await this.core.caseRepository.byId(caseId);
     if (!kase) return;
 

@@ -42,6 +42,10 @@ export class ChannelLinkRepository {
     return this.collection.findOne({ _id: caseId });
   }
 
+  byChannel(channelId: string): Promise<ChannelLink | null> {
+    return this.collection.findOne({ channelId });
+  }
+
   async markArchived(caseId: string, at: Date): Promise<void> {
     await this.collection.updateOne({ _id: caseId }, { $set: { archivedAt: at } });
   }

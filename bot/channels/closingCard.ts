@@ -1,7 +1,10 @@
+import type { Clearance } from '../../core/domain/audience';
 import { coordinatorOf, type Case } from '../../core/domain/case';
 import { t, type Locale } from '../../core/i18n';
 import { formatDateTime } from '../../core/i18n/format';
 import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard } from '../cards/card';
+import { CASE_REFRESH_VERB } from '../cards/caseCard';
+import { activeMemberIds, neutralCard } from '../cards/neutralCard';
 
 export interface ClosingFacts {
   closedBy: string;
@@ -14,7 +17,8 @@ export interface ClosingFacts {
 }
 
 /** The summary posted when a case closes. It has no buttons: a closed case takes no changes. */
-export function closingCard(locale: Locale, kase: Case, closing: ClosingFacts): AdaptiveCard {
+export function closingCard(locale: Locale, kase: Case, closing: ClosingFacts, clearance: Clearance): AdaptiveCard {
+  if (clearance === 'outsider') return neutralCard(locale, 'neutral.closing', { verb: CASE_REFRESH_VERB, data: { caseId: kase._id }, userIds: activeMemberIds(kase) });
   const coordinator = coordinatorOf(kase);
   const rows: Array<[string, string]> = [
     [t(locale, 'case.child'), kase.childRef || t(locale, 'case.childUnknown')],

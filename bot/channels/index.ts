@@ -7,6 +7,7 @@ import { CaseChannels } from './caseChannels';
 import { ChannelLinkRepository } from './channelLinks';
 import { ChannelCommands } from './commands';
 import { GraphClient, type GraphCredentials } from './graph';
+import type { RoomPublisher } from '../audience/publisher';
 
 /** msal-node's HTTP client; only offline tests replace it. */
 export type GraphNetwork = INetworkModule;
@@ -28,10 +29,12 @@ export interface CaseChannelsSetup {
   db: Db;
   logger: Logger;
   networkClient?: GraphNetwork;
+  /** The publisher is built after the channels (it reads private channels' members through them). */
+  publisher: () => RoomPublisher;
 }
 
 /** Wires case channels: the Graph client, the channel links, member sync on member events. */
-export async function createChannelCommands({ config, core, db, logger, networkClient }: CaseChannelsSetup): Promise<ChannelCommands> {
+export async function createChannelCommands({ config, core, db, logger, networkClient, publisher }: CaseChannelsSetup): Promise<ChannelCommands> {
   const links = new ChannelLinkRepository(db);
   await links.ensureIndexes();
   const graph = new GraphClient({
@@ -46,5 +49,9 @@ export async function createChannelCommands({ config, core, db, logger, networkC
   }
   const channels = new CaseChannels(config.CASE_CHANNELS, graph, links, core, logger);
   channels.subscribe();
-  return new ChannelCommands(core, channels, config.MicrosoftAppId ?? '', logger);
+  channels.onMembersSynced = async (channelId) => {
+    await publisher().rooms.channelMembersChanged(channelId);
+    await publisher().resyncRoom(channelId);
+  };
+  return new ChannelCommands(core, channels, config.MicrosoftAppId ?? '', logger, publisher);
 }

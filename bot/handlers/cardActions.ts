@@ -1,152 +1,207 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import type { Core } from '../../core';
-import type { Agreement } from '../../core/domain/agreement';
-import type { Case } from '../../core/domain/case';
+import { memberClearance } from '../../core/domain/audience';
+import type { Case, Member } from '../../core/domain/case';
 import { DomainError } from '../../core/domain/errors';
+import { decide } from '../../core/domain/policy';
 import { ASSESSMENT_AREAS } from '../../core/domain/scales';
-import { t, type Locale } from '../../core/i18n';
+import type { Locale } from '../../core/i18n';
 import type { AgreementTarget } from '../../core/services/agreementService';
-import { AGREEMENT_VERBS, agreementCard, agreementCardFor } from '../cards/agreementCards';
-import { ASSESSMENT_VERBS, assessmentSavedCard, assessmentSummaryCard } from '../cards/assessmentCards';
-import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from '../cards/card';
+import { documentIdFor } from '../../core/services/formService';
+import { MINUTES_VIEW_VERB, minutesCard } from '../../tab/cards/minutesCard';
+import { AGREEMENT_VERBS, agreementCardFor, agreementFormCard } from '../cards/agreementCards';
+import { ASSESSMENT_VERBS, assessmentFormCard, assessmentSavedCard, assessmentSummaryCard } from '../cards/assessmentCards';
+import { ADAPTIVE_CARD_CONTENT_TYPE, refreshFor, type AdaptiveCard } from '../cards/card';
 import { CASE_REFRESH_VERB, caseCard } from '../cards/caseCard';
-import { CONSENT_VERBS, consentDecidedCard, MEMBERS_PAGE_VERB, membersCard } from '../cards/memberCards';
-import { OBSERVATION_SUBMIT_VERB, observationCard, observationSavedCard } from '../cards/observationCards';
-import { TIMELINE_VERB, timelineCard } from '../cards/timelineCard';
-import { actorOf, channelConversationId } from '../turn';
+import { FORM_OPEN_VERB } from '../cards/formCards';
+import { CONSENT_VERBS, consentCardFor, MEMBERS_PAGE_VERB, membersCard } from '../cards/memberCards';
 import { cardMessage } from '../cards/message';
-import { REMINDER_CARD_ACTIONS } from '../reminders/actions';
+import { activeMemberIds } from '../cards/neutralCard';
+import { OBSERVATION_SUBMIT_VERB, OBSERVATION_VIEW_VERB, observationCard, observationCardFor, observationFormCard, observationSavedCard } from '../cards/observationCards';
+import { TIMELINE_VERB, timelineCard } from '../cards/timelineCard';
+import { createReminderCardActions } from '../reminders/actions';
+import { actorOf } from '../turn';
+import type { BotDependencies } from './commandHandlers';
 
-export type CardActionHandler = (context: TurnContext, core: Core, locale: Locale, data: Record<string, unknown>) => Promise<AdaptiveCard>;
+/** A card action returns what the clicker sees in place of the card: a view for them alone. */
+export type CardActionHandler = (context: TurnContext, locale: Locale, data: Record<string, unknown>) => Promise<AdaptiveCard>;
 
 export function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card as unknown as Record<string, unknown> };
 }
 
-/** Posts the refreshed agreement card over the original message, so everyone sees the new state. */
-async function refreshAgreementMessage(context: TurnContext, core: Core, locale: Locale, agreement: Agreement, kase: Case): Promise<void> {
-  const here = channelConversationId(context.activity.conversation.id);
-  if (here !== kase.conversation.conversationId) return;
-  const activityId = await core.agreements.cardOf(agreement._id);
-  if (!activityId) return;
-  const message = cardMessage(agreementCard(locale, agreement, kase, core.agreements.today()));
-  await context.updateActivity({ ...message, id: activityId, type: 'message' });
-}
+const assessmentViewer = (kase: Case, member: Member) => ({
+  answers: decide(kase, member, 'assessment.answer').allowed,
+  closes: decide(kase, member, 'assessment.close').allowed,
+});
 
-function transitionHandler(to: AgreementTarget): CardActionHandler {
-  return async (context, core, locale, data) => {
-    const actor = actorOf(context.activity);
-    const { agreement, kase, changed } = await core.agreements.transition(actor, data.caseId, data.agreementId, to, { reason: data.reason });
-    if (changed) await refreshAgreementMessage(context, core, locale, agreement, kase);
-    const { member } = await core.access.check(actor, kase, 'agreement.read');
-    return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
+/**
+ * Every Action.Execute verb the bot understands. Each is authorized by the core; what a change
+ * posts into the room goes through the publisher, and the cards showing the changed thing are
+ * updated from the audit trail (bot/audience/publisher.ts), wherever the change was made.
+ */
+export function createCardActions(deps: BotDependencies): Record<string, CardActionHandler> {
+  const { core, publisher } = deps;
+
+  function transitionHandler(to: AgreementTarget): CardActionHandler {
+    return async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const { agreement, kase } = await core.agreements.transition(actor, data.caseId, data.agreementId, to, { reason: data.reason });
+      const { member } = await core.access.check(actor, kase, 'agreement.read');
+      return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
+    };
+  }
+
+  function consentHandler(decision: 'approve' | 'decline'): CardActionHandler {
+    return async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const change = await core.members.decideConsent(actor, data.caseId, data.userId, decision);
+      if (change.changed) {
+        const key = decision === 'approve' ? 'consent.approved' : 'consent.declined';
+        await publisher.post(context, change.kase, { kind: 'text', key, params: { guardian: change.member.consent.byName ?? '', name: change.member.name } }, locale);
+      }
+      const viewer = change.kase.members.find((m) => m.userId === actor.userId) ?? change.member;
+      return consentCardFor(locale, change.kase, change.member, viewer);
+    };
+  }
+
+  return {
+    [CASE_REFRESH_VERB]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
+      await core.access.recordRead(actor, kase, 'case');
+      return caseCard(locale, kase, memberClearance(member));
+    },
+
+    [CONSENT_VERBS.approve]: consentHandler('approve'),
+    [CONSENT_VERBS.decline]: consentHandler('decline'),
+    [CONSENT_VERBS.withdraw]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const change = await core.members.withdrawConsent(actor, data.caseId, data.userId);
+      if (change.changed) await publisher.post(context, change.kase, { kind: 'text', key: 'consent.withdrawn', params: { guardian: actor.name, name: change.member.name } }, locale);
+      const viewer = change.kase.members.find((m) => m.userId === actor.userId) ?? change.member;
+      return consentCardFor(locale, change.kase, change.member, viewer);
+    },
+    [CONSENT_VERBS.view]: async (context, locale, data) => {
+      const { kase, member } = await core.access.caseFor(actorOf(context.activity), data.caseId, 'member.list');
+      const target = kase.members.find((m) => m.userId === data.userId);
+      if (!target) throw new DomainError('error.memberNotFound', {}, 'not_found');
+      return consentCardFor(locale, kase, target, member);
+    },
+
+    // Only the person the form was handed to gets its inputs; anyone else a refusal without content.
+    [FORM_OPEN_VERB]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
+      const form = await core.forms.ownForm(member, kase, data.formId);
+      const own = refreshFor(FORM_OPEN_VERB, { caseId: kase._id, formId: form._id }, [form.requesterId]);
+      const documentId = documentIdFor(member.userId, form._id);
+      if (form.kind === 'observation') {
+        const saved = await core.observationRepository.byId(documentId);
+        if (saved) return observationSavedCard(locale, saved);
+        return { ...observationFormCard(locale, kase, form._id, decide(kase, member, 'observation.createProfessionalOnly').allowed), refresh: own };
+      }
+      const proposed = await core.agreementRepository.byId(documentId);
+      if (proposed) return agreementCardFor(locale, proposed, kase, member, core.agreements.today());
+      return { ...agreementFormCard(locale, kase, form._id, core.agreements.today()), refresh: own };
+    },
+
+    [OBSERVATION_SUBMIT_VERB]: async (context, locale, data) => {
+      const { observation, created } = await core.observations.create(actorOf(context.activity), data.caseId, {
+        formId: data.formId,
+        area: data.area,
+        level: data.level,
+        sosColumn: data.sosColumn,
+        text: data.text,
+        professionalsOnly: data.professionalsOnly,
+      });
+      if (created) {
+        const kase = await core.caseRepository.byId(observation.caseId);
+        if (kase) {
+          await publisher.post(context, kase, { kind: 'observation', observationId: observation._id }, locale, (c) => cardMessage(observationCard(locale, observation, kase, c)));
+          await publisher.refreshSubject(kase._id, { kind: 'form', formId: data.formId });
+        }
+      }
+      return observationSavedCard(locale, observation);
+    },
+    [OBSERVATION_VIEW_VERB]: async (context, locale, data) => {
+      const { observation, kase, member } = await core.observations.get(actorOf(context.activity), data.caseId, data.observationId);
+      return observationCardFor(locale, observation, kase, member);
+    },
+
+    [ASSESSMENT_VERBS.submit]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const ratings = Object.fromEntries(ASSESSMENT_AREAS.map((area) => [area, data[`rating_${area}`]]));
+      const answer = await core.assessments.answer(actor, data.caseId, data.roundId, { ratings, comment: data.comment });
+      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
+      const round = await core.assessmentRepository.round(answer.roundId);
+      if (!round) throw new DomainError('error.roundNotFound', {}, 'not_found');
+      return assessmentSavedCard(locale, kase, round, assessmentViewer(kase, member), answer);
+    },
+    [ASSESSMENT_VERBS.close]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const { round, summary, closed } = await core.assessments.close(actor, data.caseId, data.roundId);
+      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
+      if (closed) await publisher.post(context, kase, { kind: 'summary', roundId: round._id }, locale);
+      return assessmentSummaryCard(locale, kase, summary, memberClearance(member), round._id);
+    },
+    [ASSESSMENT_VERBS.view]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
+      const round = typeof data.roundId === 'string' ? await core.assessmentRepository.round(data.roundId) : null;
+      if (!round || round.caseId !== kase._id) throw new DomainError('error.roundNotFound', {}, 'not_found');
+      if (round.status === 'closed' && round.summary) return assessmentSummaryCard(locale, kase, round.summary, memberClearance(member), round._id);
+      const own = await core.assessmentRepository.answerOf(round._id, member.userId);
+      return assessmentFormCard(locale, kase, round, assessmentViewer(kase, member), own ?? undefined);
+    },
+
+    [AGREEMENT_VERBS.submit]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const { agreement, kase, created } = await core.agreements.propose(actor, data.caseId, {
+        formId: data.formId,
+        what: data.what,
+        ownerId: data.ownerId,
+        dueDate: data.dueDate,
+        followUpDate: data.followUpDate,
+      });
+      if (created) {
+        await publisher.post(context, kase, { kind: 'agreement', agreementId: agreement._id }, locale);
+        await publisher.refreshSubject(kase._id, { kind: 'form', formId: data.formId });
+      }
+      const { member } = await core.access.check(actor, kase, 'agreement.read');
+      return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
+    },
+    [AGREEMENT_VERBS.accept]: transitionHandler('accepted'),
+    [AGREEMENT_VERBS.decline]: transitionHandler('declined'),
+    [AGREEMENT_VERBS.done]: transitionHandler('done'),
+    [AGREEMENT_VERBS.cancel]: transitionHandler('cancelled'),
+    [AGREEMENT_VERBS.refresh]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const { agreement, kase } = await core.agreements.get(actor, data.caseId, data.agreementId);
+      const { member } = await core.access.check(actor, kase, 'agreement.read');
+      return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
+    },
+
+    [MEMBERS_PAGE_VERB]: async (context, locale, data) => {
+      const actor = actorOf(context.activity);
+      const kase = await core.members.list(actor, data.caseId);
+      await core.access.recordRead(actor, kase, 'members');
+      const viewer = kase.members.find((m) => m.userId === actor.userId);
+      return membersCard(locale, kase, typeof data.page === 'number' ? data.page : 1, viewer);
+    },
+
+    [TIMELINE_VERB]: async (context, locale, data) => {
+      const view = await core.timeline.page(actorOf(context.activity), data.caseId, data.page);
+      return timelineCard(locale, view);
+    },
+
+    [MINUTES_VIEW_VERB]: async (context, locale, data) => {
+      const { kase, member } = await core.access.caseFor(actorOf(context.activity), data.caseId, 'case.read');
+      const meeting = typeof data.meetingId === 'string' ? await core.overview.meeting(kase._id, data.meetingId) : null;
+      if (!meeting?.minutes) throw new DomainError('error.caseNotFound', {}, 'not_found');
+      return minutesCard(locale, meeting.minutes, memberClearance(member), { meetingId: meeting._id, userIds: activeMemberIds(kase) });
+    },
+
+    // Reminder cards (bot/reminders/actions.ts): Mark done, Snooze.
+    ...createReminderCardActions(core),
   };
 }
-
-function consentHandler(decision: 'approve' | 'decline'): CardActionHandler {
-  return async (context, core, locale, data) => {
-    const change = await core.members.decideConsent(actorOf(context.activity), data.caseId, data.userId, decision);
-    if (change.changed) {
-      const key = decision === 'approve' ? 'consent.approved' : 'consent.declined';
-      await context.sendActivity(t(locale, key, { guardian: change.member.consent.byName ?? '', name: change.member.name }));
-    }
-    return consentDecidedCard(locale, change.member);
-  };
-}
-
-/** Every Action.Execute verb the bot understands. Each handler is authorized by the core. */
-export const CARD_ACTIONS: Record<string, CardActionHandler> = {
-  [CASE_REFRESH_VERB]: async (context, core, locale, data) => {
-    const actor = actorOf(context.activity);
-    const { kase } = await core.access.caseFor(actor, data.caseId, 'case.read');
-    await core.access.recordRead(actor, kase, 'case');
-    return caseCard(locale, kase);
-  },
-
-  [CONSENT_VERBS.approve]: consentHandler('approve'),
-  [CONSENT_VERBS.decline]: consentHandler('decline'),
-  [CONSENT_VERBS.withdraw]: async (context, core, locale, data) => {
-    const actor = actorOf(context.activity);
-    const change = await core.members.withdrawConsent(actor, data.caseId, data.userId);
-    if (change.changed) await context.sendActivity(t(locale, 'consent.withdrawn', { guardian: actor.name, name: change.member.name }));
-    return consentDecidedCard(locale, change.member);
-  },
-
-  [OBSERVATION_SUBMIT_VERB]: async (context, core, locale, data) => {
-    const { observation, created } = await core.observations.create(actorOf(context.activity), data.caseId, {
-      formId: data.formId,
-      area: data.area,
-      level: data.level,
-      sosColumn: data.sosColumn,
-      text: data.text,
-      professionalsOnly: data.professionalsOnly,
-    });
-    if (created) {
-      // Family members read the case conversation: a professionals-only observation is announced, never shown.
-      if (observation.visibility === 'all') await context.sendActivity(cardMessage(observationCard(locale, observation)));
-      else await context.sendActivity(t(locale, 'observation.hiddenNotice', { name: observation.authorName }));
-    }
-    return observationSavedCard(locale, observation);
-  },
-
-  [ASSESSMENT_VERBS.submit]: async (context, core, locale, data) => {
-    const actor = actorOf(context.activity);
-    const ratings = Object.fromEntries(ASSESSMENT_AREAS.map((area) => [area, data[`rating_${area}`]]));
-    const answer = await core.assessments.answer(actor, data.caseId, data.roundId, { ratings, comment: data.comment });
-    const { kase } = await core.access.caseFor(actor, data.caseId, 'case.read');
-    const round = await core.assessmentRepository.round(answer.roundId);
-    if (!round) throw new DomainError('error.roundNotFound', {}, 'not_found');
-    return assessmentSavedCard(locale, kase, round, answer);
-  },
-
-  [ASSESSMENT_VERBS.close]: async (context, core, locale, data) => {
-    const actor = actorOf(context.activity);
-    const { summary, closed } = await core.assessments.close(actor, data.caseId, data.roundId);
-    const { kase } = await core.access.caseFor(actor, data.caseId, 'case.read');
-    const card = assessmentSummaryCard(locale, kase, summary);
-    if (closed) await context.sendActivity(cardMessage(card));
-    return card;
-  },
-
-  [AGREEMENT_VERBS.submit]: async (context, core, locale, data) => {
-    const actor = actorOf(context.activity);
-    const { agreement, kase, created } = await core.agreements.propose(actor, data.caseId, {
-      formId: data.formId,
-      what: data.what,
-      ownerId: data.ownerId,
-      dueDate: data.dueDate,
-      followUpDate: data.followUpDate,
-    });
-    const today = core.agreements.today();
-    if (created) {
-      const posted = await context.sendActivity(cardMessage(agreementCard(locale, agreement, kase, today)));
-      if (posted?.id) await core.agreements.rememberCard(agreement._id, posted.id);
-    }
-    const { member } = await core.access.check(actor, kase, 'agreement.read');
-    return agreementCardFor(locale, agreement, kase, member, today);
-  },
-  [AGREEMENT_VERBS.accept]: transitionHandler('accepted'),
-  [AGREEMENT_VERBS.decline]: transitionHandler('declined'),
-  [AGREEMENT_VERBS.done]: transitionHandler('done'),
-  [AGREEMENT_VERBS.cancel]: transitionHandler('cancelled'),
-  [AGREEMENT_VERBS.refresh]: async (context, core, locale, data) => {
-    const actor = actorOf(context.activity);
-    const { agreement, kase } = await core.agreements.get(actor, data.caseId, data.agreementId);
-    const { member } = await core.access.check(actor, kase, 'agreement.read');
-    return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
-  },
-
-  [MEMBERS_PAGE_VERB]: async (context, core, locale, data) => {
-    const actor = actorOf(context.activity);
-    const kase = await core.members.list(actor, data.caseId);
-    await core.access.recordRead(actor, kase, 'members');
-    return membersCard(locale, kase, typeof data.page === 'number' ? data.page : 1);
-  },
-
-  [TIMELINE_VERB]: async (context, core, locale, data) => {
-    const view = await core.timeline.page(actorOf(context.activity), data.caseId, data.page);
-    return timelineCard(locale, view);
-  },
-  // Reminder cards (bot/reminders/actions.ts): Mark done, Snooze.
-  ...REMINDER_CARD_ACTIONS,
-};

@@ -1,4 +1,6 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { RosterEntry } from '../audience/rooms';
+import { safeName } from '../turn';
 
 export interface PersonRef {
   userId: string;
@@ -11,6 +13,33 @@ interface MentionEntity {
   mentioned?: { id?: string; name?: string };
 }
 
+const ROSTER_PAGE_SIZE = 200;
+const ROSTER_MAX_PAGES = 25;
+
+/** Names compared the way people type them: case, accents' composition and spacing do not matter. */
+export const normalizeName = (name: string): string => name.normalize('NFC').toLocaleLowerCase('da-DK').replace(/\s+/g, ' ').trim();
+
+/**
+ * Finds one person in a roster by a typed name: the full name, else a unique first name or a
+ * unique start of a name ("Sofie", "Sofie Aa"). Ambiguous or unknown names find nobody.
+ */
+export function matchByName<T extends { name?: string }>(roster: T[], typed: string): T | undefined {
+  const wanted = normalizeName(typed);
+  if (!wanted) return undefined;
+  const named = roster.filter((m) => m.name);
+  const exact = named.filter((m) => normalizeName(m.name!) === wanted);
+  if (exact.length > 0) return exact.length === 1 ? exact[0] : undefined;
+  const starts = named.filter((m) => normalizeName(m.name!).startsWith(`${wanted} `) || normalizeName(m.name!).startsWith(wanted));
+  return starts.length === 1 ? starts[0] : undefined;
+}
+
+const personOf = (entry: RosterEntry, fallbackName?: string): PersonRef => ({
+  userId: entry.id!,
+  name: safeName(entry.name) || safeName(fallbackName) || entry.id!,
+  // The connector returns the Entra object ID as `objectId`; some botbuilder calls copy it to `aadObjectId`.
+  aadObjectId: entry.objectId ?? entry.aadObjectId,
+});
+
 /**
  * The person a command is about: the first @mention that is not the bot, or a typed name
  * matched against the conversation's roster. The Entra object ID comes from the roster.
@@ -20,13 +49,18 @@ export async function personFromCommand(context: TurnContext, typedName: string)
   const mention = ((context.activity.entities ?? []) as MentionEntity[]).find((e) => e.type === 'mention' && e.mentioned?.id && e.mentioned.id !== botId);
   if (mention?.mentioned?.id) {
     const userId = mention.mentioned.id;
-    const rosterEntry = await TeamsInfo.getMember(context, userId).catch(() => undefined);
-    return { userId, name: rosterEntry?.name || mention.mentioned.name || userId, aadObjectId: rosterEntry?.aadObjectId };
+    const rosterEntry = (await TeamsInfo.getMember(context, userId).catch(() => undefined)) as RosterEntry | undefined;
+    return personOf({ ...rosterEntry, id: userId }, mention.mentioned.name);
   }
-  const wanted = typedName.trim().toLowerCase();
-  if (!wanted) return undefined;
-  const roster = await TeamsInfo.getPagedMembers(context, 500).catch(() => undefined);
-  const matches = (roster?.members ?? []).filter((m) => m.name?.toLowerCase() === wanted);
-  const [only] = matches;
-  return matches.length === 1 && only ? { userId: only.id, name: only.name, aadObjectId: only.aadObjectId } : undefined;
+  if (!typedName.trim()) return undefined;
+  const roster: RosterEntry[] = [];
+  let continuationToken: string | undefined;
+  for (let page = 0; page < ROSTER_MAX_PAGES; page++) {
+    const result = await TeamsInfo.getPagedMembers(context, ROSTER_PAGE_SIZE, continuationToken).catch(() => undefined);
+    roster.push(...((result?.members ?? []) as RosterEntry[]));
+    continuationToken = result?.continuationToken || undefined;
+    if (!continuationToken) break;
+  }
+  const found = matchByName(roster.filter((m) => m.id && !m.id.startsWith('28:')), typedName);
+  return found ? personOf(found) : undefined;
 }

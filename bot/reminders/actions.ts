@@ -10,7 +10,7 @@ import type { AdaptiveCard } from '../cards/card';
 import { actorOf } from '../turn';
 import { caseDeepLink } from './links';
 
-type Handler = (context: TurnContext, core: Core, locale: Locale, data: Record<string, unknown>) => Promise<AdaptiveCard>;
+type Handler = (context: TurnContext, locale: Locale, data: Record<string, unknown>) => Promise<AdaptiveCard>;
 
 function kindOf(data: Record<string, unknown>): ReminderKind {
   const kind = data.kind;
@@ -31,26 +31,33 @@ async function refreshed(core: Core, locale: Locale, key: string, kind: Reminder
   return reminderCard(locale, { key, kind, items: [item], links: { [kase._id]: caseDeepLink(kase.conversation, kase.title, record) }, state });
 }
 
+/** A reminder card answers in the language it was sent in, whatever the clicking client says. */
+const cardLocale = (data: Record<string, unknown>, fallback: Locale): Locale => (data.locale === 'da' || data.locale === 'en' ? data.locale : fallback);
+
 /**
  * The reminder card's buttons. Mark done goes through the agreement service (only the owner may);
  * snooze through the reminder service (owner or coordinator). Refusals are thrown as DomainError
  * and rendered by the bot as a localized error; nothing changes.
  */
-export const REMINDER_CARD_ACTIONS: Record<string, Handler> = {
-  [REMINDER_DONE_VERB]: async (context, core, locale, data) => {
-    const kind = kindOf(data);
-    const key = keyOf(data);
-    const { agreement, kase } = await core.agreements.transition(actorOf(context.activity), data.caseId, data.agreementId, 'done');
-    await core.reminders.stop(agreementSubject(agreement._id), 'done', OWNER_KINDS);
-    return refreshed(core, locale, key, kind, agreement, kase, { kind: 'done' });
-  },
-  [REMINDER_SNOOZE_VERB]: async (context, core, locale, data) => {
-    const kind = kindOf(data);
-    const key = keyOf(data);
-    const { agreement, kase, until } = await core.reminders.snooze(actorOf(context.activity), data.caseId, data.agreementId, data.days);
-    if (agreement.status !== 'accepted') {
-      return refreshed(core, locale, key, kind, agreement, kase, { kind: 'closed', status: t(locale, `agreement.status.${agreement.status}`) });
-    }
-    return refreshed(core, locale, key, kind, agreement, kase, { kind: 'snoozed', until });
-  },
-};
+export function createReminderCardActions(core: Core): Record<string, Handler> {
+  return {
+    [REMINDER_DONE_VERB]: async (context, clientLocale, data) => {
+      const locale = cardLocale(data, clientLocale);
+      const kind = kindOf(data);
+      const key = keyOf(data);
+      const { agreement, kase } = await core.agreements.transition(actorOf(context.activity), data.caseId, data.agreementId, 'done');
+      await core.reminders.stop(agreementSubject(agreement._id), 'done', OWNER_KINDS);
+      return refreshed(core, locale, key, kind, agreement, kase, { kind: 'done' });
+    },
+    [REMINDER_SNOOZE_VERB]: async (context, clientLocale, data) => {
+      const locale = cardLocale(data, clientLocale);
+      const kind = kindOf(data);
+      const key = keyOf(data);
+      const { agreement, kase, until } = await core.reminders.snooze(actorOf(context.activity), data.caseId, data.agreementId, data.days);
+      if (agreement.status !== 'accepted') {
+        return refreshed(core, locale, key, kind, agreement, kase, { kind: 'closed', status: t(locale, `agreement.status.${agreement.status}`) });
+      }
+      return refreshed(core, locale, key, kind, agreement, kase, { kind: 'snoozed', until });
+    },
+  };
+}

@@ -454,10 +454,12 @@ export class ReminderWorker {
       this.logger.info({ userId, status: (error as SendError)?.status }, 'no personal chat with this person; reminding in the case conversation');
     }
     await this.limit(caseRecord._id);
+    // The case's room is read by others: it gets only an @mention that names nothing of the reminder.
     const mention = `<at>${name}</at>`;
     const inCase: Partial<Activity> = {
-      ...activity,
-      text: t(locale, 'reminder.mention', { mention }),
+      type: 'message',
+      channelData: activity.channelData,
+      text: t(locale, 'reminder.mentionNeutral', { mention }),
       entities: [{ type: 'mention', text: mention, mentioned: { id: userId, name } } as never],
     };
     const target: DeliveryTarget = { conversationId: caseRecord._id, reference: caseRecord.reference as Partial<ConversationReference>, via: 'case' };

@@ -1,4 +1,4 @@
-import type { Role } from './roles';
+import { isGuardian, type Role } from './roles';
 
 export type CaseStatus = 'open' | 'closed';
 export type MemberStatus = 'active' | 'pending' | 'declined' | 'removed';
@@ -77,7 +77,7 @@ export const CHILD_REF_MAX = 40;
 
 /** The bot knows people by Teams user ID, the tab by Entra object ID; either identifies a member. */
 export function isSamePerson(member: Pick<Member, 'userId' | 'aadObjectId'>, actor: Pick<Actor, 'userId' | 'aadObjectId'>): boolean {
-  return member.userId === actor.userId || (!!actor.aadObjectId && member.aadObjectId === actor.aadObjectId);
+  return member.userId === actor.userId || (!!actor.aadObjectId && !!member.aadObjectId && member.aadObjectId.toLowerCase() === actor.aadObjectId.toLowerCase());
 }
 
 export function memberOf(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjectId'>): Member | undefined {
@@ -91,3 +91,6 @@ export function coordinatorOf(kase: Pick<Case, 'members' | 'coordinatorId'>): Me
 export function activeMember(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjectId'>): Member | undefined {
   return kase.members.find((m) => m.status === 'active' && isSamePerson(m, actor));
 }
+
+/** The guardians who decide about consent and agreements: active parents. */
+export const activeGuardians = (kase: Pick<Case, 'members'>): Member[] => kase.members.filter((m) => m.status === 'active' && isGuardian(m.role));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { findCpr, isCprDate, looksLikeCpr } from './cpr';
+import { findCpr, isCprDate, looksLikeCpr, maskCpr } from './cpr';
 
 // ---------------------------------------------------------------------------------------------
 // Examples
@@ -529,6 +529,24 @@ describe('properties', () => {
         }
       }),
       RUNS,
+    );
+  });
+});
+
+describe('maskCpr: names from Teams keep their text, never the number', () => {
+  test('every CPR number in a name is masked, the rest is kept', () => {
+    expect(maskCpr('Anna 010203-1234 Jensen')).toBe('Anna ••••••-•••• Jensen');
+    expect(maskCpr('０１０２０３－１２３４ og 311299 1234')).toBe('••••••-•••• og ••••••-••••');
+    expect(maskCpr('Mette Sørensen')).toBe('Mette Sørensen');
+  });
+
+  test('for any generated spelling, the masked text no longer looks like a CPR number', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 9999 }), fc.constantFrom('-', ' ', '.', '/', '', '\u2010', '\u00a0'), (prefix, d, m, y, tail, sep) => {
+        const cpr = `${String(d).padStart(2, '0')}${String(m).padStart(2, '0')}${String(y).padStart(2, '0')}${sep}${String(tail).padStart(4, '0')}`;
+        expect(looksLikeCpr(maskCpr(`${prefix.replace(/\d/g, 'x')} ${cpr} navn`))).toBe(false);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -357,3 +357,22 @@ export function findCpr(text: string): CprMatch | undefined {
 export function looksLikeCpr(text: string): boolean {
   return findCpr(text) !== undefined;
 }
+
+const MASK = '••••••-••••';
+
+/**
+ * Text we take from Teams rather than from a person's typing (display names, team and conversation
+ * names) cannot be refused, but a CPR number in it is never stored or echoed: each one is replaced
+ * by a visible mask. Returns the text unchanged when it holds none.
+ */
+export function maskCpr(text: string): string {
+  let rest = text;
+  let out = '';
+  for (let guard = 0; guard < 1000; guard++) {
+    const match = findCpr(rest);
+    if (!match) return out + rest;
+    out += rest.slice(0, match.start) + MASK;
+    rest = rest.slice(match.end);
+  }
+  return out + rest;
+}

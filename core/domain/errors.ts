@@ -8,7 +8,7 @@ export class DomainError extends Error {
   constructor(
     readonly key: MessageKey,
     readonly params: Record<string, string | number> = {},
-    readonly kind: 'invalid' | 'forbidden' | 'not_found' | 'conflict' = 'invalid',
+    readonly kind: 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable' = 'invalid',
   ) {
     super(key);
     this.name = 'DomainError';

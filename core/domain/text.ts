@@ -8,13 +8,13 @@ import type { MessageKey } from '../i18n';
  */
 export function cleanText(raw: unknown, field: MessageKey, max: number, { required = true } = {}): string {
   if (raw === undefined || raw === null || raw === '') {
-    if (required) throw new DomainError('error.invalidText', { field: field });
+    if (required) throw new DomainError('error.required', { field });
     return '';
   }
-  if (typeof raw !== 'string') throw new DomainError('error.invalidText', { field: field });
+  if (typeof raw !== 'string') throw new DomainError('error.wrongType', { field });
   // eslint-disable-next-line no-control-regex
   const text = raw.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
-  if (required && text.length === 0) throw new DomainError('error.invalidText', { field: field });
+  if (required && text.length === 0) throw new DomainError('error.required', { field });
   if (text.length > max) throw new DomainError('error.textTooLong', { field: field, max });
   if (looksLikeCpr(text)) throw new DomainError('error.cprRefused');
   return text;

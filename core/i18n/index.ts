@@ -3,6 +3,7 @@
  * Keys are shared by bot and tab so that a refusal reads the same everywhere.
  * Each feature keeps its texts in messages/<feature>.ts; add the module to the lists below.
  */
+import * as audience from './messages/audience';
 import * as channels from './messages/channels';
 import * as collaboration from './messages/collaboration';
 import * as foundation from './messages/foundation';
@@ -11,8 +12,8 @@ import * as tab from './messages/tab';
 
 export type Locale = 'da' | 'en';
 
-const da = { ...foundation.da, ...collaboration.da, ...reminders.da, ...tab.da, ...channels.da };
-const en: Record<keyof typeof da, string> = { ...foundation.en, ...collaboration.en, ...reminders.en, ...tab.en, ...channels.en };
+const da = { ...foundation.da, ...collaboration.da, ...reminders.da, ...tab.da, ...channels.da, ...audience.da };
+const en: Record<keyof typeof da, string> = { ...foundation.en, ...collaboration.en, ...reminders.en, ...tab.en, ...channels.en, ...audience.en };
 
 export type MessageKey = keyof typeof da;
 type Messages = Record<MessageKey, string>;

@@ -16,6 +16,8 @@ export interface ConversationRecord {
   /** For a personal chat: the user it is with. */
   userId?: string;
   aadObjectId?: string;
+  /** For a personal chat: the language the person's Teams client last used with us. */
+  locale?: 'da' | 'en';
   serviceUrl: string;
   reference: Record<string, unknown>;
   updatedAt: Date;
@@ -33,6 +35,11 @@ export class ConversationRepository {
 
   get(conversationId: string): Promise<ConversationRecord | null> {
     return this.collection.findOne({ _id: conversationId });
+  }
+
+  /** The language a person uses with us, from their personal chat; undefined if we never had one. */
+  async localeOf(userId: string): Promise<'da' | 'en' | undefined> {
+    return (await this.personalChatOf(userId))?.locale;
   }
 
   personalChatOf(userId: string): Promise<ConversationRecord | null> {

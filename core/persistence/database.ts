@@ -10,6 +10,9 @@ import type { AgreementCard } from './agreementRepository';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
 import type { Observation } from '../domain/observation';
 import { ensureReminderIndexes } from './reminderRepository';
+import type { FormRecord } from './formRepository';
+import type { PostedCard } from './postedCardRepository';
+import type { RoomRecord } from './roomRepository';
 
 /**
  * The collections Samspil uses. Only features shared by MongoDB 6+, Cosmos DB for MongoDB
@@ -27,6 +30,9 @@ export interface Collections {
   assessmentAnswers: Collection<AssessmentAnswer>;
   agreements: Collection<Agreement>;
   agreementCards: Collection<AgreementCard>;
+  forms: Collection<FormRecord>;
+  rooms: Collection<RoomRecord>;
+  postedCards: Collection<PostedCard>;
 }
 
 export function collections(db: Db): Collections {
@@ -42,6 +48,9 @@ export function collections(db: Db): Collections {
     assessmentAnswers: db.collection<AssessmentAnswer>('assessmentAnswers'),
     agreements: db.collection<Agreement>('agreements'),
     agreementCards: db.collection<AgreementCard>('agreementCards'),
+    forms: db.collection<FormRecord>('forms'),
+    rooms: db.collection<RoomRecord>('rooms'),
+    postedCards: db.collection<PostedCard>('postedCards'),
   };
 }
 
@@ -59,6 +68,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.agreements.createIndex({ ownerId: 1, status: 1 }, { name: 'agreements_by_owner' });
   // Minutes posted from the tab (core/services/overviewService.ts): the last meeting of a case.
   await c.meetings.createIndex({ caseId: 1, at: -1 }, { name: 'meetings_by_case_time' });
+  // Posted messages (bot/audience): re-rendered per subject when it changes, per room when its audience changes.
+  await c.postedCards.createIndex({ caseId: 1, postedAt: -1 }, { name: 'postedCards_by_case' });
+  await c.postedCards.createIndex({ conversationId: 1, postedAt: -1 }, { name: 'postedCards_by_conversation' });
   // Reminders (core/persistence/reminderRepository.ts): planning queries and the reminder collections.
   await ensureReminderIndexes(db);
 }

@@ -50,6 +50,11 @@ export class EventRepository {
     return this.collection.countDocuments(timelineFilter(caseId, options));
   }
 
+  /** How many events of one type a case has (counted by the database, not loaded). */
+  count(caseId: string, type: string): Promise<number> {
+    return this.collection.countDocuments({ caseId, type });
+  }
+
   forCase(caseId: string, { limit = 50, skip = 0, includeProfessionalOnly = true } = {}): Promise<CaseEvent[]> {
     const filter = includeProfessionalOnly ? { caseId } : { caseId, visibility: 'all' as const };
     return this.collection.find(filter).sort({ at: -1, _id: -1 }).skip(skip).limit(limit).toArray();

@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import type { Minutes } from '../services/overviewService';
 
 /**
  * One posted set of minutes. Kept in a small collection of its own (as well as in the audit
@@ -14,6 +15,8 @@ export interface MeetingRecord {
   since: Date | null;
   decisions: number;
   activityId?: string;
+  /** What the posted minutes said (family-visible content only), so the card can be drawn again. */
+  minutes?: Minutes;
 }
 
 export const MEETINGS_COLLECTION = 'meetings';
@@ -28,6 +31,10 @@ export class MeetingRepository {
   /** Only used to undo a meeting whose audit entry could not be written. */
   async removeUnaudited(id: string): Promise<void> {
     await this.collection.deleteOne({ _id: id });
+  }
+
+  byId(id: string): Promise<MeetingRecord | null> {
+    return this.collection.findOne({ _id: id });
   }
 
   lastOf(caseId: string): Promise<MeetingRecord | null> {

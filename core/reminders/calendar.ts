@@ -132,3 +132,9 @@ export function nextSendingTime(at: Date, hours: SendingHours = DEFAULT_SENDING_
   const day = isWorkingDay(date) && minutes < toMinutes(hours.start) ? date : workingDayOnOrAfter(addDays(date, 1));
   return copenhagenTime(day, hours.start);
 }
+
+/** Default dates for a new agreement: due two weeks out and followed up two weeks later, both on working days. */
+export function defaultAgreementDates(today: string): { dueDate: string; followUpDate: string } {
+  const dueDate = workingDayOnOrAfter(addDays(today, 14));
+  return { dueDate, followUpDate: workingDayOnOrAfter(addDays(dueDate, 14)) };
+}

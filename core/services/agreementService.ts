@@ -1,4 +1,4 @@
-import { activeMember, type Actor, type Case } from '../domain/case';
+import { activeMember, type Actor, type Case, type Member } from '../domain/case';
 import { AGREEMENT_TEXT_MAX, AGREEMENT_TRANSITIONS, DECLINE_REASON_MAX, OPEN_STATUSES, type Agreement } from '../domain/agreement';
 import { calendarDate, copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
@@ -9,7 +9,7 @@ import type { CaseRepository } from '../persistence/caseRepository';
 import type { EventRepository } from '../persistence/eventRepository';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
-import { formIdFrom } from './observationService';
+import type { FormService } from './formService';
 import { UUID } from '../domain/ids';
 
 export interface ProposalInput {
@@ -31,6 +31,7 @@ export class AgreementService {
     private readonly cases: CaseRepository,
     private readonly events: EventRepository,
     private readonly access: CaseAccess,
+    private readonly forms: FormService,
     private readonly now: Clock,
   ) {}
 
@@ -40,7 +41,6 @@ export class AgreementService {
 
   async propose(actor: Actor, caseId: unknown, input: ProposalInput): Promise<{ agreement: Agreement; kase: Case; created: boolean }> {
     const { kase, member } = await this.access.caseFor(actor, caseId, 'agreement.propose');
-    const formId = formIdFrom(input.formId);
     const what = cleanText(input.what, 'field.what', AGREEMENT_TEXT_MAX);
     const owner = typeof input.ownerId === 'string' ? activeMember(kase, { userId: input.ownerId }) : undefined;
     if (!owner) throw new DomainError('error.ownerNotMember');
@@ -49,12 +49,14 @@ export class AgreementService {
     const today = this.today();
     if (dueDate < today) throw new DomainError('error.dateInPast', { field: 'field.dueDate' });
     if (followUpDate < dueDate) throw new DomainError('error.followUpBeforeDue');
+    // Only the person a form was handed to can submit it; their document's ID derives from both.
+    const { documentId } = await this.forms.submitted(member, kase, input.formId, 'agreement');
 
-    const existing = await this.agreements.byId(formId);
-    if (existing) return this.repeat(existing, kase);
+    const existing = await this.agreements.byId(documentId);
+    if (existing) return this.repeat(existing, kase, member);
     const at = this.now();
     const agreement: Agreement = {
-      _id: formId,
+      _id: documentId,
       caseId: kase._id,
       what,
       ownerId: owner.userId,
@@ -69,7 +71,7 @@ export class AgreementService {
       history: [],
       version: 1,
     };
-    if (!(await this.agreements.insertOnce(agreement))) return this.repeat(await this.agreements.byId(formId), kase);
+    if (!(await this.agreements.insertOnce(agreement))) return this.repeat(await this.agreements.byId(documentId), kase, member);
     await this.events.append({
       caseId: kase._id,
       at,
@@ -157,8 +159,9 @@ export class AgreementService {
     return agreement;
   }
 
-  private repeat(existing: Agreement | null, kase: Case): { agreement: Agreement; kase: Case; created: boolean } {
-    if (!existing || existing.caseId !== kase._id) throw new DomainError('error.invalidAction');
+  /** A repeated submit returns the submitter's own proposal, never anyone else's. */
+  private repeat(existing: Agreement | null, kase: Case, member: Member): { agreement: Agreement; kase: Case; created: boolean } {
+    if (!existing || existing.caseId !== kase._id || existing.proposedBy !== member.userId) throw new DomainError('error.formNotFound', {}, 'not_found');
     return { agreement: existing, kase, created: false };
   }
 }

@@ -1,6 +1,6 @@
-import { LEGAL_BASIS_MAX, memberOf, type Actor, type Case, type Member } from '../domain/case';
+import { activeGuardians, LEGAL_BASIS_MAX, memberOf, type Actor, type Case, type Member } from '../domain/case';
 import { DomainError } from '../domain/errors';
-import { isGuardian, isProfessional, parseRole, roleGroup, type Role } from '../domain/roles';
+import { isProfessional, parseRole, roleGroup, type Role } from '../domain/roles';
 import { cleanText } from '../domain/text';
 import type { CaseAction } from '../domain/policy';
 import type { CaseRepository } from '../persistence/caseRepository';
@@ -25,17 +25,17 @@ export interface MemberChange {
   changed: boolean;
 }
 
-const NAME_MAX = 100;
+/** As long as Teams allows display names. */
+const NAME_MAX = 256;
 /** Teams lets a card name at most 60 users for per-person views; a case never needs more. */
 export const MAX_MEMBERS = 60;
 const USER_ID = /^[\w:.@-]{1,200}$/;
+const AAD_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function userIdFrom(raw: unknown): string {
   if (typeof raw !== 'string' || !USER_ID.test(raw)) throw new DomainError('error.memberNotFound', {}, 'not_found');
   return raw;
 }
-
-export const activeGuardians = (kase: Case): Member[] => kase.members.filter((m) => m.status === 'active' && isGuardian(m.role));
 
 /** Members, roles and the family's consent (Stafettloggen: the family decides who gets access). */
 export class MemberService {
@@ -57,7 +57,7 @@ export class MemberService {
     const userId = userIdFrom(input.userId);
     const name = cleanText(input.name, 'field.name', NAME_MAX);
     const legalBasisText = cleanText(input.legalBasis, 'field.legalBasis', LEGAL_BASIS_MAX, { required: false });
-    const aadObjectId = typeof input.aadObjectId === 'string' && /^[0-9a-f-]{36}$/i.test(input.aadObjectId) ? input.aadObjectId : undefined;
+    const aadObjectId = typeof input.aadObjectId === 'string' && AAD_OBJECT_ID.test(input.aadObjectId) ? input.aadObjectId.toLowerCase() : undefined;
 
     return this.mutate(actor, caseId, 'member.add', (kase, at) => {
       const existing = memberOf(kase, { userId, aadObjectId });
@@ -126,6 +126,33 @@ export class MemberService {
       const updated: Member = { ...target, status: 'removed', consent: { state: 'withdrawn', by: actor.userId, byName: actor.name, at, reason: reason || undefined } };
       return replaceMember(kase, target, updated, { type: 'member.consent.withdrawn', data: { userId, name: target.name, role: target.role, reason: reason || undefined } });
     });
+  }
+
+  /**
+   * Stores the Entra object IDs Teams gave us for members stored without one (a roster read, a
+   * member's own message), so that the tab and private channels recognise them. Never replaces one.
+   */
+  async linkIdentities(caseId: string, identities: Array<{ userId: string; aadObjectId?: string }>): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const kase = await this.cases.byId(caseId);
+      if (!kase) return;
+      const found = new Map(identities.filter((i) => i.aadObjectId && AAD_OBJECT_ID.test(i.aadObjectId)).map((i) => [i.userId, i.aadObjectId!.toLowerCase()]));
+      const taken = new Set(kase.members.map((m) => m.aadObjectId?.toLowerCase()).filter(Boolean));
+      let changed = false;
+      const members = kase.members.map((m) => {
+        const id = m.aadObjectId ? undefined : found.get(m.userId);
+        if (!id || taken.has(id)) return m;
+        changed = true;
+        return { ...m, aadObjectId: id };
+      });
+      if (!changed) return;
+      const at = this.now();
+      if (!(await this.cases.replaceMembers(kase, members, at))) continue;
+      const linked = members.filter((m, i) => m !== kase.members[i]);
+      // The audit trail keeps who was linked; the timeline leaves this bookkeeping out.
+      await this.events.append({ caseId, at, actorId: 'samspil', actorName: 'Samspil', visibility: 'professionals', type: 'member.linked', data: { userIds: linked.map((m) => m.userId) } });
+      return;
+    }
   }
 
   /**

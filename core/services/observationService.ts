@@ -1,6 +1,6 @@
-import type { Actor } from '../domain/case';
-import { DomainError } from '../domain/errors';
+import type { Actor, Case, Member } from '../domain/case';
 import { UUID } from '../domain/ids';
+import { DomainError } from '../domain/errors';
 import { OBSERVATION_TEXT_MAX, type Observation } from '../domain/observation';
 import { seesProfessionalOnly } from '../domain/policy';
 import { ICS_AREA_KEYS, SOS_COLUMNS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
@@ -8,6 +8,7 @@ import { cleanText } from '../domain/text';
 import type { EventRepository } from '../persistence/eventRepository';
 import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
+import type { FormService } from './formService';
 import type { Clock } from './caseService';
 
 export interface ObservationInput {
@@ -19,17 +20,9 @@ export interface ObservationInput {
   professionalsOnly?: unknown;
 }
 
-const FORM_ID = UUID;
-
 export function oneOf<T extends string>(raw: unknown, allowed: readonly T[], field: 'field.area' | 'field.level' | 'field.sosColumn'): T {
   if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) throw new DomainError('error.invalidChoice', { field });
   return raw as T;
-}
-
-/** A form ID makes a submit idempotent; it must look like one we issued. */
-export function formIdFrom(raw: unknown): string {
-  if (typeof raw !== 'string' || !FORM_ID.test(raw)) throw new DomainError('error.invalidAction');
-  return raw;
 }
 
 /** Input.Toggle sends 'true'/'false'; anything else is not a toggle value. */
@@ -44,6 +37,7 @@ export class ObservationService {
     private readonly observations: ObservationRepository,
     private readonly events: EventRepository,
     private readonly access: CaseAccess,
+    private readonly forms: FormService,
     private readonly now: Clock,
   ) {}
 
@@ -51,19 +45,17 @@ export class ObservationService {
   async create(actor: Actor, caseId: unknown, input: ObservationInput): Promise<{ observation: Observation; created: boolean }> {
     const professionalsOnly = toggle(input.professionalsOnly);
     const { kase, member } = await this.access.caseFor(actor, caseId, professionalsOnly ? 'observation.createProfessionalOnly' : 'observation.create');
-    const formId = formIdFrom(input.formId);
     const area = oneOf<IcsArea>(input.area, ICS_AREA_KEYS, 'field.area');
     const level = oneOf<WellbeingLevel>(input.level, WELLBEING_LEVELS, 'field.level');
     const sosColumn = input.sosColumn === undefined || input.sosColumn === '' ? undefined : oneOf<SosColumn>(input.sosColumn, SOS_COLUMNS, 'field.sosColumn');
     const text = cleanText(input.text, 'field.observationText', OBSERVATION_TEXT_MAX);
+    // Only the person a form was handed to can submit it; their document's ID derives from both.
+    const { documentId } = await this.forms.submitted(member, kase, input.formId, 'observation', { mustExist: true });
 
-    const existing = await this.observations.byId(formId);
-    if (existing) {
-      if (existing.caseId !== kase._id) throw new DomainError('error.invalidAction');
-      return { observation: existing, created: false };
-    }
+    const existing = await this.observations.byId(documentId);
+    if (existing) return { observation: this.ownRepeat(existing, kase._id, member.userId), created: false };
     const observation: Observation = {
-      _id: formId,
+      _id: documentId,
       caseId: kase._id,
       authorId: member.userId,
       authorName: member.name,
@@ -76,9 +68,9 @@ export class ObservationService {
       createdAt: this.now(),
     };
     if (!(await this.observations.insertOnce(observation))) {
-      const winner = await this.observations.byId(formId);
-      if (!winner || winner.caseId !== kase._id) throw new DomainError('error.invalidAction');
-      return { observation: winner, created: false };
+      const winner = await this.observations.byId(documentId);
+      if (!winner) throw new DomainError('error.busy', {}, 'conflict');
+      return { observation: this.ownRepeat(winner, kase._id, member.userId), created: false };
     }
     await this.events.append({
       caseId: kase._id,
@@ -90,6 +82,20 @@ export class ObservationService {
       data: { observationId: observation._id, area, level, sosColumn, text },
     });
     return { observation, created: true };
+  }
+
+  /** A repeated submit returns the submitter's own observation, never anyone else's. */
+  private ownRepeat(existing: Observation, caseId: string, userId: string): Observation {
+    if (existing.caseId !== caseId || existing.authorId !== userId) throw new DomainError('error.formNotFound', {}, 'not_found');
+    return existing;
+  }
+
+  /** One observation, for a member allowed to see it (professionals-only ones for professionals). */
+  async get(actor: Actor, caseId: unknown, rawId: unknown): Promise<{ observation: Observation; kase: Case; member: Member }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'observation.read');
+    const observation = typeof rawId === 'string' && UUID.test(rawId) ? await this.observations.byId(rawId) : null;
+    if (!observation || observation.caseId !== kase._id) throw new DomainError('error.observationNotFound', {}, 'not_found');
+    return { observation, kase, member };
   }
 
   async list(actor: Actor, caseId: unknown, filter: { area?: unknown; level?: unknown; since?: Date; limit?: number } = {}): Promise<Observation[]> {

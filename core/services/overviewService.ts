@@ -1,4 +1,5 @@
 import { isOpen, isOverdue, type Agreement, type AgreementStatus } from '../domain/agreement';
+import { defaultAgreementDates } from '../reminders/calendar';
 import type { AssessmentSummary } from '../domain/assessment';
 import { activeMember, coordinatorOf, isSamePerson, type Actor, type Case, type ConsentState, type Member, type MemberStatus } from '../domain/case';
 import { copenhagenDate } from '../domain/dates';
@@ -15,7 +16,8 @@ import type { MeetingRecord, MeetingRepository } from '../persistence/meetingRep
 import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
-import { formIdFrom, oneOf } from './observationService';
+import { formIdFrom } from './formService';
+import { oneOf } from './observationService';
 
 /**
  * Read models for the tab: the case overview, the meeting agenda, the meeting stage and the
@@ -61,8 +63,10 @@ export interface AgreementView {
   createdAt: string;
   updatedAt: string;
   lastChange?: { to: AgreementStatus; byName: string; at: string; reason?: string };
-  /** A hint for the button; the agreement service decides again when it is pressed. */
+  /** Hints for the buttons; the agreement service decides again when one is pressed. */
   canMarkDone: boolean;
+  canAccept: boolean;
+  canDecline: boolean;
 }
 
 export interface ObservationView {
@@ -124,6 +128,8 @@ export interface MeetingAgenda {
   pendingConsent: MemberView[];
   /** Who can own a new agreement: the active members. */
   owners: Array<{ userId: string; name: string; role: Role }>;
+  /** Dates the decision form starts with: working days, the follow-up after the due date. */
+  defaults: { dueDate: string; followUpDate: string };
 }
 
 export interface MinutesDecision {
@@ -245,6 +251,7 @@ export class OverviewService {
       observationsSince: observations.map(observationView),
       pendingConsent: kase.members.filter((m) => m.consent.state === 'pending').map((m) => memberView(kase, m, actor)),
       owners: kase.members.filter((m) => m.status === 'active').map((m) => ({ userId: m.userId, name: m.name, role: m.role })),
+      defaults: defaultAgreementDates(today),
     };
   }
 
@@ -307,6 +314,7 @@ export class OverviewService {
       since: minutes.since ? new Date(minutes.since) : null,
       decisions: minutes.decisions.length,
       activityId: details.activityId,
+      minutes,
     };
     await this.meetings.insert(record);
     try {
@@ -324,6 +332,12 @@ export class OverviewService {
       await this.meetings.removeUnaudited(record._id);
       throw error;
     }
+  }
+
+  /** A recorded meeting of a case, with the minutes that were posted. */
+  async meeting(caseId: string, meetingId: string): Promise<MeetingRecord | null> {
+    const record = await this.meetings.byId(meetingId);
+    return record?.caseId === caseId ? record : null;
   }
 
   private agreementsOf(caseId: string): Promise<Agreement[]> {
@@ -403,6 +417,8 @@ function agreementView(a: Agreement, today: string, kase: Case, actor: Actor, me
     updatedAt: iso(a.updatedAt)!,
     lastChange: last ? { to: last.to, byName: last.byName, at: iso(last.at)!, reason: last.reason } : undefined,
     canMarkDone: audience === 'viewer' && mayTakeStep(kase, a, actor, 'done'),
+    canAccept: audience === 'viewer' && mayTakeStep(kase, a, actor, 'accepted'),
+    canDecline: audience === 'viewer' && mayTakeStep(kase, a, actor, 'declined'),
   };
 }
 

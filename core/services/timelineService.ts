@@ -6,7 +6,7 @@ import type { CaseAccess } from './access';
 
 export const TIMELINE_PAGE_SIZE = 10;
 /** Audit entries about reading and refusals stay in the trail but are not the case's story. */
-export const AUDIT_ONLY_TYPES = ['case.read', 'access.refused'];
+export const AUDIT_ONLY_TYPES = ['case.read', 'access.refused', 'member.linked'];
 
 export interface TimelinePage {
   events: CaseEvent[];

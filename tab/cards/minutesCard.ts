@@ -1,16 +1,22 @@
 import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard, type CardElement } from '../../bot/cards/card';
+import { neutralCard } from '../../bot/cards/neutralCard';
+import type { Clearance } from '../../core/domain/audience';
 import type { Minutes } from '../../core/services/overviewService';
 import { t, type Locale } from '../../core/i18n';
-import { formatDateTime, formatDay } from '../../core/i18n/format';
+import { formatDateTime, formatDay, truncate } from '../../core/i18n/format';
 
-const MAX_ROWS = 40;
-const clip = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Rows per list: with the longest texts the card stays under Teams' 28 KB (bot/cards/cards.test.ts). */
+const MAX_ROWS = 25;
+const clip = (text: string, max = 200) => truncate(text, max);
 
 /**
  * The minutes of a meeting as an Adaptive Card 1.5, for the case conversation. A pure function
  * of the minutes read model, which holds only family-visible content.
  */
-export function minutesCard(locale: Locale, minutes: Minutes): AdaptiveCard {
+export const MINUTES_VIEW_VERB = 'minutes.view';
+
+export function minutesCard(locale: Locale, minutes: Minutes, clearance: Clearance, own: { meetingId: string; userIds: string[] }): AdaptiveCard {
+  if (clearance === 'outsider') return neutralCard(locale, 'neutral.minutes', { verb: MINUTES_VIEW_VERB, data: { caseId: minutes.case.id, meetingId: own.meetingId }, userIds: own.userIds });
   const body: CardElement[] = [
     heading(t(locale, 'tab.minutes.title', { title: minutes.case.title })),
     paragraph(
@@ -28,7 +34,7 @@ export function minutesCard(locale: Locale, minutes: Minutes): AdaptiveCard {
       paragraph(
         `• ${t(locale, 'tab.minutes.decision', { what: clip(d.what), change: t(locale, `agreement.status.${d.change}`), name: d.byName })}` +
           (d.change === 'proposed' || d.change === 'accepted' ? ` – ${t(locale, 'tab.minutes.ownerDue', { owner: d.ownerName, due: formatDay(locale, d.dueDate) })}` : '') +
-          (d.reason ? ` (${t(locale, 'agreement.reason', { reason: clip(d.reason, 200) })})` : ''),
+          (d.reason ? ` (${t(locale, 'agreement.reason', { reason: clip(d.reason, 120) })})` : ''),
         { spacing: 'Small' },
       ),
     );

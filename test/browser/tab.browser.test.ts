@@ -129,8 +129,8 @@ async function expectContent(spec: PageSpec, page: Page, who: 'professional' | '
       expect(await page.locator('#consent').innerText()).toContain('Karsten Træner');
       expect(await countOf(page.locator('#decision form'), 1)).toBe(1);
       const doneButtons = await page.locator('#agenda button').allInnerTexts();
-      // The parent owns the overdue homework agreement; the coordinator owns nothing that can be done yet.
-      expect(doneButtons).toEqual(who === 'parent' ? ['Marker som udført'] : []);
+      // The parent owns the overdue homework agreement and answers the open proposal; the coordinator owns nothing that can be done yet.
+      expect(doneButtons).toEqual(who === 'parent' ? ['Marker som udført', 'Accepter', 'Afvis'] : []);
       if (who === 'professional') expect(text).toContain(PROFESSIONALS_ONLY_TEXT);
       return;
     }
@@ -260,7 +260,7 @@ describe('keyboard only', () => {
     const { page } = tab;
     await tabTo(page, (el) => el.id === 'filter-area');
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
-    await page.waitForFunction(() => document.querySelector('#observations .status')?.textContent === '1 observationer vises.');
+    await page.waitForFunction(() => document.querySelector('#observations .status')?.textContent === '1 observation vises.');
     expect(await page.locator('#filter-area').inputValue()).toBe('child_school');
     expect(await page.locator('#observations li[data-observation]').allInnerTexts()).toEqual([expect.stringContaining(FAMILY_VISIBLE_TEXT)]);
   });
@@ -271,7 +271,7 @@ describe('keyboard only', () => {
     await tabTo(page, (el) => el.tag === 'button' && el.text === 'Send referatet til sagens samtale');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('Referatet er sendt'));
-    const sent = await t.connector.waitFor(() => t.connector.sentActivities.find((c) => c.conversationId === acted.channel));
+    const sent = await t.connector.waitFor(() => t.connector.sentActivities.find((c) => c.conversationId === acted.channel && String(c.activity.text ?? '').startsWith('Referat')));
     const card = JSON.stringify(sent.activity.attachments);
     expect(card).toContain('Referat: Overgang til 5. klasse');
     expect(card).not.toContain(PROFESSIONALS_ONLY_TEXT);

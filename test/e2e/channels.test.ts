@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cardProblems } from '../harness/cards';
-import { channelId, channelMessage, installInTeam, makeUser, TENANT_ID, type TestUser } from '../harness/activities';
+import { cardAction, channelId, channelMessage, installInTeam, makeUser, TENANT_ID, type TestUser } from '../harness/activities';
 import { FakeGraph } from '../harness/fakeGraph';
 import { startTestApp, type TestApp } from '../harness/testApp';
 
@@ -63,16 +63,23 @@ function helpers(get: () => TestApp) {
     const result = await get().post(inTeam(installInTeam({ serviceUrl: serviceUrl(), from: coordinator, channel: team.id }), team, { withGroupId: true }));
     expect(result.status).toBe(200);
   };
-  /** Posts a channel message and returns everything the bot sent while handling it. */
+  /** Posts a channel message and returns what the bot sent into that channel while handling it. */
   const say = async (text: string, team: Team, channel: string, { from = coordinator, locale = 'da-DK', expect: count = 1 } = {}) => {
     const t = get();
     const before = t.connector.sentActivities.length;
     const result = await t.post(inTeam(channelMessage(text, { serviceUrl: serviceUrl(), from, channel, locale }), team));
     expect(result.status).toBe(200);
-    await t.connector.waitFor(() => t.connector.sentActivities.length >= before + count);
-    return t.connector.sentActivities.slice(before).map((s) => s.activity as Record<string, any>);
+    const here = () => t.connector.sentActivities.slice(before).filter((s) => (s.conversationId ?? '').split(';messageid=')[0] === channel);
+    await t.connector.waitFor(() => here().length >= count);
+    return here().map((s) => s.activity as Record<string, any>);
   };
-  return { serviceUrl, install, say };
+  /** What the bot sent to someone's own chat (not into a channel) since `before`. */
+  const privately = (before = 0) =>
+    get()
+      .connector.sentActivities.slice(before)
+      .filter((s) => !(s.conversationId ?? '').includes('@thread'))
+      .map((s) => s.activity as Record<string, any>);
+  return { serviceUrl, install, say, privately };
 }
 
 const cardOf = (activity: Record<string, any>) => activity.attachments?.[0]?.content as Record<string, any>;
@@ -80,7 +87,7 @@ const cardOf = (activity: Record<string, any>) => activity.attachments?.[0]?.con
 describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)', () => {
   let t: TestApp;
   const team = newTeam('skole');
-  const { install, say } = helpers(() => t);
+  const { install, say, privately } = helpers(() => t);
 
   beforeAll(async () => {
     graph.addTeam({ aadGroupId: team.aadGroupId, tenantId: TENANT_ID, members: asFake([coordinator, teacher, parent, outsider]), rsc: ['Channel.Create.Group'] });
@@ -95,7 +102,7 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     graph.reset();
   });
 
-  test('new case creates a channel through Graph, binds the case to it and posts the case card there', async () => {
+  test('new case creates a standard channel through Graph, binds the case to it, and posts there only what the whole team may read', async () => {
     const planning = channelId('planlaegning');
     const [reply] = await say('ny sag Støtte i dansk: læsning & stavning / AB', team, planning);
 
@@ -112,13 +119,18 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     // The case card went into the new channel, by the Bot Connector (no Graph call for posting).
     const [conversation] = t.connector.createdConversations;
     expect(conversation!.body).toMatchObject({ isGroup: true, channelData: { channel: { id: channel.id }, tenant: { id: TENANT_ID } } });
+    // A standard channel is read by the whole team, guests and future members too: nothing names the case.
     const posted = conversation!.body.activity as Record<string, any>;
-    expect(posted.text).toBe('Denne kanal hører til sagen "Støtte i dansk: læsning & stavning". Skriv "@Samspil hjælp" for at se, hvad I kan gøre her.');
+    expect(posted.text).toBe('Denne kanal hører til en sag i Samspil. Skriv "@Samspil hjælp" for at se, hvad I kan gøre her.');
     expect(cardProblems(cardOf(posted))).toEqual([]);
-    expect(JSON.stringify(cardOf(posted))).toContain('Sag: Støtte i dansk: læsning & stavning');
+    expect(JSON.stringify(posted)).not.toContain('Støtte i dansk');
+    expect(cardOf(posted).refresh.userIds).toEqual([coordinator.id]);
 
-    // The person who typed it is told where the case lives, with a link.
-    expect(reply!.text).toBe(`Sagen "Støtte i dansk: læsning & stavning" har fået sin egen kanal: [${channel.displayName}](${channel.webUrl}). Du er tovholder. Sagskortet står i kanalen.`);
+    // The channel the command was typed in learns nothing either; the coordinator gets the link privately, and a warning.
+    expect(reply!.text).toBe('Sagen har fået sin egen kanal i teamet, og du er tovholder. Kun sagens medlemmer ser, hvad den hedder.');
+    const own = privately().map((a) => a.text as string);
+    expect(own).toContain(`Sagen "Støtte i dansk: læsning & stavning" har fået sin egen kanal: [${channel.displayName}](${channel.webUrl}). Du er tovholder. Sagskortet står i kanalen.`);
+    expect(own.some((text) => text.includes('standardkanal'))).toBe(true);
 
     // The case belongs to the new channel, not to the one the command was typed in.
     expect(await t.app.core.caseRepository.byConversation(planning)).toBeNull();
@@ -130,12 +142,15 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     // The channel is remembered for proactive messages, and `sag` works there.
     expect(await t.app.core.conversations.get(channel.id)).toMatchObject({ kind: 'channel', aadGroupId: team.aadGroupId, channelId: channel.id });
     const [card] = await say('sag', team, channel.id);
-    expect(JSON.stringify(cardOf(card!))).toContain('Sag: Støtte i dansk: læsning & stavning');
+    expect(JSON.stringify(cardOf(card!))).not.toContain('Støtte i dansk');
+    const mine = await t.post(cardAction('case.refresh', { caseId: kase!._id }, { serviceUrl: t.connector.url, from: coordinator, conversationId: `${channel.id};messageid=1` }));
+    expect(JSON.stringify((mine.body as Record<string, any>).value)).toContain('Sag: Støtte i dansk: læsning & stavning');
   });
 
   test('answers in English for an English client', async () => {
     const [reply] = await say('new case Transition to year 7 / CD', team, channelId('english'), { locale: 'en-US' });
-    expect(reply!.text).toMatch(/^The case "Transition to year 7" has its own channel: \[Transition to year 7\]\(https:\/\/teams\.microsoft\.com\/l\/channel\//);
+    expect(reply!.text).toBe("The case has its own channel in the team, and you are its coordinator. Only the case's members see its name.");
+    expect(privately().map((a) => a.text).join('\n')).toMatch(/The case "Transition to year 7" has its own channel: \[Transition to year 7\]\(https:\/\/teams\.microsoft\.com\/l\/channel\//);
   });
 
   test('a taken channel name gets a number instead of failing', async () => {
@@ -146,7 +161,8 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
       ['Skoleskift', 400],
       ['Skoleskift (2)', 201],
     ]);
-    expect(reply!.text).toContain('har fået sin egen kanal: [Skoleskift (2)]');
+    expect(reply!.text).toContain('har fået sin egen kanal');
+    expect(privately().map((a) => a.text).join('\n')).toContain('har fået sin egen kanal: [Skoleskift (2)]');
   });
 
   test('Graph throttling (429 with Retry-After) is waited out, and the channel is created', async () => {
@@ -192,13 +208,14 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     // Without the tenant-wide permission the channel cannot be archived: the coordinator is told what to do.
     graph.reset();
     const closing = await say('luk sag', team, channel.id, { expect: 2 });
-    expect(closing[0]!.text).toBe('Sagen "Afslutning af forløb" er lukket. Den kan nu kun læses.');
     const summary = cardOf(closing[0]!);
     expect(cardProblems(summary)).toEqual([]);
-    const summaryText = JSON.stringify(summary);
-    expect(summaryText).toContain('Sagen er lukket: Afslutning af forløb');
-    expect(summaryText).toContain('Arkiveres nu');
-    expect(summaryText).not.toContain('Action.');
+    expect(JSON.stringify(closing[0])).not.toContain('Afslutning af forløb');
+    // Its members read the summary in their own view; it offers nothing to change.
+    const mine = await t.post(cardAction(summary.refresh.action.verb, summary.refresh.action.data, { serviceUrl: t.connector.url, from: coordinator, conversationId: channel.id }));
+    const summaryText = JSON.stringify((mine.body as Record<string, any>).value);
+    expect(summaryText).toContain('Afslutning af forløb');
+    expect(summaryText).toContain('Lukket');
     expect(closing[1]!.text).toContain('Kanalen kunne ikke arkiveres, fordi Samspil ikke har tilladelsen ChannelSettings.ReadWrite.All');
     expect(graph.graphCalls('POST', /\/archive$/).map((c) => c.status)).toEqual([403]);
 
@@ -222,7 +239,7 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
       }),
     ).rejects.toMatchObject({ key: 'error.caseClosed' });
     const [card] = await say('sag', team, channel.id);
-    expect(JSON.stringify(cardOf(card!))).toContain('Lukket');
+    expect(JSON.stringify(cardOf(card!))).not.toContain('Afslutning af forløb');
   });
 
   test('close case archives the channel when the app has ChannelSettings.ReadWrite.All', async () => {
@@ -232,7 +249,7 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     graph.reset();
     t.connector.reset();
     const closing = await say('close case', team, channel.id, { locale: 'en-US' });
-    expect(closing[0]!.text).toBe('The case "Arkivering" is closed. It can now only be read.');
+    expect(JSON.stringify(closing[0])).toContain('There is a change in the case');
     expect(graph.graphCalls('POST', /\/archive$/).map((c) => [c.path, c.status])).toEqual([[`/v1.0/teams/${team.aadGroupId}/channels/${encodeURIComponent(channel.id)}/archive`, 202]]);
     expect(channel.isArchived).toBe(true);
     const kase = (await t.app.core.caseRepository.byConversation(channel.id))!;
@@ -264,12 +281,13 @@ describe('when dedicated channels are not possible, the case stays in the curren
     const channel = channelId('her');
     const sent = await say('ny sag Sprogstøtte / QR', team, channel, { expect: 2 });
     expect(graph.graphCalls('POST', /\/channels$/).map((c) => c.status)).toEqual([403]);
-    expect(sent[0]!.text).toBe('Sagen "Sprogstøtte" er oprettet. Du er tovholder.');
-    expect(JSON.stringify(cardOf(sent[0]!))).toContain('Sag: Sprogstøtte');
+    expect(sent[0]!.text).toBe('Sagen er oprettet, og du er tovholder. Kun sagens aktive medlemmer kan se dens indhold her.');
+    expect(JSON.stringify(sent[0])).not.toContain('Sprogstøtte');
     expect(sent[1]!.text).toContain('Samspil må ikke oprette kanaler i dette team, så sagen hører til denne kanal.');
     expect(sent[1]!.text).toContain('godkende tilladelsen til at oprette kanaler');
     expect(await t.app.core.caseRepository.byConversation(channel)).toMatchObject({ title: 'Sprogstøtte' });
-    expect(t.connector.createdConversations).toHaveLength(0);
+    // No channel conversation was started (only the coordinator's own chat, for the warning).
+    expect(t.connector.createdConversations.filter((c) => c.body.isGroup)).toHaveLength(0);
   });
 
   test('the bot never saw the team installed (no aadGroupId): no Graph call, and a hint in English', async () => {
@@ -288,7 +306,7 @@ describe('when dedicated channels are not possible, the case stays in the curren
       await bare.post(inTeam(installInTeam({ serviceUrl: bare.connector.url, from: coordinator, channel: team.id }), team, { withGroupId: true }));
       const channel = channelId('her');
       await bare.post(inTeam(channelMessage('ny sag Uden Graph / UV', { serviceUrl: bare.connector.url, from: coordinator, channel }), team));
-      const sent = await bare.connector.waitFor(() => bare.connector.sentActivities.length >= 2 && bare.connector.sentActivities.map((s) => s.activity as Record<string, any>));
+      const sent = await bare.connector.waitFor(() => bare.connector.sentActivities.length >= 2 && bare.connector.sentActivities.filter((s) => s.conversationId?.startsWith(channel)).map((s) => s.activity as Record<string, any>));
       expect(sent[1]!.text).toContain('Samspil er ikke sat op til at oprette kanaler (adgangen til Microsoft Graph mangler)');
       expect(await bare.app.core.caseRepository.byConversation(channel)).toMatchObject({ title: 'Uden Graph' });
     } finally {
@@ -317,7 +335,7 @@ describe('when dedicated channels are not possible, the case stays in the curren
 describe('private channels (CASE_CHANNELS=private, tenant-wide Channel.Create and ChannelMember.ReadWrite.All)', () => {
   let t: TestApp;
   const team = newTeam('privat');
-  const { install, say } = helpers(() => t);
+  const { install, say, privately } = helpers(() => t);
   const asActor = (u: TestUser) => ({ userId: u.id, aadObjectId: u.aadObjectId, name: u.name });
 
   beforeAll(async () => {
@@ -344,7 +362,8 @@ describe('private channels (CASE_CHANNELS=private, tenant-wide Channel.Create an
     });
     const channel = graph.channels(team.aadGroupId).find((c) => c.displayName === 'Fælles indsats')!;
     expect(channel.membershipType).toBe('private');
-    expect(reply!.text).toContain('har fået sin egen private kanal');
+    expect(reply!.text).toContain('har fået sin egen kanal');
+    expect(privately().map((a) => a.text).join('\n')).toContain('har fået sin egen private kanal');
     const kase = (await t.app.core.caseRepository.byConversation(channel.id))!;
     const inChannel = () => channel.members.map((m) => m.displayName).sort();
     const waitForMembers = (names: string[]) => graph.waitFor(() => JSON.stringify(inChannel()) === JSON.stringify([...names].sort()));

@@ -1,5 +1,6 @@
 import { cardBytes, cardProblems, MAX_CARD_BYTES } from '../harness/cards';
 import { channelId, channelMessage, cardAction, groupChatMessage, installInTeam, makeUser, personalMessage, TEAM } from '../harness/activities';
+import { rosterEntry } from '../harness/fakeConnector';
 import { startTestApp, type TestApp } from '../harness/testApp';
 
 let t: TestApp;
@@ -15,16 +16,26 @@ afterAll(async () => {
 beforeEach(() => t.connector.reset());
 
 const serviceUrl = () => t.connector.url;
-const lastSent = () => t.connector.sentActivities.at(-1)!.activity as Record<string, any>;
 const cardOf = (activity: Record<string, any>) => activity.attachments?.[0]?.content as Record<string, any>;
 const cardText = (card: unknown) => JSON.stringify(card);
 
-async function say(activity: Record<string, unknown>) {
+const roomOf = (id: string) => id.split(';messageid=')[0];
+
+/** Sends an activity and returns the bot's first answer in the same conversation. */
+async function say(activity: Record<string, any>) {
   const before = t.connector.sentActivities.length;
   const result = await t.post(activity);
   expect(result.status).toBe(200);
-  await t.connector.waitFor(() => t.connector.sentActivities.length > before);
-  return lastSent();
+  const here = roomOf(activity.conversation.id);
+  await t.connector.waitFor(() => t.connector.sentActivities.slice(before).find((c) => roomOf(c.conversationId ?? '') === here));
+  return t.connector.sentActivities.slice(before).find((c) => roomOf(c.conversationId ?? '') === here)!.activity as Record<string, any>;
+}
+
+/** A group chat whose only reader is the coordinator: what the bot posts may show the case. */
+function coordinatorsChat(label: string): string {
+  const chatId = `19:${label}-${Date.now()}@thread.v2`;
+  t.connector.setRoster(chatId, [rosterEntry(coordinator)]);
+  return chatId;
 }
 
 describe('server basics', () => {
@@ -51,13 +62,13 @@ describe('help', () => {
     expect(card.version).toBe('1.5');
     expect(cardProblems(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
-    expect(cardText(card)).toContain('ny sag <titel>');
+    expect(cardText(card)).toContain('ny sag «titel»');
     expect(cardText(card)).toContain('Samspil – kommandoer');
   });
 
   test('answers in English when the client locale is English', async () => {
     const reply = await say(personalMessage('help', { serviceUrl: serviceUrl(), from: coordinator, locale: 'en-US' }));
-    expect(cardText(cardOf(reply))).toContain('new case <title>');
+    expect(cardText(cardOf(reply))).toContain('new case «title»');
     expect(cardText(cardOf(reply))).toContain('Samspil – commands');
   });
 
@@ -80,15 +91,31 @@ describe('help', () => {
 });
 
 describe('cases', () => {
-  test('new case in a channel creates a case with the sender as coordinator and posts its card', async () => {
-    const channel = channelId('newcase');
-    const reply = await say(channelMessage('ny sag Trivsel i 4.b / AB', { serviceUrl: serviceUrl(), from: coordinator, channel }));
+  test('new case in a group chat of its members creates a case with the sender as coordinator and posts its card', async () => {
+    const chatId = coordinatorsChat('newcase');
+    const reply = await say(groupChatMessage('ny sag Trivsel i 4.b / AB', { serviceUrl: serviceUrl(), from: coordinator, chatId }));
     expect(reply.text).toBe('Sagen "Trivsel i 4.b" er oprettet. Du er tovholder.');
     const card = cardOf(reply);
     expect(cardProblems(card)).toEqual([]);
     expect(cardText(card)).toContain('Sag: Trivsel i 4.b');
     expect(cardText(card)).toContain('"value":"AB"');
     expect(cardText(card)).toContain(coordinator.name);
+    expect((await t.app.core.caseRepository.byConversation(chatId))!.conversation).toMatchObject({ conversationId: chatId, kind: 'groupChat' });
+  });
+
+  test('new case in a standard channel: the whole team reads it, so it gets a neutral card, and the coordinator is told privately why', async () => {
+    const channel = channelId('newcase');
+    const reply = await say(channelMessage('ny sag Trivsel i 4.b / AB', { serviceUrl: serviceUrl(), from: coordinator, channel }));
+    expect(reply.text).toBe('Sagen er oprettet, og du er tovholder. Kun sagens aktive medlemmer kan se dens indhold her.');
+    const card = cardOf(reply);
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardText(card)).not.toContain('Trivsel i 4.b');
+    expect(cardText(card)).not.toContain('"AB"');
+    expect(cardText(card)).not.toContain(coordinator.name);
+    expect(card.refresh.userIds).toEqual([coordinator.id]);
+    const warning = t.connector.sentActivities.find((c) => c.conversationId !== roomOf(channel) && String(c.activity.text).includes('standardkanal'));
+    expect(warning?.activity.text).toContain('Bemærk om sagen "Trivsel i 4.b"');
+    expect(warning?.activity.text).toContain('Overvej en privat sagskanal');
 
     const stored = await t.app.core.caseRepository.byConversation(channel);
     expect(stored).toMatchObject({ title: 'Trivsel i 4.b', childRef: 'AB', status: 'open', coordinatorId: coordinator.id, version: 1 });
@@ -98,14 +125,16 @@ describe('cases', () => {
     expect(events[0]).toMatchObject({ actorId: coordinator.id, actorName: coordinator.name });
   });
 
-  test('case shows the case card to its member in any thread of the channel and records the read', async () => {
+  test('case in any thread of a channel gives its member their own view through the card, and records the read', async () => {
     const channel = channelId('show');
     await say(channelMessage('new case Støtte til OL / K.J.', { serviceUrl: serviceUrl(), from: coordinator, channel, locale: 'en-US' }));
     const reply = await say(channelMessage('case', { serviceUrl: serviceUrl(), from: coordinator, channel, threadRoot: '999', locale: 'en-US' }));
-    expect(cardText(cardOf(reply))).toContain('Case: Støtte til OL');
+    expect(cardText(cardOf(reply))).not.toContain('Støtte til OL');
     const kase = await t.app.core.caseRepository.byConversation(channel);
+    const own = await t.post(cardAction('case.refresh', { caseId: kase!._id }, { serviceUrl: serviceUrl(), from: coordinator, conversationId: `${channel};messageid=999`, locale: 'en-US' }));
+    expect(cardText((own.body as Record<string, any>).value)).toContain('Case: Støtte til OL');
     const events = await t.app.core.events.forCase(kase!._id);
-    expect(events.map((e) => e.type)).toEqual(['case.read', 'case.created']);
+    expect(events.map((e) => e.type)).toEqual(['case.read', 'case.read', 'case.created']);
   });
 
   test('a non-member asking for the case is refused, sees nothing of it, and the refusal is audited', async () => {
@@ -121,11 +150,11 @@ describe('cases', () => {
 
   test('case where there is none tells how to create one', async () => {
     const reply = await say(channelMessage('sag', { serviceUrl: serviceUrl(), from: coordinator, channel: channelId('empty') }));
-    expect(reply.text).toBe('Der er ingen sag i denne samtale endnu. Opret en med "ny sag <titel>".');
+    expect(reply.text).toBe('Der er ingen sag i denne samtale endnu. Opret en med "ny sag «titel»".');
   });
 
   test('a group chat can hold a case; a personal chat cannot', async () => {
-    const chatId = `19:groupchat-${Date.now()}@thread.v2`;
+    const chatId = coordinatorsChat('groupchat');
     const reply = await say(groupChatMessage('ny sag Familien i gruppechat', { serviceUrl: serviceUrl(), from: coordinator, chatId }));
     expect(reply.text).toContain('er oprettet');
     expect((await t.app.core.caseRepository.byConversation(chatId))?.conversation.kind).toBe('groupChat');
@@ -175,15 +204,15 @@ describe('cases', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     await t.connector.waitFor(() => t.connector.sentActivities.length >= 1);
     await new Promise((r) => setTimeout(r, 200));
-    expect(t.connector.sentActivities).toHaveLength(1);
+    expect(t.connector.sentActivities.filter((c) => roomOf(c.conversationId ?? '') === channel)).toHaveLength(1);
     expect(await t.app.database.db.collection('cases').countDocuments({ 'conversation.conversationId': channel })).toBe(1);
   });
 
   test('a case survives a restart of the server', async () => {
-    const channel = channelId('restart');
-    await say(channelMessage('ny sag Overlever genstart / RS', { serviceUrl: serviceUrl(), from: coordinator, channel }));
+    const chatId = coordinatorsChat('restart');
+    await say(groupChatMessage('ny sag Overlever genstart / RS', { serviceUrl: serviceUrl(), from: coordinator, chatId }));
     await t.restart();
-    const reply = await say(channelMessage('sag', { serviceUrl: serviceUrl(), from: coordinator, channel }));
+    const reply = await say(groupChatMessage('sag', { serviceUrl: serviceUrl(), from: coordinator, chatId }));
     expect(cardText(cardOf(reply))).toContain('Sag: Overlever genstart');
   });
 

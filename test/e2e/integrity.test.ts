@@ -35,9 +35,11 @@ async function propose(d: CaseDriver, formId: string) {
 describe('repeated deliveries and concurrent clicks lead to one change', () => {
   test('the same observation invoke delivered twice at once stores one observation and posts one card', async () => {
     const d = await setUp('dup-obs');
-    const activity = cardAction('observation.submit', { caseId: d.caseId, formId: 'd0000000-0000-4000-8000-000000000001', area: 'child_school', level: 'red', text: 'Fravær' }, { serviceUrl: t.connector.url, from: teacher, conversationId: d.channel });
+    const form = await d.openForm(teacher, 'observation');
+    const activity = cardAction('observation.submit', { ...form.actions[0].data, area: 'child_school', level: 'red', text: 'Fravær' }, { serviceUrl: t.connector.url, from: teacher, conversationId: d.channel, conversationType: 'groupChat' });
     const before = t.connector.sentActivities.length;
     const results = await Promise.all([t.post(activity), t.post(activity), t.post(activity)]);
+    await t.app.settled();
     expect(results.map((r) => (r.body as Record<string, any>).statusCode)).toEqual([200, 200, 200]);
     expect(await t.app.database.db.collection('observations').countDocuments({ caseId: d.caseId })).toBe(1);
     expect(await t.app.database.db.collection('events').countDocuments({ caseId: d.caseId, type: 'observation.created' })).toBe(1);
@@ -91,10 +93,11 @@ describe('repeated deliveries and concurrent clicks lead to one change', () => {
 
   test('a command delivered twice answers once', async () => {
     const d = await setUp('dup-cmd');
-    const { channelMessage } = await import('../harness/activities');
-    const activity = channelMessage('aftale', { serviceUrl: t.connector.url, from: teacher, channel: d.channel });
+    const { groupChatMessage } = await import('../harness/activities');
+    const activity = groupChatMessage('aftale', { serviceUrl: t.connector.url, from: teacher, chatId: d.channel });
     const before = t.connector.sentActivities.length;
     await Promise.all([t.post(activity), t.post(activity)]);
+    await t.app.settled();
     expect(t.connector.sentActivities.length - before).toBe(1);
   });
 });
@@ -127,10 +130,11 @@ describe('untrusted card input', () => {
     const roundId = form.actions[0].data.roundId as string;
     const candidate = makeUser('Kandidat K');
     await d.say(coordinator, 'tilføj som pædagog', { mentions: [candidate] });
+    const observationForm = (await d.openForm(teacher, 'observation')).actions[0].data.formId as string;
 
     // Each verb with data that works, and who may click it; every single-field mutation must be refused.
     const valid: Array<{ verb: string; by: typeof teacher; data: Record<string, unknown> }> = [
-      { verb: 'observation.submit', by: teacher, data: { caseId: d.caseId, formId: 'e0000000-0000-4000-8000-0000000000aa', area: 'child_health', level: 'green', sosColumn: 'worries', text: 'ok', professionalsOnly: 'false' } },
+      { verb: 'observation.submit', by: teacher, data: { caseId: d.caseId, formId: observationForm, area: 'child_health', level: 'green', sosColumn: 'worries', text: 'ok', professionalsOnly: 'false' } },
       { verb: 'agreement.submit', by: teacher, data: { caseId: d.caseId, formId: 'e0000000-0000-4000-8000-0000000000bb', what: 'ok', ownerId: teacher.id, dueDate: '2026-03-20', followUpDate: '2026-03-30' } },
       { verb: 'agreement.accept', by: parent, data: { caseId: d.caseId, agreementId } },
       { verb: 'agreement.decline', by: parent, data: { caseId: d.caseId, agreementId, reason: 'nej' } },
@@ -173,7 +177,7 @@ describe('untrusted card input', () => {
     const before = await snapshot();
     const failures: string[] = [];
     for (const input of inputs) {
-      const result = await t.post(cardAction(input.verb, input.data as Record<string, unknown>, { serviceUrl: t.connector.url, from: input.by, conversationId: d.channel }));
+      const result = await t.post(cardAction(input.verb, input.data as Record<string, unknown>, { serviceUrl: t.connector.url, from: input.by, conversationId: d.channel, conversationType: 'groupChat' }));
       const statusCode = (result.body as Record<string, any>)?.statusCode;
       const message = (result.body as Record<string, any>)?.value?.message;
       if (result.status >= 500 || typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500 || typeof message !== 'string' || message.length < 10) {

@@ -171,11 +171,16 @@ test('without a personal chat the bot creates one; when that is refused it @ment
   await t.app.reminders.worker.tick();
   expect(t.connector.createdConversations.length).toBeGreaterThanOrEqual(1);
   const cards = reminderCards(t.connector.sentActivities);
-  expect(cards).toHaveLength(2);
-  const inChannel = cards.find((c) => c.conversationId === seeded.channel)!;
+  expect(cards.map((c) => c.conversationId)).toEqual([expect.stringMatching(/^a:created-/)]);
+  // The case's channel is read by others: the guardian is @mentioned, and nothing of the reminder is shown there.
+  const inChannel = t.connector.sentActivities.find((c) => c.conversationId === seeded.channel)!;
   expect(inChannel.activity.text).toContain(`<at>${seeded.guardian.name}</at>`);
-  expect(inChannel.activity.entities[0].mentioned.id).toBe(seeded.guardian.id);
-  expect(cards.find((c) => c.conversationId?.startsWith('a:created-'))).toBeDefined();
+  expect(inChannel.activity.text).toContain('Start en chat med Samspil');
+  expect((inChannel.activity.entities as any[])[0].mentioned.id).toBe(seeded.guardian.id);
+  expect(inChannel.activity.attachments ?? []).toHaveLength(0);
+  const agreements = await db().collection('agreements').find({ caseId: seeded.kase._id }).toArray();
+  for (const agreement of agreements) expect(JSON.stringify(inChannel.activity)).not.toContain(agreement.what);
+  expect(JSON.stringify(inChannel.activity)).not.toContain(seeded.kase.title);
 
   // The created chat is remembered: the next day goes straight there.
   t.connector.reset();

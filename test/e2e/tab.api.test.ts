@@ -119,7 +119,7 @@ describe('configuration page data', () => {
   test('the case of the channel is found for its members, beside their other cases', async () => {
     const { status, body } = await get(s.parent, `/cases?conversationId=${encodeURIComponent(s.channel)}`);
     expect(status).toBe(200);
-    expect(body.bound).toMatchObject({ id: s.caseId, title: 'Trivsel i 4.B', conversationKind: 'channel' });
+    expect(body.bound).toMatchObject({ id: s.caseId, title: 'Trivsel i 4.B', conversationKind: 'groupChat' });
     expect(body.cases.map((c: any) => c.id)).toContain(s.caseId);
   });
 
@@ -163,7 +163,33 @@ describe('meeting side panel', () => {
     const again = await post(s.coordinator, casePath('agreements'), input);
     expect(again.body).toMatchObject({ id: first.body.id, created: false });
     const board = await get(s.parent, casePath('overview'));
-    expect(board.body.agreements.filter((a: any) => a.what === 'Samtale med skolepsykolog')).toHaveLength(1);
+    const proposal = board.body.agreements.filter((a: any) => a.what === 'Samtale med skolepsykolog');
+    expect(proposal).toHaveLength(1);
+
+    // The family hears of it in their chat, once, and a guardian can answer in the tab as well.
+    expect(first.body.posted).toBe(true);
+    expect(again.body.posted).toBe(true);
+    await t.app.settled();
+    const cards = t.connector.sentActivities.filter((c) => c.conversationId === s.channel && JSON.stringify(c.activity).includes('Samtale med skolepsykolog'));
+    expect(cards).toHaveLength(1);
+    expect(proposal[0]).toMatchObject({ canAccept: true, canDecline: true, canMarkDone: false });
+    expect((await get(s.coordinator, casePath('overview'))).body.agreements.find((a: any) => a.id === first.body.id)).toMatchObject({ canAccept: false });
+    const accepted = await post(s.parent, casePath(`agreements/${first.body.id}/accept`), {});
+    expect(accepted.body).toMatchObject({ status: 'accepted', changed: true });
+    await t.app.settled();
+    const update = t.connector.updatedActivities.find((c) => c.conversationId === s.channel && JSON.stringify(c.body).includes('Samtale med skolepsykolog'));
+    expect(JSON.stringify(update?.body)).toContain('accepteret');
+  });
+
+  test('a guardian declines a proposal in the tab with a reason; without one nothing changes', async () => {
+    const noReason = await post(s.parent, casePath(`agreements/${s.agreements.referral}/decline`), {});
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.message).toContain('Begrundelsen mangler');
+    expect((await post(s.teacher, casePath(`agreements/${s.agreements.referral}/decline`), { reason: 'nej' })).status).toBe(403);
+    const declined = await post(s.parent, casePath(`agreements/${s.agreements.referral}/decline`), { reason: 'Vi venter til efter ferien' });
+    expect(declined.body).toMatchObject({ status: 'declined', changed: true });
+    const stored = await t.app.core.agreementRepository.byId(s.agreements.referral);
+    expect(stored!.history.at(-1)).toMatchObject({ to: 'declined', by: s.parent.id, reason: 'Vi venter til efter ferien' });
   });
 
   test('a proposal with a CPR number or a date in the past is refused with the reason, in the user’s language', async () => {
@@ -203,7 +229,8 @@ describe('minutes', () => {
     const posted = await post(s.coordinator, casePath('minutes'), { formId });
     expect(posted.status).toBe(200);
     expect(posted.body.posted).toBe(true);
-    const sent = await t.connector.waitFor(() => t.connector.sentActivities.find((c) => c.conversationId === s.channel));
+    const isMinutes = (c: { conversationId?: string; activity: Record<string, unknown> }) => c.conversationId === s.channel && String(c.activity.text ?? '').startsWith('Referat');
+    const sent = await t.connector.waitFor(() => t.connector.sentActivities.find(isMinutes));
     const card = (sent.activity.attachments as any[])[0].content;
     expect(cardProblems(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
@@ -214,7 +241,7 @@ describe('minutes', () => {
 
     const repeat = await post(s.coordinator, casePath('minutes'), { formId });
     expect(repeat.body).toEqual({ posted: false, repeated: true });
-    expect(t.connector.sentActivities.filter((c) => c.conversationId === s.channel)).toHaveLength(1);
+    expect(t.connector.sentActivities.filter(isMinutes)).toHaveLength(1);
 
     const agenda = await get(s.coordinator, casePath('agenda'));
     expect(agenda.body.lastMeetingAt).not.toBeNull();
@@ -228,7 +255,7 @@ describe('minutes', () => {
     const other = await seedCase(t, 'Skolestart');
     const posted = await t.api(`/cases/${other.caseId}/minutes`, { token: tokenFor(other.parent), method: 'POST', body: { formId: randomUUID(), locale: 'en-GB' }, locale: 'en-GB' });
     expect(posted.body.posted).toBe(true);
-    const sent = await t.connector.waitFor(() => t.connector.sentActivities.find((c) => c.conversationId === other.channel));
+    const sent = await t.connector.waitFor(() => t.connector.sentActivities.find((c) => c.conversationId === other.channel && String(c.activity.text ?? '').startsWith('Minutes')));
     const card = JSON.stringify((sent.activity.attachments as any[])[0].content);
     expect(card).toContain('Minutes: Skolestart');
     expect(card).toContain('declined by Lise Forælder');

@@ -19,13 +19,41 @@ export interface ScriptedFailure {
   match?: (call: ConnectorCall) => boolean;
 }
 
+/**
+ * A roster entry exactly as the Bot Connector's members API returns it (GET …/members,
+ * …/pagedmembers, …/members/{id}): the Entra object ID is `objectId`, never `aadObjectId`.
+ */
 export interface RosterMember {
   id: string;
   name: string;
-  aadObjectId: string;
-  userPrincipalName?: string;
-  tenantId?: string;
+  objectId: string;
+  givenName?: string;
+  surname?: string;
+  email?: string;
+  userPrincipalName: string;
+  tenantId: string;
+  userRole: 'user' | 'guest' | 'anonymous';
 }
+
+/** A test user as the members API describes them. */
+export function rosterEntry(user: { id: string; name: string; aadObjectId: string }, options: { tenantId?: string; guest?: boolean } = {}): RosterMember {
+  const [givenName, ...rest] = user.name.split(' ');
+  const login = user.name.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '.');
+  return {
+    id: user.id,
+    name: user.name,
+    objectId: user.aadObjectId,
+    givenName,
+    surname: rest.join(' ') || undefined,
+    email: `${login}@kommune.example`,
+    userPrincipalName: options.guest ? `${login}_gmail.com#EXT#@kommune.onmicrosoft.com` : `${login}@kommune.example`,
+    tenantId: options.tenantId ?? 'tenant-kommune-0001',
+    userRole: options.guest ? 'guest' : 'user',
+  };
+}
+
+/** The members API pages at most this many entries, whatever pageSize asks for. */
+const MAX_PAGE = 2;
 
 /**
  * A local stand-in for the Bot Connector service. It speaks the same REST protocol
@@ -34,6 +62,8 @@ export interface RosterMember {
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   readonly rosters = new Map<string, RosterMember[]>();
+  /** Calls to the members API (rosters), kept apart from the messages the bot sent. */
+  readonly memberCalls: ConnectorCall[] = [];
   private failures: ScriptedFailure[] = [];
   private server?: Server;
   private counter = 0;
@@ -110,7 +140,10 @@ export class FakeConnector {
       return this.reply(res, failure.status, { error: { code: 'Scripted', message: `scripted ${failure.status}` } }, headers);
     }
 
-    if (match?.[3]) return this.members(res, call, match[3], match[4]);
+    if (match?.[3]) {
+      this.memberCalls.push(call);
+      return this.members(res, call, match[3], match[4], new URL(req.url ?? '/', 'http://x').searchParams);
+    }
     this.calls.push(call);
     if (call.method === 'POST' && path === '/v3/conversations') {
       const id = `a:created-${++this.counter}`;
@@ -121,13 +154,25 @@ export class FakeConnector {
     return this.reply(res, 404, { error: { code: 'NotFound', message: path } });
   }
 
-  private members(res: ServerResponse, call: ConnectorCall, kind: string, memberId?: string): void {
-    const roster = this.rosters.get(call.conversationId ?? '') ?? [];
+  /** Puts people in a conversation's roster (a group chat, or a team by its team ID), as Teams would list them. */
+  setRoster(conversationId: string, members: RosterMember[]): void {
+    this.rosters.set(conversationId, [...members]);
+  }
+
+  private members(res: ServerResponse, call: ConnectorCall, kind: string, memberId: string | undefined, query: URLSearchParams): void {
+    const roster = this.rosters.get(call.conversationId ?? '');
+    if (!roster) return this.reply(res, 404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
     if (memberId) {
-      const member = roster.find((m) => m.id === decodeURIComponent(memberId) || m.aadObjectId === decodeURIComponent(memberId));
-      return member ? this.reply(res, 200, member) : this.reply(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
+      const member = roster.find((m) => m.id === decodeURIComponent(memberId) || m.objectId === decodeURIComponent(memberId));
+      return member ? this.reply(res, 200, member) : this.reply(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } });
     }
-    return kind === 'pagedmembers' ? this.reply(res, 200, { members: roster }) : this.reply(res, 200, roster);
+    if (kind !== 'pagedmembers') return this.reply(res, 200, roster);
+    // Real pages are small and come with an opaque continuation token; callers must follow it.
+    const start = Number(query.get('continuationToken') ?? '0') || 0;
+    const size = Math.min(Number(query.get('pageSize') ?? MAX_PAGE) || MAX_PAGE, MAX_PAGE);
+    const members = roster.slice(start, start + size);
+    const next = start + size < roster.length ? String(start + size) : undefined;
+    return this.reply(res, 200, next ? { continuationToken: next, members } : { members });
   }
 
   private reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

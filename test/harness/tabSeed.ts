@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/domain/case';
 import { addDays, copenhagenDate } from '../../core/domain/dates';
-import { channelId, channelMessage, makeUser, type TestUser } from './activities';
+import type { ObservationInput } from '../../core/services/observationService';
+import { groupChatMessage, makeUser, type TestUser } from './activities';
+import { rosterEntry } from './fakeConnector';
 import type { TabTestApp } from './tabApp';
 
 /**
- * One realistic case for the tab tests, made the way users make it: the case is created by a
- * bot command in a channel (so the bot has the conversation reference for the minutes), and the
- * rest through the core services with the clock set back, so some agreements are overdue now.
+ * One realistic case for the tab tests, made the way users make it: the case is created and its
+ * people are added by bot commands in the family's group chat, so their Entra object IDs come from
+ * the roster the connector returns (as `objectId`), exactly as in Teams, and the bot has the
+ * conversation reference for the minutes. The rest goes through the core services with the clock
+ * set back, so some agreements are overdue now.
  */
 
 export const PROFESSIONALS_ONLY_TEXT = 'FAGLIGT-FORTROLIGT: underretning fra boligselskabet er modtaget';
@@ -33,31 +37,42 @@ export async function seedCase(t: TabTestApp, title = 'Trivsel i 4.B'): Promise<
   const teacher = makeUser('Jonas Lærer');
   const coach = makeUser('Karsten Træner');
   const outsider = makeUser('Ukendt Person');
-  const channel = channelId('tab');
+  const channel = `19:tab-${randomUUID().slice(0, 8)}@thread.v2`;
   const { core } = t.app;
+  // The family's group chat: the people of the case, as the members API lists them.
+  t.connector.setRoster(channel, [coordinator, parent, teacher].map((u) => rosterEntry(u)));
 
   t.clock.setDaysAgo(30);
-  const before = t.connector.sentActivities.length;
-  const response = await fetch(`${t.app.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(channelMessage(`ny sag ${title} / AB`, { serviceUrl: t.connector.url, from: coordinator, channel })),
-  });
-  if (response.status !== 200) throw new Error(`creating the case failed: ${response.status}`);
-  await t.connector.waitFor(() => t.connector.sentActivities.length > before);
+  const say = async (from: TestUser, text: string, mentions: TestUser[] = []) => {
+    const activity = groupChatMessage(text, { serviceUrl: t.connector.url, from, chatId: channel });
+    activity.text = `${activity.text} ${mentions.map((m) => `<at>${m.name}</at>`).join(' ')}`;
+    (activity.entities as unknown[]).push(...mentions.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } })));
+    const response = await fetch(`${t.app.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+    if (response.status !== 200) throw new Error(`"${text}" failed: ${response.status}`);
+  };
+  await say(coordinator, `ny sag ${title} / AB`);
   const kase = await core.caseRepository.byConversation(channel);
   if (!kase) throw new Error('the bot did not create the case');
   const caseId = kase._id;
   const c = actorOf(coordinator);
 
-  await core.members.add(c, caseId, { userId: parent.id, aadObjectId: parent.aadObjectId, name: parent.name, role: 'parent' });
-  await core.members.add(c, caseId, { userId: teacher.id, aadObjectId: teacher.aadObjectId, name: teacher.name, role: 'teacher' });
+  // Added by @mention, as users do: the bot reads each person's Entra object ID from the roster.
+  await say(coordinator, 'tilføj som forælder', [parent]);
+  await say(coordinator, 'tilføj som lærer', [teacher]);
   await core.members.decideConsent(actorOf(parent), caseId, teacher.id, 'approve');
   await core.members.add(c, caseId, { userId: coach.id, aadObjectId: coach.aadObjectId, name: coach.name, role: 'network' });
+  const added = (await core.caseRepository.byId(caseId))!.members;
+  for (const person of [parent, teacher]) {
+    if (added.find((m) => m.userId === person.id)?.aadObjectId !== person.aadObjectId) throw new Error(`${person.name} was added without the Entra object ID from the roster`);
+  }
 
-  await core.observations.create(actorOf(teacher), caseId, { formId: randomUUID(), area: 'child_school', level: 'yellow', sosColumn: 'worries', text: FAMILY_VISIBLE_TEXT });
-  await core.observations.create(c, caseId, { formId: randomUUID(), area: 'family_housing', level: 'red', text: PROFESSIONALS_ONLY_TEXT, professionalsOnly: true });
-  await core.observations.create(actorOf(parent), caseId, { formId: randomUUID(), area: 'child_leisure', level: 'green', sosColumn: 'working_well', text: PARENT_TEXT });
+  const observe = async (by: Actor, input: Omit<ObservationInput, 'formId'>) => {
+    const { form } = await core.forms.open(by, caseId, 'observation');
+    await core.observations.create(by, caseId, { ...input, formId: form._id });
+  };
+  await observe(actorOf(teacher), { area: 'child_school', level: 'yellow', sosColumn: 'worries', text: FAMILY_VISIBLE_TEXT });
+  await observe(c, { area: 'family_housing', level: 'red', text: PROFESSIONALS_ONLY_TEXT, professionalsOnly: true });
+  await observe(actorOf(parent), { area: 'child_leisure', level: 'green', sosColumn: 'working_well', text: PARENT_TEXT });
 
   for (const ratings of [
     { c: { cognitive: 'yellow', emotional: 'red', social: 'yellow', physical: 'green' }, t: { cognitive: 'red', emotional: 'red', social: 'yellow', physical: 'green' }, p: { cognitive: 'yellow', emotional: 'yellow', social: 'green', physical: 'green' } },

@@ -74,6 +74,8 @@ export const da = {
   'tab.meeting.propose': 'Gem som forslag til aftale',
   'tab.meeting.proposed': 'Beslutningen er gemt som forslag til en aftale. Familien skal sige ja, før der arbejdes på den.',
   'tab.meeting.markedDone': 'Aftalen "{what}" er markeret som udført.',
+  'tab.agreements.accepted': 'Aftalen "{what}" er accepteret.',
+  'tab.agreements.declined': 'Aftalen "{what}" er afvist.',
   // Minutes
   'tab.minutes.link': 'Referat',
   'tab.minutes.title': 'Referat: {title}',
@@ -172,6 +174,8 @@ export const en: Record<keyof typeof da, string> = {
   'tab.meeting.propose': 'Save as a proposed agreement',
   'tab.meeting.proposed': 'The decision is saved as a proposed agreement. The family must say yes before work starts.',
   'tab.meeting.markedDone': 'The agreement "{what}" is marked as done.',
+  'tab.agreements.accepted': 'The agreement "{what}" has been accepted.',
+  'tab.agreements.declined': 'The agreement "{what}" has been declined.',
   'tab.minutes.link': 'Minutes',
   'tab.minutes.title': 'Minutes: {title}',
   'tab.minutes.period': 'From {since} to {until}',

@@ -3,7 +3,7 @@ import { ApiError, type TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
 import { formatDateTime } from '../../../core/i18n/format';
 import { locale, tr, trKey } from '../i18n';
-import { agreementItem, caseHeader, empty, memberItem, observationList, section, statusRegion } from './parts';
+import { agreementActions, agreementItem, caseHeader, empty, memberItem, observationList, section, statusRegion } from './parts';
 
 const newFormId = () => crypto.randomUUID();
 
@@ -14,32 +14,8 @@ export async function renderMeetingPanel(root: HTMLElement, api: TabApi, caseId:
 
   const draw = async (message?: string, focusSelector?: string) => {
     const data = await api.get<MeetingAgenda>(`${path}/agenda`);
-    const doneButton = (a: AgreementView) =>
-      a.canMarkDone
-        ? [
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'button',
-                'aria-label': `${tr('agreement.done')}: ${a.what}`,
-                onclick: async (event: Event) => {
-                  const button = event.currentTarget as HTMLButtonElement;
-                  button.disabled = true;
-                  try {
-                    await api.post(`${path}/agreements/${encodeURIComponent(a.id)}/done`, {});
-                    await draw(tr('tab.meeting.markedDone', { what: a.what }), 'h1');
-                  } catch (error) {
-                    button.disabled = false;
-                    status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
-                  }
-                },
-              },
-              tr('agreement.done'),
-            ),
-          ]
-        : [];
-    const list = (items: AgreementView[]) => (items.length ? h('ul', { class: 'cards compact' }, items.map((a) => agreementItem(a, doneButton(a)))) : empty());
+    const actions = (a: AgreementView) => agreementActions(a, api, path, (message) => draw(message, 'h1'), status);
+    const list = (items: AgreementView[]) => (items.length ? h('ul', { class: 'cards compact' }, items.map((a) => agreementItem(a, actions(a)))) : empty());
 
     const form = data.viewer.canPropose ? decisionForm(data, async (input) => {
       await api.post(`${path}/agreements`, input);
@@ -90,8 +66,8 @@ function decisionForm(data: MeetingAgenda, submit: (input: ProposalInput) => Pro
     { id: 'decision-owner', name: 'ownerId', required: true },
     data.owners.map((o) => h('option', { value: o.userId }, `${o.name} (${trKey(`role.${o.role}`)})`)),
   );
-  const due = h('input', { id: 'decision-due', name: 'dueDate', type: 'date', required: true, min: data.today, value: data.today });
-  const followUp = h('input', { id: 'decision-follow', name: 'followUpDate', type: 'date', required: true, min: data.today, value: data.today });
+  const due = h('input', { id: 'decision-due', name: 'dueDate', type: 'date', required: true, min: data.today, value: data.defaults.dueDate });
+  const followUp = h('input', { id: 'decision-follow', name: 'followUpDate', type: 'date', required: true, min: data.today, value: data.defaults.followUpDate });
   const error = h('div', { class: 'form-error', 'aria-live': 'assertive' });
   const button = h('button', { type: 'submit', class: 'button primary' }, tr('tab.meeting.propose'));
   return h(

@@ -3,12 +3,13 @@ import { ICS_AREA_KEYS, WELLBEING_LEVELS } from '../../../core/domain/scales';
 import { ApiError, type TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
 import { tr, trKey } from '../i18n';
-import { agreementBoard, applyProfiles, caseHeader, errorBox, memberItem, observationList, section, statusRegion, wellbeing } from './parts';
+import { agreementActions, agreementBoard, applyProfiles, caseHeader, errorBox, memberItem, observationList, section, statusRegion, wellbeing } from './parts';
 
 /** The case overview (channel, chat and meeting tabs): members, well-being, agreements, observations. */
-export async function renderOverview(root: HTMLElement, api: TabApi, caseId: string, links: { minutes: string }): Promise<void> {
+export async function renderOverview(root: HTMLElement, api: TabApi, caseId: string, links: { minutes: string }, message?: string): Promise<void> {
   const path = `/cases/${encodeURIComponent(caseId)}`;
   const data = await api.get<CaseOverview>(`${path}/overview`);
+  const redraw = (done: string) => renderOverview(root, api, caseId, links, done);
 
   const members = h(
     'ul',
@@ -77,9 +78,11 @@ export async function renderOverview(root: HTMLElement, api: TabApi, caseId: str
     ),
     section('members', tr('members.title'), members),
     section('wellbeing', tr('tab.wellbeing.title'), ...wellbeing(data.wellbeing)),
-    section('agreements', tr('tab.agreements.title'), agreementBoard(data.agreements)),
+    section('agreements', tr('tab.agreements.title'), agreementBoard(data.agreements, (a) => agreementActions(a, api, path, redraw, status))),
     section('observations', tr('tab.observations.title'), filters, status, observationsHolder),
   );
+
+  if (message) status.textContent = message;
 
   // Names and photos from the directory come after the first paint; the page works without them.
   void api

@@ -1,5 +1,6 @@
 import type { AgreementView, CaseHeader, MemberView, ObservationView, RoundView } from '../../../core/services/overviewService';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type WellbeingLevel } from '../../../core/domain/scales';
+import { ApiError, type TabApi } from '../api';
 import { h, s, uid, type Child } from '../dom';
 import { formatDay, formatScore, formatDateTime } from '../../../core/i18n/format';
 import { locale, tr, trKey } from '../i18n';
@@ -294,4 +295,42 @@ export function statusRegion(): HTMLElement {
 
 export function errorBox(message: string): HTMLElement {
   return h('div', { class: 'error', role: 'alert' }, message);
+}
+
+/**
+ * The buttons a person may use on an agreement in the tab: mark done (the owner), accept or
+ * decline (a guardian; declining asks for a reason). The server decides again on every click.
+ */
+export function agreementActions(a: AgreementView, api: TabApi, casePath: string, after: (message: string) => Promise<void>, status: HTMLElement): Child[] {
+  const step = (verb: 'done' | 'accept' | 'decline', message: string, body: Record<string, unknown> = {}) => async (event: Event) => {
+    event.preventDefault();
+    const control = event.currentTarget as HTMLButtonElement | HTMLFormElement;
+    const buttons = control instanceof HTMLFormElement ? Array.from(control.querySelectorAll('button')) : [control];
+    buttons.forEach((b) => (b.disabled = true));
+    try {
+      await api.post(`${casePath}/agreements/${encodeURIComponent(a.id)}/${verb}`, body);
+      await after(message);
+    } catch (error) {
+      buttons.forEach((b) => (b.disabled = false));
+      status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
+    }
+  };
+  const button = (label: string, onclick: (event: Event) => void, primary = false) =>
+    h('button', { type: 'button', class: primary ? 'button primary' : 'button', 'aria-label': `${label}: ${a.what}`, onclick }, label);
+  const actions: Child[] = [];
+  if (a.canMarkDone) actions.push(button(tr('agreement.done'), step('done', tr('tab.meeting.markedDone', { what: a.what })), true));
+  if (a.canAccept) actions.push(button(tr('agreement.accept'), step('accept', tr('tab.agreements.accepted', { what: a.what })), true));
+  if (a.canDecline) {
+    const reasonId = uid('decline-reason');
+    const reason = h('input', { id: reasonId, name: 'reason', required: true, maxlength: 500 });
+    const form = h(
+      'form',
+      { class: 'decline', onsubmit: (event: Event) => void step('decline', tr('tab.agreements.declined', { what: a.what }), { reason: reason.value })(event) },
+      h('label', { for: reasonId }, tr('agreement.declineReason')),
+      reason,
+      h('button', { type: 'submit', class: 'button' }, tr('agreement.decline')),
+    );
+    actions.push(form);
+  }
+  return actions;
 }

@@ -1,0 +1,26 @@
+import type { Collection } from 'mongodb';
+
+export type FormKind = 'observation' | 'agreement';
+
+/** A form card handed to one person. Only they may submit it (domain.md). */
+export interface FormRecord {
+  /** The form ID on the card. */
+  _id: string;
+  kind: FormKind;
+  caseId: string;
+  requesterId: string;
+  requesterName: string;
+  createdAt: Date;
+}
+
+export class FormRepository {
+  constructor(private readonly collection: Collection<FormRecord>) {}
+
+  async insert(form: FormRecord): Promise<void> {
+    await this.collection.insertOne(form);
+  }
+
+  get(id: string): Promise<FormRecord | null> {
+    return this.collection.findOne({ _id: id });
+  }
+}
