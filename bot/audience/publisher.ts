@@ -172,33 +172,30 @@ export class RoomPublisher {
       tenantId: where.tenantId,
       channelData: { tenant: { id: where.tenantId } },
     } as unknown as ConversationParameters;
-    let failure: { error: unknown } | undefined;
-    // Errors thrown in the callback would go to onTurnError; keep them ourselves.
+    let conversationId: string | undefined;
     await this.adapter.createConversationAsync(this.botAppId, 'msteams', where.serviceUrl, CONFIGURED_AUDIENCE, parameters, async (context) => {
-      try {
-        const conversationId = context.activity.conversation.id;
-        await context.sendActivity(message);
-        await this.core.conversations.remember({
-          _id: conversationId,
-          kind: 'personal',
-          tenantId: where.tenantId,
-          userId: person.userId,
-          aadObjectId: person.aadObjectId,
-          serviceUrl: where.serviceUrl,
-          reference: {
-            channelId: 'msteams',
-            serviceUrl: where.serviceUrl,
-            bot,
-            user: { id: person.userId, name: person.name },
-            conversation: { id: conversationId, conversationType: 'personal', tenantId: where.tenantId, isGroup: false },
-          },
-          updatedAt: new Date(),
-        });
-      } catch (error) {
-        failure = { error };
-      }
+      conversationId = context.activity.conversation?.id;
     });
-    if (failure) throw failure.error;
+    if (!conversationId) throw new Error('the connector did not create the personal chat');
+    // Sent like every later message to this chat: through the reference we keep for it.
+    const record: ConversationRecord = {
+      _id: conversationId,
+      kind: 'personal',
+      tenantId: where.tenantId,
+      userId: person.userId,
+      aadObjectId: person.aadObjectId,
+      serviceUrl: where.serviceUrl,
+      reference: {
+        channelId: 'msteams',
+        serviceUrl: where.serviceUrl,
+        bot,
+        user: { id: person.userId, name: person.name },
+        conversation: { id: conversationId, conversationType: 'personal', tenantId: where.tenantId, isGroup: false },
+      },
+      updatedAt: new Date(),
+    };
+    await inConversation(this.adapter, this.botAppId, record.reference as Partial<ConversationReference>, (context) => context.sendActivity(message));
+    await this.core.conversations.remember(record);
   }
 
   // ---- the coordinator's warning ----

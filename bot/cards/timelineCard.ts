@@ -25,6 +25,9 @@ const KNOWN = new Set([
   'agreement.done',
   'agreement.cancelled',
   'meeting.minutes',
+  'case.channelCreated',
+  'case.channelArchived',
+  'reminder.snoozed',
 ]);
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -40,6 +43,8 @@ export function describeEvent(locale: Locale, event: CaseEvent): string {
     area: d.area ? icsLabel(locale, d.area as IcsArea) : '',
     level: d.level ? levelLabel(locale, d.level as WellbeingLevel) : '',
   };
+  // A person proposed for the case is not in it yet: the timeline says so.
+  if (event.type === 'member.added' && d.status === 'pending') return t(locale, 'event.member.added.pending', params);
   return t(locale, `event.${event.type}` as MessageKey, params);
 }
 

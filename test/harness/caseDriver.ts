@@ -11,6 +11,8 @@ export interface CaseDriverOptions {
    * - `channel`: a standard channel, read by the whole team: the bot posts only neutral messages there.
    */
   room?: 'memberChat' | 'channel';
+  /** A channel that exists already (a case channel the bot created), instead of a new one. */
+  channel?: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export class CaseDriver {
     options: CaseDriverOptions = {},
   ) {
     this.room = options.room ?? 'memberChat';
-    this.channel = this.room === 'channel' ? channelId(label) : `19:${label}-${randomUUID().slice(0, 8)}@thread.v2`;
+    this.channel = options.channel ?? (this.room === 'channel' ? channelId(label) : `19:${label}-${randomUUID().slice(0, 8)}@thread.v2`);
     this.known.set(coordinator.id, coordinator);
   }
 

@@ -61,6 +61,7 @@ export const da = {
   'event.member.added.pending': '{name} blev foreslået som {role} – afventer samtykke',
   'event.case.channelCreated': 'Sagen fik sin egen kanal',
   'event.case.channelArchived': 'Sagens kanal blev arkiveret',
+  'event.reminder.snoozed': 'Påmindelser udsat: {what}',
   'reminder.mentionNeutral': '{mention} – jeg har en påmindelse til dig, men kan ikke skrive til dig privat. Start en chat med Samspil, så sender jeg den dér.',
 };
 
@@ -121,5 +122,6 @@ export const en: Record<keyof typeof da, string> = {
   'event.member.added.pending': '{name} was proposed as {role} – awaiting consent',
   'event.case.channelCreated': 'The case got its own channel',
   'event.case.channelArchived': "The case's channel was archived",
+  'event.reminder.snoozed': 'Reminders snoozed: {what}',
   'reminder.mentionNeutral': '{mention} – I have a reminder for you, but I cannot write to you privately. Start a chat with Samspil and I will send it there.',
 };
