@@ -109,7 +109,7 @@ describe('a good package', () => {
     const danish = (manifest.bots[0].commandLists as Array<{ commands: Array<{ title: string }> }>).flatMap((l) => l.commands.map((c) => c.title));
     const english = Object.entries(en).filter(([key]) => key.endsWith('.title')).map(([, value]) => value);
     // The words before the first argument: "tilføj @person som <rolle>" → "tilføj".
-    const word = (usage: string) => usage.split(' ').filter((_, i, all) => !all.slice(0, i + 1).some((w) => /^[@<[]/.test(w))).join(' ');
+    const word = (usage: string) => usage.split(' ').filter((_, i, all) => !all.slice(0, i + 1).some((w) => /^[@<[«]/.test(w))).join(' ');
     for (const command of COMMANDS) {
       expect(danish).toContain(word(command.usage.da));
       expect(english).toContain(word(command.usage.en));
