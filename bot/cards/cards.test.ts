@@ -261,3 +261,11 @@ test('the agreement form proposes working days: a due date two weeks out and a f
     expect(due >= today).toBe(true);
   }
 });
+
+test('plurals are right in the minutes and the summary', () => {
+  const one = JSON.stringify(minutesCard('da', { ...minutes, newObservations: 1 }, 'member', own));
+  expect(one).toContain('1 ny observation siden sidste møde');
+  expect(JSON.stringify(minutesCard('da', { ...minutes, newObservations: 3 }, 'member', own))).toContain('3 nye observationer siden sidste møde');
+  expect(JSON.stringify(minutesCard('en', { ...minutes, newObservations: 1 }, 'member', own))).toContain('1 new observation since');
+  expect(JSON.stringify(assessmentSummaryCard('da', kase, { ...summary, respondents: 1 }, 'member', round._id))).toContain('1 person har svaret');
+});

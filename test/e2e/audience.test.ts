@@ -225,6 +225,32 @@ describe('the audience matrix', () => {
     expect(JSON.stringify(updates.at(-1)?.body)).not.toContain(m.professional);
   });
 
+  test('someone who is not in the case joins the chat: its cards are redrawn for them, and the coordinator is told', async () => {
+    const p = newPeople('G');
+    const m = markersFor('G');
+    const d = new CaseDriver(t, p.coordinator, 'joins');
+    await d.create(`${m.title} / ${m.childRef}`);
+    await d.say(p.coordinator, 'tilføj som forælder', { mentions: [p.parent] });
+    const form = await d.openForm(p.parent, 'observation');
+    await d.click(p.parent, 'observation.submit', { ...form.actions[0].data, area: 'child_leisure', level: 'green', text: m.family });
+    expect(text(postedInto(t, d.channel))).toContain(m.family);
+
+    // Teams tells the bot that a neighbour was added to the family's chat.
+    const neighbour = makeUser('Nabo Nielsen');
+    await d.enter(neighbour);
+    const updatesBefore = t.connector.updatedActivities.length;
+    const { groupChatMessage } = await import('../harness/activities');
+    const joined = { ...groupChatMessage('', { serviceUrl: t.connector.url, from: p.parent, chatId: d.channel }), type: 'conversationUpdate', text: undefined, entities: undefined, membersAdded: [{ id: neighbour.id, aadObjectId: neighbour.aadObjectId }] };
+    expect((await t.post(joined)).status).toBe(200);
+    await t.app.settled();
+    const redrawn = t.connector.updatedActivities.slice(updatesBefore).filter((c) => c.conversationId === d.channel);
+    expect(redrawn.length).toBeGreaterThan(0);
+    expect(text(redrawn)).not.toContain(m.family);
+    expect(text(redrawn)).not.toContain(m.title);
+    const warning = sentPrivatelyTo(t, p.coordinator).find((c) => String(c.body.text).includes(neighbour.name));
+    expect(String(warning?.body.text)).toContain(`${neighbour.name} (ikke med i sagen)`);
+  });
+
   test('personal chat: my tasks list only cases I am an active member of, and never go into a shared room', async () => {
     const p = newPeople('E');
     const m = markersFor('E');
