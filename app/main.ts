@@ -12,7 +12,16 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let mongoUri = config.MONGODB_URI;
   if (!mongoUri) {
-    embedded = await startEmbeddedFerretdb({ binary: config.FERRETDB_BIN, dataDir: config.DATA_DIR });
+    embedded = await startEmbeddedFerretdb({
+      binary: config.FERRETDB_BIN,
+      dataDir: config.DATA_DIR,
+      // The app supervises its embedded database: a crash is logged and it is started again.
+      onEvent: (event) => {
+        if (event.kind === 'exited') logger.error({ ...event }, 'the embedded FerretDB stopped; restarting it');
+        else if (event.kind === 'restarted') logger.warn({ ...event }, 'the embedded FerretDB is running again');
+        else logger.error({ ...event }, 'the embedded FerretDB did not restart; trying again');
+      },
+    });
     mongoUri = embedded.uri;
     logger.info({ port: embedded.port, dataDir: config.DATA_DIR }, 'embedded FerretDB started');
   }

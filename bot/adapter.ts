@@ -2,6 +2,7 @@ import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthenticatio
 import { AuthenticationConstants, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Logger } from 'pino';
 import { t } from '../core/i18n';
+import { isDatabaseUnavailable } from '../core/persistence/database';
 import { localeOf } from './turn';
 
 export interface BotCredentials {
@@ -82,9 +83,11 @@ export function createAdapter(credentials: BotCredentials, logger: Logger, overr
   }
   const adapter = new SamspilAdapter(botAuthentication(credentials, overrides));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: error, activityType: context.activity.type }, 'unhandled error in bot turn');
+    const unavailable = isDatabaseUnavailable(error);
+    if (unavailable) logger.warn({ activityType: context.activity.type }, 'the database is not reachable; the user is asked to try again');
+    else logger.error({ err: error, activityType: context.activity.type }, 'unhandled error in bot turn');
     try {
-      if (context.activity.type === 'message') await context.sendActivity(t(localeOf(context.activity), 'error.internal'));
+      if (context.activity.type === 'message') await context.sendActivity(t(localeOf(context.activity), unavailable ? 'error.databaseDown' : 'error.internal'));
     } catch (sendError) {
       logger.error({ err: sendError }, 'could not tell the user about the error');
     }

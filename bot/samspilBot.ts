@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../core';
 import { isDomainError } from '../core/domain/errors';
 import { renderRefusal, t } from '../core/i18n';
+import { isDatabaseUnavailable } from '../core/persistence/database';
 import { cardMessage } from './cards/message';
 import { helpCard } from './cards/helpCard';
 import { parseCommand, type Command } from './commands';
@@ -37,9 +38,14 @@ export class SamspilBot extends TeamsActivityHandler {
     this.commands = createCommandHandlers(deps);
     this.cardActions = createCardActions(deps);
 
+    // The reference is stored beside the turn, not before it: a slow database costs one wait, not two.
     this.onTurn(async (context, next) => {
-      await this.rememberConversation(context);
-      await next();
+      const remembering = this.rememberConversation(context);
+      try {
+        await next();
+      } finally {
+        await remembering;
+      }
     });
 
     this.onMessage(async (context, next) => {
@@ -156,6 +162,7 @@ export class SamspilBot extends TeamsActivityHandler {
         const status = { forbidden: 403, not_found: 404, conflict: 409, unavailable: 503, invalid: 400 }[error.kind];
         return errorResponse(status, renderRefusal(locale, error.key, error.params));
       }
+      if (isDatabaseUnavailable(error)) return errorResponse(503, t(locale, 'error.databaseDown'));
       this.logger.error({ err: error, verb }, 'card action failed');
       return errorResponse(500, t(locale, 'error.internal'));
     }

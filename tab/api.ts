@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { Core } from '../core';
 import { DomainError, isDomainError } from '../core/domain/errors';
+import { isDatabaseUnavailable } from '../core/persistence/database';
 import { renderRefusal, resolveLocale, t, type Locale } from '../core/i18n';
 import type { Directory, Profile } from './auth/graph';
 import { TokenRefused, type TabIdentity, type TokenVerifier } from './auth/tokens';
@@ -69,6 +70,7 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
       send(res, 200, await handler({ req, identity, locale }));
     } catch (error) {
       if (isDomainError(error)) return send(res, STATUS[error.kind], { error: error.kind, key: error.key, message: renderRefusal(locale, error.key, error.params) });
+      if (isDatabaseUnavailable(error)) return send(res, 503, { error: 'unavailable', message: t(locale, 'error.databaseDown') });
       logger.error({ err: error, path: req.path() }, 'tab API call failed');
       send(res, 500, { error: 'internal', message: t(locale, 'error.internal') });
     }

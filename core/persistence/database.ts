@@ -1,4 +1,4 @@
-import { MongoClient, type Collection, type Db } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, type Collection, type Db } from 'mongodb';
 import type { Case } from '../domain/case';
 import type { CaseEvent } from '../domain/events';
 import type { ConversationRecord } from './conversationRepository';
@@ -82,8 +82,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * How long a request waits for a database that is not answering before the user is told to try
+ * again: short, so that a restarting embedded database costs a quick, honest answer, not a hang.
+ */
+export const SERVER_SELECTION_TIMEOUT_MS = 2_000;
+
+/** True for the driver's errors that mean "the database is not reachable right now". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError || error instanceof MongoTopologyClosedError;
+}
+
 export async function connectDatabase(uri: string, dbName: string): Promise<Database> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'samspil' });
+  // A short heartbeat notices a database that came back within a second.
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS, heartbeatFrequencyMS: 500, appName: 'samspil' });
   await client.connect();
   const db = client.db(dbName);
   await ensureIndexes(db);
@@ -92,7 +104,7 @@ export async function connectDatabase(uri: string, dbName: string): Promise<Data
     db,
     async ping() {
       try {
-        await db.command({ ping: 1 }, { timeoutMS: 2_000 });
+        await db.command({ ping: 1 }, { timeoutMS: 1_000 });
         return true;
       } catch {
         return false;
