@@ -7,7 +7,6 @@ import { ConversationRepository } from './persistence/conversationRepository';
 import { EventRepository } from './persistence/eventRepository';
 import { InboxRepository } from './persistence/inboxRepository';
 import { ObservationRepository } from './persistence/observationRepository';
-import { VersionGate } from './persistence/versionGate';
 import { CaseAccess } from './services/access';
 import { AgreementService } from './services/agreementService';
 import { AssessmentService } from './services/assessmentService';
@@ -60,12 +59,11 @@ export interface CoreOptions {
 
 export function createCore(db: Db, now: Clock = () => new Date(), options: CoreOptions = {}): Core {
   const c = collections(db);
-  const gate = new VersionGate(c.versionClaims);
-  const caseRepository = new CaseRepository(c.cases, gate);
+  const caseRepository = new CaseRepository(c.cases);
   const events = new EventRepository(c.events);
-  const agreementRepository = new AgreementRepository(c.agreements, c.agreementCards, gate);
+  const agreementRepository = new AgreementRepository(c.agreements);
   const observationRepository = new ObservationRepository(c.observations);
-  const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers, gate);
+  const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers);
   const access = new CaseAccess(caseRepository, events, now);
   const forms = new FormService(new FormRepository(c.forms), access, now, {
     observation: async (id) => !!(await observationRepository.byId(id)),

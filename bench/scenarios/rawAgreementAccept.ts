@@ -22,9 +22,8 @@ export const scenario: Scenario = {
       const kase = await c.cases.findOne({ _id: seeded.kase._id });
       const agreement = await c.agreements.findOne({ _id: ids[i]! });
       if (!kase || !agreement) throw new Error('seed missing');
-      await c.versionClaims.insertOne({ _id: `agreement|${agreement._id}|${agreement.version}`, at });
       const step = { from: 'proposed' as const, to: 'accepted' as const, by: seeded.parent.id, byName: seeded.parent.name, at };
-      const result = await c.agreements.updateOne({ _id: agreement._id }, { $set: { status: 'accepted', updatedAt: at }, $push: { history: step }, $inc: { version: 1 } });
+      const result = await c.agreements.updateOne({ _id: agreement._id, version: agreement.version }, { $set: { status: 'accepted', updatedAt: at }, $push: { history: step }, $inc: { version: 1 } });
       if (result.modifiedCount !== 1) throw new Error('update lost');
       await c.events.insertOne({ _id: randomUUID(), caseId: kase._id, at, actorId: seeded.parent.id, actorName: seeded.parent.name, type: 'agreement.accepted', visibility: 'all', data: { agreementId: agreement._id, what: agreement.what, from: 'proposed', to: 'accepted' } });
     };

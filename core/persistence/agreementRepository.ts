@@ -1,19 +1,9 @@
 import type { Collection } from 'mongodb';
-import { insertOnce, upsertById } from './writes';
+import { insertOnce } from './writes';
 import type { Agreement, AgreementStatus, AgreementTransition } from '../domain/agreement';
-import type { VersionGate } from './versionGate';
-
-export interface AgreementCard {
-  _id: string;
-  activityId: string;
-}
 
 export class AgreementRepository {
-  constructor(
-    readonly collection: Collection<Agreement>,
-    private readonly cards: Collection<AgreementCard>,
-    private readonly gate: VersionGate,
-  ) {}
+  constructor(readonly collection: Collection<Agreement>) {}
 
   insertOnce(agreement: Agreement): Promise<boolean> {
     return insertOnce(this.collection, agreement);
@@ -46,28 +36,12 @@ export class AgreementRepository {
     return this.collection.find({ status: 'proposed', createdAt: { $gte: from, $lte: to } }).toArray();
   }
 
-  /**
-   * Moves the agreement only from the state it was read in; false if someone got there first.
-   * The version claim makes this call the only writer, so the update filters on `_id` alone.
-   */
+  /** Moves the agreement only from the state (version) it was read in; false if someone got there first. */
   async transition(agreement: Agreement, step: AgreementTransition): Promise<boolean> {
-    if (!(await this.gate.claim('agreement', agreement._id, agreement.version))) return false;
     const result = await this.collection.updateOne(
-      { _id: agreement._id },
+      { _id: agreement._id, version: agreement.version },
       { $set: { status: step.to, updatedAt: step.at }, $push: { history: step }, $inc: { version: 1 } },
     );
     return result.modifiedCount === 1;
-  }
-
-  /**
-   * Where the agreement's card was posted. Kept in its own collection: FerretDB v1 writes
-   * whole documents, so a second writer on the agreement could undo a concurrent transition.
-   */
-  async setCardActivity(id: string, activityId: string): Promise<void> {
-    await upsertById(this.cards, { _id: id }, { $set: { activityId } });
-  }
-
-  async cardActivity(id: string): Promise<string | undefined> {
-    return (await this.cards.findOne({ _id: id }))?.activityId;
   }
 }

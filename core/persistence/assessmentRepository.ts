@@ -1,13 +1,11 @@
 import type { Collection } from 'mongodb';
 import { insertOnce, upsertById } from './writes';
 import type { AssessmentAnswer, AssessmentRound, AssessmentSummary } from '../domain/assessment';
-import type { VersionGate } from './versionGate';
 
 export class AssessmentRepository {
   constructor(
     private readonly rounds: Collection<AssessmentRound>,
     private readonly answers: Collection<AssessmentAnswer>,
-    private readonly gate: VersionGate,
   ) {}
 
   openRound(caseId: string): Promise<AssessmentRound | null> {
@@ -42,9 +40,8 @@ export class AssessmentRepository {
 
   /** Closes only an open round, so two closes produce one summary. */
   async close(round: AssessmentRound, by: string, at: Date, summary: AssessmentSummary): Promise<boolean> {
-    if (!(await this.gate.claim('assessmentRound', round._id, round.version))) return false;
     const result = await this.rounds.updateOne(
-      { _id: round._id },
+      { _id: round._id, version: round.version },
       { $set: { status: 'closed', closedAt: at, closedBy: by, summary }, $inc: { version: 1 } },
     );
     return result.modifiedCount === 1;

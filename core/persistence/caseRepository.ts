@@ -1,15 +1,11 @@
 import type { Collection } from 'mongodb';
 import { isDuplicateKey } from './writes';
 import type { Case } from '../domain/case';
-import type { VersionGate } from './versionGate';
 
 export class DuplicateKeyError extends Error {}
 
 export class CaseRepository {
-  constructor(
-    private readonly collection: Collection<Case>,
-    private readonly gate: VersionGate,
-  ) {}
+  constructor(private readonly collection: Collection<Case>) {}
 
   async insert(kase: Case): Promise<void> {
     try {
@@ -38,18 +34,16 @@ export class CaseRepository {
   /**
    * Replaces the member list if nobody changed the case since it was read (optimistic
    * concurrency on `version`). Returns false on a lost race; the caller re-reads and retries.
-   * The gate's claim makes this the only writer of the next version, so the update itself
-   * filters on `_id` alone: the one filter FerretDB v1 (SQLite) answers without a full scan.
+   * A conditional update is atomic per document on MongoDB, Cosmos DB (vCore) and our patched
+   * FerretDB alike (docs/database.md; test/db proves it for the backend in use).
    */
   async replaceMembers(kase: Case, members: Case['members'], at: Date): Promise<boolean> {
-    if (!(await this.gate.claim('case', kase._id, kase.version))) return false;
-    const result = await this.collection.updateOne({ _id: kase._id }, { $set: { members, updatedAt: at }, $inc: { version: 1 } });
+    const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { members, updatedAt: at }, $inc: { version: 1 } });
     return result.modifiedCount === 1;
   }
 
   async setStatus(kase: Case, status: Case['status'], at: Date): Promise<boolean> {
-    if (!(await this.gate.claim('case', kase._id, kase.version))) return false;
-    const result = await this.collection.updateOne({ _id: kase._id }, { $set: { status, updatedAt: at }, $inc: { version: 1 } });
+    const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { status, updatedAt: at }, $inc: { version: 1 } });
     return result.modifiedCount === 1;
   }
 

@@ -3,10 +3,8 @@ import type { Case } from '../domain/case';
 import type { CaseEvent } from '../domain/events';
 import type { ConversationRecord } from './conversationRepository';
 import type { InboxEntry } from './inboxRepository';
-import type { VersionClaim } from './versionGate';
 import { MEETINGS_COLLECTION, type MeetingRecord } from './meetingRepository';
 import type { Agreement } from '../domain/agreement';
-import type { AgreementCard } from './agreementRepository';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
 import type { Observation } from '../domain/observation';
 import { ensureReminderIndexes } from './reminderRepository';
@@ -23,13 +21,11 @@ export interface Collections {
   events: Collection<CaseEvent>;
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
-  versionClaims: Collection<VersionClaim>;
   meetings: Collection<MeetingRecord>;
   observations: Collection<Observation>;
   assessmentRounds: Collection<AssessmentRound>;
   assessmentAnswers: Collection<AssessmentAnswer>;
   agreements: Collection<Agreement>;
-  agreementCards: Collection<AgreementCard>;
   forms: Collection<FormRecord>;
   rooms: Collection<RoomRecord>;
   postedCards: Collection<PostedCard>;
@@ -41,13 +37,11 @@ export function collections(db: Db): Collections {
     events: db.collection<CaseEvent>('events'),
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
-    versionClaims: db.collection<VersionClaim>('versionClaims'),
     meetings: db.collection<MeetingRecord>(MEETINGS_COLLECTION),
     observations: db.collection<Observation>('observations'),
     assessmentRounds: db.collection<AssessmentRound>('assessmentRounds'),
     assessmentAnswers: db.collection<AssessmentAnswer>('assessmentAnswers'),
     agreements: db.collection<Agreement>('agreements'),
-    agreementCards: db.collection<AgreementCard>('agreementCards'),
     forms: db.collection<FormRecord>('forms'),
     rooms: db.collection<RoomRecord>('rooms'),
     postedCards: db.collection<PostedCard>('postedCards'),

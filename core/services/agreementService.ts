@@ -144,15 +144,6 @@ export class AgreementService {
     });
   }
 
-  /** The message in the case conversation that shows this agreement, so it can be refreshed. */
-  async rememberCard(agreementId: string, activityId: string): Promise<void> {
-    await this.agreements.setCardActivity(agreementId, activityId);
-  }
-
-  cardOf(agreementId: string): Promise<string | undefined> {
-    return this.agreements.cardActivity(agreementId);
-  }
-
   private async agreementOf(kase: Case, raw: unknown): Promise<Agreement> {
     const agreement = typeof raw === 'string' && AGREEMENT_ID.test(raw) ? await this.agreements.byId(raw) : null;
     if (!agreement || agreement.caseId !== kase._id) throw new DomainError('error.agreementNotFound', {}, 'not_found');
