@@ -73,7 +73,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   const adapter = createAdapter(config, logger, botOverrides);
   // Everything the bot posts goes through one publisher, which renders for the room's audience (bot/audience).
   // A private case channel's readers are its members, which the case channels read through Graph.
-  const rooms = new RoomDirectory(core, adapter, config.MicrosoftAppId ?? '', logger, (channelId) => channels.caseChannels.privateMembers(channelId));
+  const rooms = new RoomDirectory(core, adapter, config.MicrosoftAppId ?? '', logger, (channelId) => channels.caseChannels.privateMembers(channelId), core.now);
   const publisher = new RoomPublisher(core, rooms, adapter, config.MicrosoftAppId ?? '', logger);
   publisher.subscribe();
   const channels = await createChannelCommands({ config, core, db: database.db, logger, networkClient: graph?.networkClient, publisher: () => publisher });
@@ -100,6 +100,17 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     res.json(await reminders.health());
   });
 
+  // Bookkeeping that only grows is swept an hour apart (and once shortly after start).
+  const sweepRetention = () =>
+    void core.retention
+      .sweep()
+      .then((removed) => logger.info({ removed }, 'retention sweep'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'retention sweep failed; it runs again in an hour'));
+  const retentionStart = setTimeout(sweepRetention, 60_000);
+  const retentionTimer = setInterval(sweepRetention, 60 * 60_000);
+  retentionStart.unref();
+  retentionTimer.unref();
+
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, () => resolve()));
   port = (server.address() as AddressInfo).port;
   logger.info({ port }, 'Samspil is listening');
@@ -112,6 +123,8 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     database,
     settled: () => publisher.idle(),
     async close() {
+      clearTimeout(retentionStart);
+      clearInterval(retentionTimer);
       await reminders.stop();
       await publisher.idle().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -22,6 +22,7 @@ import { FormRepository } from './persistence/formRepository';
 import { PostedCardRepository } from './persistence/postedCardRepository';
 import { RoomRepository } from './persistence/roomRepository';
 import { FormService } from './services/formService';
+import { RetentionService } from './services/retentionService';
 
 /** Everything the adapters (bot, tab) may use, wired to one database. */
 export interface Core {
@@ -50,6 +51,8 @@ export interface Core {
   rooms: RoomRepository;
   /** Messages posted into case conversations, so that they can be rendered again when things change. */
   postedCards: PostedCardRepository;
+  /** Removes bookkeeping that only grows (handled activity IDs, old forms, stale rosters). */
+  retention: RetentionService;
 }
 
 export interface CoreOptions {
@@ -90,5 +93,6 @@ export function createCore(db: Db, now: Clock = () => new Date(), options: CoreO
     forms,
     rooms: new RoomRepository(c.rooms),
     postedCards: new PostedCardRepository(c.postedCards),
+    retention: new RetentionService({ inbox: c.inbox, forms: c.forms, rooms: c.rooms }, now),
   };
 }

@@ -62,6 +62,10 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.agreements.createIndex({ ownerId: 1, status: 1 }, { name: 'agreements_by_owner' });
   // Minutes posted from the tab (core/services/overviewService.ts): the last meeting of a case.
   await c.meetings.createIndex({ caseId: 1, at: -1 }, { name: 'meetings_by_case_time' });
+  // Retention sweeps (core/services/retentionService.ts) delete by age.
+  await c.inbox.createIndex({ receivedAt: 1 }, { name: 'inbox_by_received' });
+  await c.forms.createIndex({ createdAt: 1 }, { name: 'forms_by_created' });
+  await c.rooms.createIndex({ readAt: 1 }, { name: 'rooms_by_read' });
   // Posted messages (bot/audience): re-rendered per subject when it changes, per room when its audience changes.
   await c.postedCards.createIndex({ caseId: 1, postedAt: -1 }, { name: 'postedCards_by_case' });
   await c.postedCards.createIndex({ conversationId: 1, postedAt: -1 }, { name: 'postedCards_by_conversation' });

@@ -194,7 +194,12 @@ describe('first day', () => {
     const sofie = makeUser('Sofie Aagaard');
     const others = Array.from({ length: 5 }, (_, i) => makeUser(`Kollega ${i}`));
     await d.enter(sofie, ...others);
-    await d.say(coordinator, 'tilføj Sofie som pædagog hjemmel Dagtilbudsloven');
+    t.connector.pageLimit = 2;
+    try {
+      await d.say(coordinator, 'tilføj Sofie som pædagog hjemmel Dagtilbudsloven');
+    } finally {
+      t.connector.pageLimit = 500;
+    }
     expect((await d.kase()).members.find((m) => m.userId === sofie.id)).toMatchObject({ role: 'pedagogue', aadObjectId: sofie.aadObjectId });
     // The roster came in pages of two: every page was read.
     expect(t.connector.memberCalls.filter((c) => c.conversationId === d.channel && c.path.endsWith('pagedmembers')).length).toBeGreaterThanOrEqual(3);

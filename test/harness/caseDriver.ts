@@ -26,6 +26,8 @@ export class CaseDriver {
   caseId = '';
   private readonly known = new Map<string, TestUser>();
   private readonly extras = new Set<string>();
+  /** The roster as the bot was last told of it. */
+  private roster: string[] = [];
 
   constructor(
     private readonly t: TestApp,
@@ -57,15 +59,33 @@ export class CaseDriver {
 
   /**
    * The chat's roster, as the members API returns it: the case's active members (and anyone who
-   * entered), or just the coordinator before the case exists.
+   * entered), or just the coordinator before the case exists. When it changes, the bot is told as
+   * Teams tells it: a conversationUpdate with membersAdded / membersRemoved.
    */
   async syncRoster(): Promise<void> {
     if (this.room !== 'memberChat') return;
     const kase = this.caseId ? await this.t.app.core.caseRepository.byId(this.caseId) : null;
     const ids = new Set<string>(kase ? kase.members.filter((m) => m.status === 'active').map((m) => m.userId) : [this.coordinator.id]);
     for (const id of this.extras) ids.add(id);
-    const entries = [...ids].map((id) => this.known.get(id)).filter((u): u is TestUser => !!u).map((u) => rosterEntry(u));
-    this.t.connector.setRoster(this.channel, entries);
+    const users = [...ids].map((id) => this.known.get(id)).filter((u): u is TestUser => !!u);
+    this.t.connector.setRoster(this.channel, users.map((u) => rosterEntry(u)));
+    const now = users.map((u) => u.id);
+    const added = now.filter((id) => !this.roster.includes(id));
+    const removed = this.roster.filter((id) => !now.includes(id));
+    const first = this.roster.length === 0;
+    this.roster = now;
+    if (first || (added.length === 0 && removed.length === 0)) return;
+    const update = {
+      ...groupChatMessage('', { serviceUrl: this.t.connector.url, from: this.coordinator, chatId: this.channel }),
+      type: 'conversationUpdate',
+      text: undefined,
+      entities: undefined,
+      ...(added.length ? { membersAdded: added.map((id) => ({ id, aadObjectId: this.known.get(id)?.aadObjectId })) } : {}),
+      ...(removed.length ? { membersRemoved: removed.map((id) => ({ id })) } : {}),
+    };
+    const result = await this.t.post(update);
+    if (result.status !== 200) throw new Error(`conversationUpdate got HTTP ${result.status}`);
+    await this.t.app.settled();
   }
 
   /** Sends a message and returns the activities the bot sent in reply. */

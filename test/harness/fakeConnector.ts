@@ -52,8 +52,7 @@ export function rosterEntry(user: { id: string; name: string; aadObjectId: strin
   };
 }
 
-/** The members API pages at most this many entries, whatever pageSize asks for. */
-const MAX_PAGE = 2;
+
 
 /**
  * A local stand-in for the Bot Connector service. It speaks the same REST protocol
@@ -62,6 +61,8 @@ const MAX_PAGE = 2;
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   readonly rosters = new Map<string, RosterMember[]>();
+  /** The most entries one page of the members API returns, whatever pageSize asks for (Teams: 500). */
+  pageLimit = 500;
   /** Calls to the members API (rosters), kept apart from the messages the bot sent. */
   readonly memberCalls: ConnectorCall[] = [];
   private failures: ScriptedFailure[] = [];
@@ -169,7 +170,7 @@ export class FakeConnector {
     if (kind !== 'pagedmembers') return this.reply(res, 200, roster);
     // Real pages are small and come with an opaque continuation token; callers must follow it.
     const start = Number(query.get('continuationToken') ?? '0') || 0;
-    const size = Math.min(Number(query.get('pageSize') ?? MAX_PAGE) || MAX_PAGE, MAX_PAGE);
+    const size = Math.min(Number(query.get('pageSize') ?? this.pageLimit) || this.pageLimit, this.pageLimit);
     const members = roster.slice(start, start + size);
     const next = start + size < roster.length ? String(start + size) : undefined;
     return this.reply(res, 200, next ? { continuationToken: next, members } : { members });
