@@ -5,6 +5,7 @@ import { startEmbeddedFerretdb, type EmbeddedDatabase } from '../../app/embedded
 
 declare global {
   var __samspilTestDatabase: EmbeddedDatabase | undefined;
+  var __samspilTestDatabaseDir: string | undefined;
 }
 
 /**
@@ -19,5 +20,6 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'samspil-test-db-'));
   const database = await startEmbeddedFerretdb({ binary: join(__dirname, '..', '..', '.tools', 'bin', 'ferretdb'), dataDir });
   globalThis.__samspilTestDatabase = database;
+  globalThis.__samspilTestDatabaseDir = dataDir;
   process.env.SAMSPIL_TEST_MONGODB_URI = database.uri;
 }
