@@ -110,6 +110,15 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   const retentionTimer = setInterval(sweepRetention, 60 * 60_000);
   retentionStart.unref();
   retentionTimer.unref();
+  // Changes whose events a crash left in an outbox are completed now, and every few minutes (core/audit).
+  const repairOutboxes = () =>
+    core.audited
+      .repair()
+      .then((appended) => appended && logger.warn({ appended }, 'completed events a crash had left behind'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'outbox repair failed; it runs again shortly'));
+  await repairOutboxes();
+  const repairTimer = setInterval(() => void repairOutboxes(), 5 * 60_000);
+  repairTimer.unref();
 
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, () => resolve()));
   port = (server.address() as AddressInfo).port;
@@ -125,6 +134,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     async close() {
       clearTimeout(retentionStart);
       clearInterval(retentionTimer);
+      clearInterval(repairTimer);
       await reminders.stop();
       await publisher.idle().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));

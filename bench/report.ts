@@ -1,5 +1,5 @@
 import type { LatencySummary } from './load';
-import type { Budget, Target } from './scenario';
+import type { Absolute, Budget, Target } from './scenario';
 
 export interface ScenarioResult {
   name: string;
@@ -7,6 +7,7 @@ export interface ScenarioResult {
   target: Target;
   floor: boolean;
   budget?: Budget;
+  absolute?: Absolute;
   /** Measured requests that succeeded. */
   requests: number;
   errors: number;
@@ -26,6 +27,7 @@ export interface Evaluated extends ScenarioResult {
   /** p50 divided by the floor's p50. */
   ratioToFloor?: number;
   budgetResult?: { baselineMs: number; ratio: number; maxRatio: number; pass: boolean };
+  absoluteResult?: { p50Ms: number; p99Ms?: number; pass: boolean };
 }
 
 export function evaluate(results: ScenarioResult[]): Evaluated[] {
@@ -43,6 +45,10 @@ export function evaluate(results: ScenarioResult[]): Evaluated[] {
         evaluated.budgetResult = { baselineMs, ratio, maxRatio: result.budget.maxRatio, pass: ratio <= result.budget.maxRatio };
       }
     }
+    if (result.absolute) {
+      const { p50Ms, p99Ms } = result.absolute;
+      evaluated.absoluteResult = { p50Ms, p99Ms, pass: result.latencyMs.p50 <= p50Ms && (p99Ms === undefined || result.latencyMs.p99 <= p99Ms) };
+    }
     return evaluated;
   });
 }
@@ -51,9 +57,12 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 10
 const mb = (bytes: number) => (bytes > 0 ? (bytes / 1024 / 1024).toFixed(1) : '–');
 
 export function formatTable(rows: Evaluated[]): string {
-  const header = ['scenario', 'target', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'peak RSS MB', '× floor p50', 'target (p50)'];
+  const header = ['scenario', 'target', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'peak RSS MB', '× floor p50', 'absolute target', 'target (p50)'];
   const lines = rows.map((r) => {
-    if (r.failed) return [r.name, r.target, '–', '–', '–', '–', '–', '–', '–', `FAILED: ${r.failed.split('\n')[0]}`];
+    if (r.failed) return [r.name, r.target, '–', '–', '–', '–', '–', '–', '–', '–', `FAILED: ${r.failed.split('\n')[0]}`];
+    const absolute = r.absoluteResult
+      ? `p50 ≤ ${r.absoluteResult.p50Ms}${r.absoluteResult.p99Ms !== undefined ? `, p99 ≤ ${r.absoluteResult.p99Ms}` : ''} ${r.absoluteResult.pass ? 'pass' : 'miss'}`
+      : '';
     const budget = r.budgetResult
       ? `${r.budgetResult.ratio.toFixed(2)}× of ${r.budget?.baseline.join(' + ')} (≤ ${r.budgetResult.maxRatio}×) ${r.budgetResult.pass ? 'pass' : 'miss'}`
       : r.budget
@@ -71,6 +80,7 @@ export function formatTable(rows: Evaluated[]): string {
       r.throughputPerSecond.toFixed(0),
       mb(r.peakRssBytes),
       r.ratioToFloor !== undefined ? r.ratioToFloor.toFixed(2) : '–',
+      absolute,
       budget,
     ];
   });

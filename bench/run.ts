@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedFerretdb, type EmbeddedDatabase } from '../app/embeddedFerretdb';
-import { FakeConnector } from '../test/harness/fakeConnector';
+import { FakeConnector, rosterEntry } from '../test/harness/fakeConnector';
 import { runLoad, summarize, type LoadOptions } from './load';
 import { CHILD_ENV, type FromChild, type ToChild } from './protocol';
 import { loadScenarioFiles, selectScenarios } from './registry';
@@ -178,6 +178,7 @@ async function runScenario(
     target: scenario.target,
     floor: !!scenario.floor,
     budget: scenario.budget,
+    absolute: scenario.absolute,
     loadAverageAtStart: Number((loadavg()[0] ?? 0).toFixed(2)),
   };
   const child = await Child.start(scenario, {
@@ -200,6 +201,7 @@ async function runScenario(
         db: shared.client.db(dbName),
         runId: shared.runId,
         postActivity: (activity, postOptions) => postActivity(child.baseUrl, shared.ledger, activity, postOptions?.replies ?? 1),
+        setRoster: (conversationId, users) => shared.connector.setRoster(conversationId, users.map((u) => rosterEntry(u))),
       };
       const request = await scenario.prepare(context);
       load = await runLoad(request, options, async () => {

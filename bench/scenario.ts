@@ -20,6 +20,18 @@ export interface Budget {
   maxRatio: number;
 }
 
+/**
+ * Absolute targets for the embedded default (patched FerretDB on SQLite, 2 cores, concurrency 8),
+ * printed beside the ratio (issue #11). Never fails the run.
+ */
+export interface Absolute {
+  p50Ms: number;
+  p99Ms?: number;
+}
+
+/** Every command and card action: p50 ≤ 60 ms and p99 ≤ 300 ms. */
+export const COMMAND_TARGET: Absolute = { p50Ms: 60, p99Ms: 300 };
+
 export interface PostResult {
   status: number;
   body: unknown;
@@ -36,6 +48,11 @@ export interface ScenarioContext {
   db: Db;
   /** A short random ID for this run, to keep generated IDs unique. */
   runId: string;
+  /**
+   * Lists people in a conversation's roster at the fake connector (as the members API returns
+   * them), so that the bot knows who reads a group chat.
+   */
+  setRoster(conversationId: string, users: Array<{ id: string; name: string; aadObjectId: string }>): void;
   /**
    * POSTs an activity to /api/messages and checks that it succeeded and that the fake connector
    * received `replies` replies to it (default 1) before the HTTP response ended. Throws otherwise.
@@ -54,6 +71,7 @@ export interface Scenario {
   /** The floor every scenario's ratio is printed against. Exactly one scenario has it. */
   floor?: boolean;
   budget?: Budget;
+  absolute?: Absolute;
   /**
    * Caps the warm-up and measured requests for a heavy scenario (a cold browser page, a scan of
    * 2,000 events on FerretDB), so the whole run stays a few minutes. The command line can lower it.

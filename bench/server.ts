@@ -73,6 +73,7 @@ async function main(): Promise<void> {
               db: client.db(dbName),
               runId: env(CHILD_ENV.runId),
               postActivity: () => Promise.reject(new Error('a direct scenario has no server to post to')),
+              setRoster: () => undefined,
             };
             const request = await scenario.prepare(context);
             const result = await runLoad(request, message.options, async () => rss.reset());

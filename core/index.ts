@@ -1,10 +1,13 @@
-import type { Db } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { collections } from './persistence/database';
 import { AgreementRepository } from './persistence/agreementRepository';
 import { AssessmentRepository } from './persistence/assessmentRepository';
 import { CaseRepository } from './persistence/caseRepository';
 import { ConversationRepository } from './persistence/conversationRepository';
-import { EventRepository } from './persistence/eventRepository';
+import { AccessLog } from './audit/accessLog';
+import { AuditedWrites } from './audit/auditedWrites';
+import { EventBus } from './audit/bus';
+import { EventStore } from './audit/eventStore';
 import { InboxRepository } from './persistence/inboxRepository';
 import { ObservationRepository } from './persistence/observationRepository';
 import { CaseAccess } from './services/access';
@@ -39,7 +42,12 @@ export interface Core {
   /** Read models for the tab (overview, meeting agenda, stage, minutes). */
   overview: OverviewService;
   conversations: ConversationRepository;
-  events: EventRepository;
+  /** The cases' histories: a hash chain per case (core/audit). */
+  events: EventStore;
+  /** Who read which case, and who was refused: a hash chain per case, apart from the history. */
+  accessLog: AccessLog;
+  /** The one path of every state change with its event; `repair()` completes what a crash left. */
+  audited: AuditedWrites;
   caseRepository: CaseRepository;
   agreementRepository: AgreementRepository;
   observationRepository: ObservationRepository;
@@ -62,12 +70,16 @@ export interface CoreOptions {
 
 export function createCore(db: Db, now: Clock = () => new Date(), options: CoreOptions = {}): Core {
   const c = collections(db);
-  const caseRepository = new CaseRepository(c.cases);
-  const events = new EventRepository(c.events);
-  const agreementRepository = new AgreementRepository(c.agreements);
-  const observationRepository = new ObservationRepository(c.observations);
-  const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers);
-  const access = new CaseAccess(caseRepository, events, now);
+  const bus = new EventBus();
+  const events = new EventStore(c.events, c.eventHeads, bus);
+  const accessLog = new AccessLog(c.accessLog, c.accessHeads);
+  const audited = new AuditedWrites(events);
+  audited.register(...([c.cases, c.observations, c.agreements, c.assessmentRounds, c.assessmentAnswers, c.meetings] as unknown as Array<Collection<Document>>));
+  const caseRepository = new CaseRepository(c.cases, audited);
+  const agreementRepository = new AgreementRepository(c.agreements, audited);
+  const observationRepository = new ObservationRepository(c.observations, audited);
+  const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers, audited);
+  const access = new CaseAccess(caseRepository, accessLog, now);
   const forms = new FormService(new FormRepository(c.forms), access, now, {
     observation: async (id) => !!(await observationRepository.byId(id)),
     agreement: async (id) => !!(await agreementRepository.byId(id)),
@@ -75,16 +87,18 @@ export function createCore(db: Db, now: Clock = () => new Date(), options: CoreO
   return {
     now,
     access,
-    cases: new CaseService(caseRepository, events, access, now),
-    members: new MemberService(caseRepository, events, access, now),
-    observations: new ObservationService(observationRepository, events, access, forms, now),
-    assessments: new AssessmentService(assessmentRepository, events, access, now),
-    agreements: new AgreementService(agreementRepository, caseRepository, events, access, forms, now),
+    cases: new CaseService(caseRepository, access, now),
+    members: new MemberService(caseRepository, access, now),
+    observations: new ObservationService(observationRepository, access, forms, now),
+    assessments: new AssessmentService(assessmentRepository, access, now),
+    agreements: new AgreementService(agreementRepository, caseRepository, access, forms, now),
     timeline: new TimelineService(events, access),
     reminders: new ReminderService(new ReminderRepository(db), agreementRepository, access, events, now, { caseLink: options.caseLink }),
-    overview: new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings), caseRepository, events, access, now),
+    overview: new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings, audited), caseRepository, access, now),
     conversations: new ConversationRepository(c.conversations),
     events,
+    accessLog,
+    audited,
     caseRepository,
     agreementRepository,
     observationRepository,

@@ -1,6 +1,5 @@
-import { cardAction } from '../../test/harness/activities';
-import type { Scenario } from '../scenario';
-import { seedAgreements, seedCase } from '../seedCase';
+import { COMMAND_TARGET, type Scenario } from '../scenario';
+import { chatClick, seedAgreements, seedCase } from '../seedCase';
 
 const POOL = 5000;
 
@@ -10,13 +9,14 @@ export const scenario: Scenario = {
   description: '`agreement.accept` invoke by a guardian: authorize, claim the version, transition, audit, answer with the card',
   target: 'app',
   budget: { baseline: ['echo', 'raw-agreement-accept'], maxRatio: 1.5 },
-  async prepare({ db, serviceUrl, postActivity }) {
-    const seeded = await seedCase(db, 'bench-accept');
+  absolute: COMMAND_TARGET,
+  async prepare({ db, serviceUrl, postActivity, setRoster }) {
+    const seeded = await seedCase(db, 'bench-accept', setRoster);
     const ids = await seedAgreements(db, seeded, POOL, 'proposed');
     return async (i) => {
       const agreementId = ids[i];
       if (!agreementId) throw new Error(`more requests than the ${POOL} seeded agreements`);
-      const activity = cardAction('agreement.accept', { caseId: seeded.kase._id, agreementId }, { serviceUrl, from: seeded.parent, conversationId: `${seeded.channel};messageid=1` });
+      const activity = chatClick('agreement.accept', { caseId: seeded.kase._id, agreementId }, seeded, seeded.parent, serviceUrl);
       const { body } = await postActivity(activity, { replies: 0 });
       if ((body as Record<string, unknown>)?.statusCode !== 200) throw new Error(`accept failed: ${JSON.stringify(body).slice(0, 200)}`);
     };

@@ -1,5 +1,5 @@
 import { makeUser, personalMessage } from '../../test/harness/activities';
-import type { Scenario } from '../scenario';
+import { COMMAND_TARGET, type Scenario } from '../scenario';
 
 /** `help` in a personal chat: conversation upsert, inbox claim, the help card. */
 export const scenario: Scenario = {
@@ -7,6 +7,7 @@ export const scenario: Scenario = {
   description: '`help` in a personal chat (conversation upsert + inbox claim + Adaptive Card reply)',
   target: 'app',
   budget: { baseline: ['echo'], maxRatio: 1.2 },
+  absolute: COMMAND_TARGET,
   async prepare({ serviceUrl, postActivity }) {
     const users = Array.from({ length: 20 }, (_, i) => makeUser(`Bench Bruger ${i}`));
     return async (i) => {

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createCore } from '../../core';
+import { draft, versionKey } from '../../core/audit/events';
 import { collections, ensureIndexes } from '../../core/persistence/database';
 import { upsertConversation } from '../rawOps';
 import type { Scenario } from '../scenario';
@@ -14,6 +15,7 @@ export const scenario: Scenario = {
   async prepare({ db }) {
     await ensureIndexes(db);
     const c = collections(db);
+    const core = createCore(db);
     const seeded = await seedCase(db, 'bench-raw-accept');
     const ids = await seedAgreements(db, seeded, POOL, 'proposed');
     return async (i) => {
@@ -23,9 +25,8 @@ export const scenario: Scenario = {
       const agreement = await c.agreements.findOne({ _id: ids[i]! });
       if (!kase || !agreement) throw new Error('seed missing');
       const step = { from: 'proposed' as const, to: 'accepted' as const, by: seeded.parent.id, byName: seeded.parent.name, at };
-      const result = await c.agreements.updateOne({ _id: agreement._id, version: agreement.version }, { $set: { status: 'accepted', updatedAt: at }, $push: { history: step }, $inc: { version: 1 } });
-      if (result.modifiedCount !== 1) throw new Error('update lost');
-      await c.events.insertOne({ _id: randomUUID(), caseId: kase._id, at, actorId: seeded.parent.id, actorName: seeded.parent.name, type: 'agreement.accepted', visibility: 'all', data: { agreementId: agreement._id, what: agreement.what, from: 'proposed', to: 'accepted' } });
+      const event = draft('agreement.accepted', { agreementId: agreement._id, what: agreement.what, from: 'proposed', to: 'accepted' }, { key: versionKey('agreement', agreement._id, agreement.version + 1), caseId: kase._id, at, actor: { userId: seeded.parent.id, name: seeded.parent.name } });
+      if (!(await core.agreementRepository.transition(agreement, step, [event]))) throw new Error('update lost');
     };
   },
 };

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createCore } from '../../core';
+import { draft, versionKey } from '../../core/audit/events';
+import type { Case } from '../../core/domain/case';
 import { collections, ensureIndexes } from '../../core/persistence/database';
 import type { Scenario } from '../scenario';
 
@@ -7,18 +10,19 @@ const TEAM_ID = '19:team-skole@thread.tacv2';
 const SERVICE_URL = 'http://127.0.0.1:9/';
 
 /**
- * The database work of one `new case` turn, straight on the driver and in the same order as the
- * bot (SamspilBot + CaseService.createCase): conversation upsert, inbox claim, case lookup by
- * conversation, case insert, audit event insert. Documents are shaped like the real ones.
+ * The database work of one `new case` turn, in the same order as the bot (SamspilBot +
+ * CaseService.createCase): conversation upsert, inbox claim, case lookup by conversation, and the
+ * case insert with its event through the audited write path (outbox, chain append, outbox cleared).
  */
 export const scenario: Scenario = {
   name: 'raw-new-case',
-  description: 'the driver operations of `new case` alone: conversation upsert, inbox insert, findOne, case insert, event insert',
+  description: 'the database work of `new case` alone: conversation upsert, inbox insert, findOne, audited case insert (outbox + chained event)',
   target: 'direct',
   async prepare({ db, runId }) {
     // The same indexes the app creates, so the unique checks cost the same.
     await ensureIndexes(db);
     const c = collections(db);
+    const core = createCore(db);
     return async (i) => {
       const conversationId = `19:bench-raw-${runId}-${i}@thread.tacv2`;
       const user = { id: `29:bench-sagsbehandler-${i % 20}`, name: `Bench Sagsbehandler ${i % 20}`, aadObjectId: randomUUID() };
@@ -48,7 +52,7 @@ export const scenario: Scenario = {
       await c.inbox.insertOne({ _id: `${conversationId}|act-${randomUUID()}`, receivedAt: at });
       if (await c.cases.findOne({ 'conversation.conversationId': conversationId })) throw new Error(`a case already exists in ${conversationId}`);
       const caseId = randomUUID();
-      await c.cases.insertOne({
+      const kase: Case = {
         _id: caseId,
         title: `Bench ${i}`,
         childRef: 'AB',
@@ -61,17 +65,8 @@ export const scenario: Scenario = {
         createdAt: at,
         updatedAt: at,
         version: 1,
-      });
-      await c.events.insertOne({
-        _id: randomUUID(),
-        caseId,
-        at,
-        actorId: user.id,
-        actorName: user.name,
-        type: 'case.created',
-        visibility: 'all',
-        data: { title: `Bench ${i}`, childRef: 'AB', coordinatorId: user.id },
-      });
+      };
+      await core.caseRepository.insert(kase, [draft('case.created', { title: `Bench ${i}`, childRef: 'AB', coordinatorId: user.id }, { key: versionKey('case', caseId, 1), caseId, at, actor: { userId: user.id, name: user.name } })]);
     };
   },
 };

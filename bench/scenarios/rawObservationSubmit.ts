@@ -1,27 +1,32 @@
 import { randomUUID } from 'node:crypto';
+import { createCore } from '../../core';
+import { draft } from '../../core/audit/events';
 import { collections, ensureIndexes } from '../../core/persistence/database';
 import { upsertConversation } from '../rawOps';
 import type { Scenario } from '../scenario';
-import { seedCase } from '../seedCase';
+import { seedCase, seedForms } from '../seedCase';
 
 /** The driver operations of one observation submit, in the bot's order. */
 export const scenario: Scenario = {
   name: 'raw-observation-submit',
-  description: 'driver ops of an observation submit: conversation upsert, case findOne, observation findOne + insert, event insert',
+  description: 'database work of an observation submit: conversation upsert, case findOne, form findOne, observation findOne, audited insert (outbox + chained event)',
   target: 'direct',
   async prepare({ db }) {
     await ensureIndexes(db);
     const c = collections(db);
+    const core = createCore(db);
     const seeded = await seedCase(db, 'bench-raw-observe');
-    return async () => {
+    const forms = await seedForms(db, seeded, 'observation', seeded.teacher, 5000);
+    return async (i) => {
       const at = new Date();
       await upsertConversation(db, seeded.channel, at);
       const kase = await c.cases.findOne({ _id: seeded.kase._id });
       if (!kase) throw new Error('case missing');
-      const formId = randomUUID();
+      const formId = forms[i] ?? randomUUID();
+      if (!(await c.forms.findOne({ _id: formId }))) throw new Error('form missing');
       if (await c.observations.findOne({ _id: formId })) throw new Error('duplicate form');
-      await c.observations.insertOne({ _id: formId, caseId: kase._id, authorId: seeded.teacher.id, authorName: seeded.teacher.name, authorRole: 'teacher', area: 'child_school', level: 'yellow', sosColumn: 'worries', text: 'Trækker sig i frikvartererne.', visibility: 'all', createdAt: at });
-      await c.events.insertOne({ _id: randomUUID(), caseId: kase._id, at, actorId: seeded.teacher.id, actorName: seeded.teacher.name, type: 'observation.created', visibility: 'all', data: { observationId: formId, area: 'child_school', level: 'yellow', text: 'Trækker sig i frikvartererne.' } });
+      const created = draft('observation.created', { observationId: formId, area: 'child_school', level: 'yellow', text: 'Trækker sig i frikvartererne.' }, { key: `observation:${formId}`, caseId: kase._id, at, actor: { userId: seeded.teacher.id, name: seeded.teacher.name } });
+      await core.observationRepository.insertOnce({ _id: formId, caseId: kase._id, authorId: seeded.teacher.id, authorName: seeded.teacher.name, authorRole: 'teacher', area: 'child_school', level: 'yellow', sosColumn: 'worries', text: 'Trækker sig i frikvartererne.', visibility: 'all', createdAt: at }, [created]);
     };
   },
 };

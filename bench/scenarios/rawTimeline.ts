@@ -1,33 +1,31 @@
-import { randomUUID } from 'node:crypto';
-import { collections, ensureIndexes } from '../../core/persistence/database';
-import { AUDIT_ONLY_TYPES, TIMELINE_PAGE_SIZE } from '../../core/services/timelineService';
+import { createCore } from '../../core';
+import { ensureIndexes } from '../../core/persistence/database';
+import { TIMELINE_PAGE_SIZE } from '../../core/services/timelineService';
 import { upsertConversation } from '../rawOps';
 import type { Scenario } from '../scenario';
 import { seedCase, seedEvents } from '../seedCase';
 
-/** The driver operations of one `timeline` command, in the bot's order. */
+/** The database work of one `timeline` command: conversation upsert, inbox insert, case lookups, one page of the chain, the read in the access log. */
 export const scenario: Scenario = {
   name: 'raw-timeline-2000',
-  description: 'driver ops of `tidslinje` on 2,000 events: conversation upsert, inbox insert, 2× case findOne, count, find page, read-audit insert',
+  description: 'database work of `tidslinje` on 2,000 events: conversation upsert, inbox insert, 2× case findOne, one page by chain position, access-log append',
   target: 'direct',
   maxRequests: { warmup: 10, requests: 100 },
-  async prepare({ db }) {
+  async prepare({ db, runId }) {
     await ensureIndexes(db);
-    const c = collections(db);
+    const core = createCore(db);
     const seeded = await seedCase(db, 'bench-raw-timeline');
     await seedEvents(db, seeded, 2000);
     return async (i) => {
       const at = new Date();
-      const familyView = i % 2 === 0;
+      const view = i % 2 === 0 ? 'family' : 'professional';
       await upsertConversation(db, seeded.channel, at);
-      await c.inbox.insertOne({ _id: `${seeded.channel}|${randomUUID()}`, receivedAt: at });
-      const kase = await c.cases.findOne({ 'conversation.conversationId': seeded.channel });
-      if (!kase || !(await c.cases.findOne({ _id: kase._id }))) throw new Error('case missing');
-      const filter = { caseId: kase._id, type: { $nin: AUDIT_ONLY_TYPES }, ...(familyView ? { visibility: 'all' as const } : {}) };
-      await c.events.countDocuments(filter);
-      const page = await c.events.find(filter).sort({ at: -1, _id: -1 }).skip(0).limit(TIMELINE_PAGE_SIZE).toArray();
-      if (page.length !== TIMELINE_PAGE_SIZE) throw new Error('short page');
-      await c.events.insertOne({ _id: randomUUID(), caseId: kase._id, at, actorId: seeded.teacher.id, actorName: seeded.teacher.name, type: 'case.read', visibility: 'professionals', data: { what: 'timeline' } });
+      await core.inbox.claim(`${seeded.channel}|${runId}-${i}`);
+      const kase = await core.caseRepository.byConversation(seeded.channel);
+      if (!kase || !(await core.caseRepository.byId(kase._id))) throw new Error('case missing');
+      const page = await core.events.page(kase._id, view, 1, TIMELINE_PAGE_SIZE);
+      if (page.events.length !== TIMELINE_PAGE_SIZE) throw new Error('short page');
+      await core.accessLog.record(kase._id, { at, actorId: seeded.teacher.id, actorName: seeded.teacher.name, action: 'read', part: 'timeline', surface: 'bot' });
     };
   },
 };

@@ -5,7 +5,10 @@ import type { AssessmentAnswer, AssessmentRound, AssessmentSummary } from '../..
 import { summarizeRound } from '../../core/domain/assessmentSummary';
 import type { Case, Member } from '../../core/domain/case';
 import { addDays, copenhagenDate } from '../../core/domain/dates';
-import type { CaseEvent } from '../../core/domain/events';
+import { splitAccess } from '../../core/audit/accessLog';
+import { linkEntries } from '../../core/audit/chainStore';
+import type { EventDraft } from '../../core/audit/events';
+import { chainDrafts } from '../../core/audit/eventStore';
 import type { Observation } from '../../core/domain/observation';
 import { roleGroup, type Role } from '../../core/domain/roles';
 import { ASSESSMENT_AREAS, ICS_AREA_KEYS, WELLBEING_LEVELS } from '../../core/domain/scales';
@@ -63,9 +66,10 @@ export async function seedLargeCase(db: Db, runId: string): Promise<LargeCase> {
   };
   await c.cases.insertOne(kase);
 
-  const events: CaseEvent[] = [];
-  const event = (type: string, when: Date, actor: Member, data: Record<string, unknown>, visibility: CaseEvent['visibility'] = 'all') =>
-    events.push({ _id: randomUUID(), caseId, at: when, actorId: actor.userId, actorName: actor.name, type, visibility, data });
+  const events: EventDraft[] = [];
+  const reads: Array<Record<string, unknown> & { key: string }> = [];
+  const event = (type: string, when: Date, actor: Member, data: Record<string, unknown>, visibility: EventDraft['visibility'] = 'all') =>
+    events.push({ key: `seed:${randomUUID()}`, caseId, at: when, actorId: actor.userId, actorName: actor.name, type, visibility, data } as unknown as EventDraft);
   event('case.created', start, coordinator, { title: kase.title });
   for (const m of members.slice(1)) event('member.added', start, coordinator, { userId: m.userId, name: m.name, role: m.role, status: 'active' });
 
@@ -150,9 +154,18 @@ export async function seedLargeCase(db: Db, runId: string): Promise<LargeCase> {
     await db.collection<MeetingRecord>(MEETINGS_COLLECTION).insertOne({ _id: formId, caseId, at: when, by: coordinator.userId, byName: coordinator.name, since: null, decisions: 10 });
     event(MINUTES_EVENT, when, coordinator, { formId, decisions: 10 });
   }
-  // The rest of the trail is what a busy case collects: every read by a person is audited.
-  for (let i = 0; events.length < LARGE_CASE.events; i++) event('case.read', at(i, 2000), members[i % members.length]!, { what: 'case' }, 'professionals');
-  await c.events.insertMany(events);
+  // A busy case's access log: every read by a person is kept, apart from the history.
+  for (let i = 0; events.length + reads.length < LARGE_CASE.events; i++) {
+    const reader = members[i % members.length]!;
+    reads.push({ key: `seed:${randomUUID()}`, at: at(i, 2000), actorId: reader.userId, actorName: reader.name, action: 'read', part: 'case', surface: 'bot' });
+  }
+  events.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const history = chainDrafts(caseId, events);
+  await c.events.insertMany(history.events);
+  await c.eventHeads.insertOne(history.head);
+  const accessLog = linkEntries(caseId, reads, (e) => splitAccess(e as never), () => false);
+  await c.accessLog.insertMany(accessLog.entries as never[]);
+  await c.accessHeads.insertOne(accessLog.head);
 
   return { caseId, coordinator: { oid: coordinator.aadObjectId!, name: coordinator.name }, parent: { oid: members[1]!.aadObjectId!, name: members[1]!.name } };
 }

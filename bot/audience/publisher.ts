@@ -4,7 +4,7 @@ import type { Core } from '../../core';
 import { memberClearance, outsidersIn, placeView, roomClearance, type Clearance, type Room } from '../../core/domain/audience';
 import { activeMember, coordinatorOf, type Case } from '../../core/domain/case';
 import { DomainError } from '../../core/domain/errors';
-import type { CaseEvent } from '../../core/domain/events';
+import type { CaseEvent } from '../../core/audit/events';
 import { t, type Locale, type MessageKey } from '../../core/i18n';
 import type { ConversationRecord } from '../../core/persistence/conversationRepository';
 import type { PostedCard, PostSpec } from '../../core/persistence/postedCardRepository';
@@ -231,16 +231,27 @@ export class RoomPublisher {
   }
 
   private async onEvent(event: CaseEvent): Promise<void> {
-    const data = event.data as Record<string, unknown>;
-    const str = (value: unknown) => (typeof value === 'string' ? value : '');
-    if (event.type.startsWith('agreement.') && data.agreementId) await this.refreshSubject(event.caseId, { kind: 'agreement', agreementId: str(data.agreementId) });
-    else if (event.type === 'assessment.closed') await this.refreshSubject(event.caseId, { kind: 'round', roundId: str(data.roundId) });
-    else if (event.type === 'case.closed') await this.refreshSubject(event.caseId, { kind: 'case' });
-    else if (event.type.startsWith('member.')) {
-      // Who may read the room changed: a consent card says what was decided, and every card in
-      // the room is drawn again for its least-privileged reader.
-      if (data.userId) await this.refreshSubject(event.caseId, { kind: 'consent', userId: str(data.userId) });
-      await this.resyncCase(event.caseId);
+    switch (event.type) {
+      case 'agreement.accepted':
+      case 'agreement.declined':
+      case 'agreement.done':
+      case 'agreement.cancelled':
+        return this.refreshSubject(event.caseId, { kind: 'agreement', agreementId: event.data.agreementId });
+      case 'assessment.closed':
+        return this.refreshSubject(event.caseId, { kind: 'round', roundId: event.data.roundId });
+      case 'case.closed':
+        return this.refreshSubject(event.caseId, { kind: 'case' });
+      case 'member.added':
+      case 'member.removed':
+      case 'member.consent.approved':
+      case 'member.consent.declined':
+      case 'member.consent.withdrawn':
+        // Who may read the room changed: a consent card says what was decided, and every card in
+        // the room is drawn again for its least-privileged reader.
+        await this.refreshSubject(event.caseId, { kind: 'consent', userId: event.data.userId });
+        return this.resyncCase(event.caseId);
+      default:
+        return;
     }
   }
 

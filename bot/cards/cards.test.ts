@@ -3,7 +3,7 @@ import type { Agreement } from '../../core/domain/agreement';
 import type { AssessmentAnswer, AssessmentRound } from '../../core/domain/assessment';
 import { summarizeRound } from '../../core/domain/assessmentSummary';
 import type { Case, Member } from '../../core/domain/case';
-import type { CaseEvent } from '../../core/domain/events';
+import type { CaseEvent } from '../../core/audit/events';
 import { OBSERVATION_TEXT_MAX, type Observation } from '../../core/domain/observation';
 import { ROLES } from '../../core/domain/roles';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS } from '../../core/domain/scales';
@@ -82,16 +82,13 @@ const answers: AssessmentAnswer[] = members.map((m, i) => ({
   comment: long(1000),
   submittedAt: at,
 }));
-const events: CaseEvent[] = Array.from({ length: TIMELINE_PAGE_SIZE }, (_, i) => ({
-  _id: `e${i}`,
-  caseId: kase._id,
-  at,
-  actorId: members[1]!.userId,
-  actorName: long(200),
-  type: i % 2 ? 'observation.created' : 'agreement.declined',
-  visibility: 'all',
-  data: { area: 'child_school', level: 'yellow', text: long(OBSERVATION_TEXT_MAX), what: long(500), reason: long(500), name: long(200), role: 'teacher' },
-}));
+const chained = { contentHash: 'c', prevHash: 'p', hash: 'h' };
+const events: CaseEvent[] = Array.from({ length: TIMELINE_PAGE_SIZE }, (_, i): CaseEvent => {
+  const base = { _id: `${kase._id}:${i + 1}`, key: `k${i}`, seq: i + 1, familySeq: i + 1, caseId: kase._id, at, actorId: members[1]!.userId, actorName: long(200), visibility: 'all' as const, ...chained };
+  return i % 2
+    ? { ...base, type: 'observation.created', data: { observationId: randomUUID(), area: 'child_school', level: 'yellow', text: long(OBSERVATION_TEXT_MAX) } }
+    : { ...base, type: 'agreement.declined', data: { agreementId: randomUUID(), what: long(500), from: 'proposed', to: 'declined', reason: long(500) } };
+});
 const summary = summarizeRound(12, answers, summarizeRound(11, answers.slice(10)));
 
 const guardian = members.find((m) => m.role === 'parent')!;

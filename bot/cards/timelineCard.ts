@@ -28,6 +28,8 @@ const KNOWN = new Set([
   'case.channelCreated',
   'case.channelArchived',
   'reminder.snoozed',
+  'member.linked',
+  'person.erased',
 ]);
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -42,6 +44,7 @@ export function describeEvent(locale: Locale, event: CaseEvent): string {
     number: typeof d.number === 'number' ? d.number : '',
     area: d.area ? icsLabel(locale, d.area as IcsArea) : '',
     level: d.level ? levelLabel(locale, d.level as WellbeingLevel) : '',
+    count: Array.isArray(d.userIds) ? d.userIds.length : 0,
   };
   // A person proposed for the case is not in it yet: the timeline says so.
   if (event.type === 'member.added' && d.status === 'pending') return t(locale, 'event.member.added.pending', params);

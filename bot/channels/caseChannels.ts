@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import type { Actor, Case } from '../../core/domain/case';
 import type { Reader } from '../../core/domain/audience';
-import type { CaseEvent } from '../../core/domain/events';
+import { draft, MEMBERSHIP_EVENTS, type CaseEvent } from '../../core/audit/events';
 import type { MessageKey } from '../../core/i18n';
 import type { ChannelLink, ChannelLinkRepository } from './channelLinks';
 import { GraphError, type GraphClient } from './graph';
@@ -72,7 +72,7 @@ export class CaseChannels {
   subscribe(): void {
     this.core.events.subscribe(
       async (event: CaseEvent) => {
-        if (event.type.startsWith('member.')) await this.syncMembers(event.caseId);
+        if (MEMBERSHIP_EVENTS.includes(event.type)) await this.syncMembers(event.caseId);
       },
       (error) => this.logger.warn({ err: describe(error) }, 'could not bring the private case channel in step with the case members'),
     );
@@ -211,7 +211,7 @@ export class CaseChannels {
       await this.graph.call(link.tenantId, 'POST', `/teams/${encodeURIComponent(link.teamAadGroupId)}/channels/${encodeURIComponent(link.channelId)}/archive`, {});
       const at = new Date();
       await this.links.markArchived(kase._id, at);
-      await this.core.events.append({ caseId: kase._id, at, actorId: actor.userId, actorName: actor.name, type: 'case.channelArchived', visibility: 'professionals', data: { channelId: link.channelId } });
+      await this.core.events.append(draft('case.channelArchived', { channelId: link.channelId }, { key: `channel:${kase._id}:archived`, caseId: kase._id, at, actor, visibility: 'professionals' }));
       return 'archived';
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;

@@ -1,6 +1,7 @@
 import { TurnContext, type ConversationAccount, type ConversationParameters } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Core } from '../../core';
+import { draft } from '../../core/audit/events';
 import { roomClearance, type Room } from '../../core/domain/audience';
 import { activeMember, CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation } from '../../core/domain/case';
 import { DomainError } from '../../core/domain/errors';
@@ -104,15 +105,9 @@ export class ChannelCommands {
   }
 
   private async audit(kase: Case, actor: Actor, link: ChannelLink): Promise<void> {
-    await this.core.events.append({
-      caseId: kase._id,
-      at: kase.createdAt,
-      actorId: actor.userId,
-      actorName: actor.name,
-      type: 'case.channelCreated',
-      visibility: 'professionals',
-      data: { channelId: link.channelId, displayName: link.displayName, membershipType: link.membershipType },
-    });
+    // Keyed by case: a retry of the same creation appends nothing new.
+    const created = { channelId: link.channelId, displayName: link.displayName, membershipType: link.membershipType };
+    await this.core.events.append(draft('case.channelCreated', created, { key: `channel:${kase._id}:created`, caseId: kase._id, at: kase.createdAt, actor, visibility: 'professionals' }));
   }
 
   /**
@@ -159,7 +154,7 @@ export class ChannelCommands {
 
 /** Counts for the closing summary, from the audit trail. */
 async function closingCounts(core: Pick<Core, 'events'>, caseId: string): Promise<{ observations: number; assessments: number; agreements: number }> {
-  const [observations, assessments, agreements] = await Promise.all(['observation.created', 'assessment.closed', 'agreement.proposed'].map((type) => core.events.count(caseId, type)));
+  const [observations, assessments, agreements] = await Promise.all((['observation.created', 'assessment.closed', 'agreement.proposed'] as const).map((type) => core.events.count(caseId, type)));
   return { observations: observations ?? 0, assessments: assessments ?? 0, agreements: agreements ?? 0 };
 }
 

@@ -49,6 +49,8 @@ export interface AssessmentAnswer {
   ratings: Record<AssessmentArea, WellbeingLevel>;
   comment?: string;
   submittedAt: Date;
+  /** Each save of the answer is a new version (and an event). */
+  version?: number;
 }
 
 export const ASSESSMENT_COMMENT_MAX = 1000;

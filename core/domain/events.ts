@@ -1,4 +1,7 @@
-/** One entry in a case's audit trail. Written once, never updated or deleted. */
+/**
+ * A history entry seen loosely: any type, data as a record. The typed union is core/audit/events.ts;
+ * this view is for consumers that only look at a few fields of some events.
+ */
 export interface CaseEvent {
   _id: string;
   caseId: string;
@@ -6,7 +9,6 @@ export interface CaseEvent {
   actorId: string;
   actorName: string;
   type: string;
-  /** `professionals` hides the entry from family and network members. */
   visibility: 'all' | 'professionals';
   data: Record<string, unknown>;
 }

@@ -1,12 +1,17 @@
 import type { Collection } from 'mongodb';
-import { insertOnce } from './writes';
+import type { AuditedWrites } from '../audit/auditedWrites';
+import type { EventDraft } from '../audit/events';
 import type { Agreement, AgreementStatus, AgreementTransition } from '../domain/agreement';
 
 export class AgreementRepository {
-  constructor(readonly collection: Collection<Agreement>) {}
+  constructor(
+    readonly collection: Collection<Agreement>,
+    private readonly audited: AuditedWrites,
+  ) {}
 
-  insertOnce(agreement: Agreement): Promise<boolean> {
-    return insertOnce(this.collection, agreement);
+  /** Stores a proposal with its event; false when it exists already (the same form sent twice). */
+  insertOnce(agreement: Agreement, events: EventDraft[]): Promise<boolean> {
+    return this.audited.insert(this.collection, agreement, events);
   }
 
   byId(id: string): Promise<Agreement | null> {
@@ -37,11 +42,12 @@ export class AgreementRepository {
   }
 
   /** Moves the agreement only from the state (version) it was read in; false if someone got there first. */
-  async transition(agreement: Agreement, step: AgreementTransition): Promise<boolean> {
-    const result = await this.collection.updateOne(
+  transition(agreement: Agreement, step: AgreementTransition, events: EventDraft[]): Promise<boolean> {
+    return this.audited.update(
+      this.collection,
       { _id: agreement._id, version: agreement.version },
       { $set: { status: step.to, updatedAt: step.at }, $push: { history: step }, $inc: { version: 1 } },
+      events,
     );
-    return result.modifiedCount === 1;
   }
 }

@@ -1,11 +1,13 @@
 import type { Collection } from 'mongodb';
-import { insertOnce, upsertById } from './writes';
+import type { AuditedWrites } from '../audit/auditedWrites';
+import type { EventDraft } from '../audit/events';
 import type { AssessmentAnswer, AssessmentRound, AssessmentSummary } from '../domain/assessment';
 
 export class AssessmentRepository {
   constructor(
     private readonly rounds: Collection<AssessmentRound>,
     private readonly answers: Collection<AssessmentAnswer>,
+    private readonly audited: AuditedWrites,
   ) {}
 
   openRound(caseId: string): Promise<AssessmentRound | null> {
@@ -21,13 +23,18 @@ export class AssessmentRepository {
   }
 
   /** False when another round with the same number won a race (unique index on case + number). */
-  insertRound(round: AssessmentRound): Promise<boolean> {
-    return insertOnce(this.rounds, round);
+  insertRound(round: AssessmentRound, events: EventDraft[]): Promise<boolean> {
+    return this.audited.insert(this.rounds, round, events);
   }
 
-  async saveAnswer(answer: AssessmentAnswer): Promise<void> {
-    const { _id, ...fields } = answer;
-    await upsertById(this.answers, { _id }, { $set: fields });
+  /**
+   * Saves a person's answer as version `answer.version`: the first as an insert, later ones only
+   * over the version they replace. False when someone (the same person, twice at once) got there first.
+   */
+  saveAnswer(answer: AssessmentAnswer & { version: number }, events: EventDraft[]): Promise<boolean> {
+    if (answer.version === 1) return this.audited.insert(this.answers, answer, events);
+    const { _id, version, ...fields } = answer;
+    return this.audited.update(this.answers, { _id, version: version - 1 }, { $set: { ...fields, version } }, events);
   }
 
   answersFor(roundId: string): Promise<AssessmentAnswer[]> {
@@ -39,12 +46,8 @@ export class AssessmentRepository {
   }
 
   /** Closes only an open round, so two closes produce one summary. */
-  async close(round: AssessmentRound, by: string, at: Date, summary: AssessmentSummary): Promise<boolean> {
-    const result = await this.rounds.updateOne(
-      { _id: round._id, version: round.version },
-      { $set: { status: 'closed', closedAt: at, closedBy: by, summary }, $inc: { version: 1 } },
-    );
-    return result.modifiedCount === 1;
+  close(round: AssessmentRound, by: string, at: Date, summary: AssessmentSummary, events: EventDraft[]): Promise<boolean> {
+    return this.audited.update(this.rounds, { _id: round._id, version: round.version }, { $set: { status: 'closed', closedAt: at, closedBy: by, summary }, $inc: { version: 1 } }, events);
   }
 
   closedRounds(caseId: string): Promise<AssessmentRound[]> {

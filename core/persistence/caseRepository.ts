@@ -1,19 +1,19 @@
 import type { Collection } from 'mongodb';
-import { isDuplicateKey } from './writes';
+import type { AuditedWrites } from '../audit/auditedWrites';
+import type { EventDraft } from '../audit/events';
 import type { Case } from '../domain/case';
 
 export class DuplicateKeyError extends Error {}
 
 export class CaseRepository {
-  constructor(private readonly collection: Collection<Case>) {}
+  constructor(
+    private readonly collection: Collection<Case>,
+    private readonly audited: AuditedWrites,
+  ) {}
 
-  async insert(kase: Case): Promise<void> {
-    try {
-      await this.collection.insertOne(kase);
-    } catch (error) {
-      if (isDuplicateKey(error)) throw new DuplicateKeyError((error as Error).message);
-      throw error;
-    }
+  /** Stores a new case with its `case.created` event. Throws DuplicateKeyError when the conversation has a case. */
+  async insert(kase: Case, events: EventDraft[]): Promise<void> {
+    if (!(await this.audited.insert(this.collection, kase, events))) throw new DuplicateKeyError(`the conversation ${kase.conversation.conversationId} has a case`);
   }
 
   byId(id: string): Promise<Case | null> {
@@ -37,18 +37,11 @@ export class CaseRepository {
    * A conditional update is atomic per document on MongoDB, Cosmos DB (vCore) and our patched
    * FerretDB alike (docs/database.md; test/db proves it for the backend in use).
    */
-  async replaceMembers(kase: Case, members: Case['members'], at: Date): Promise<boolean> {
-    const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { members, updatedAt: at }, $inc: { version: 1 } });
-    return result.modifiedCount === 1;
+  replaceMembers(kase: Case, members: Case['members'], at: Date, events: EventDraft[]): Promise<boolean> {
+    return this.audited.update(this.collection, { _id: kase._id, version: kase.version }, { $set: { members, updatedAt: at }, $inc: { version: 1 } }, events);
   }
 
-  async setStatus(kase: Case, status: Case['status'], at: Date): Promise<boolean> {
-    const result = await this.collection.updateOne({ _id: kase._id, version: kase.version }, { $set: { status, updatedAt: at }, $inc: { version: 1 } });
-    return result.modifiedCount === 1;
-  }
-
-  /** Only used to undo an insert whose audit entry could not be written. */
-  async removeUnaudited(id: string): Promise<void> {
-    await this.collection.deleteOne({ _id: id });
+  setStatus(kase: Case, status: Case['status'], at: Date, events: EventDraft[]): Promise<boolean> {
+    return this.audited.update(this.collection, { _id: kase._id, version: kase.version }, { $set: { status, updatedAt: at }, $inc: { version: 1 } }, events);
   }
 }

@@ -1,6 +1,8 @@
 import { MongoClient, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, type Collection, type Db } from 'mongodb';
 import type { Case } from '../domain/case';
-import type { CaseEvent } from '../domain/events';
+import type { AccessEntry } from '../audit/accessLog';
+import type { ChainHeadDoc } from '../audit/chainStore';
+import type { CaseEvent } from '../audit/events';
 import type { ConversationRecord } from './conversationRepository';
 import type { InboxEntry } from './inboxRepository';
 import { MEETINGS_COLLECTION, type MeetingRecord } from './meetingRepository';
@@ -19,6 +21,9 @@ import type { RoomRecord } from './roomRepository';
 export interface Collections {
   cases: Collection<Case>;
   events: Collection<CaseEvent>;
+  eventHeads: Collection<ChainHeadDoc>;
+  accessLog: Collection<AccessEntry>;
+  accessHeads: Collection<ChainHeadDoc>;
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
   meetings: Collection<MeetingRecord>;
@@ -35,6 +40,9 @@ export function collections(db: Db): Collections {
   return {
     cases: db.collection<Case>('cases'),
     events: db.collection<CaseEvent>('events'),
+    eventHeads: db.collection<ChainHeadDoc>('eventHeads'),
+    accessLog: db.collection<AccessEntry>('accessLog'),
+    accessHeads: db.collection<ChainHeadDoc>('accessHeads'),
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
     meetings: db.collection<MeetingRecord>(MEETINGS_COLLECTION),
@@ -53,7 +61,15 @@ export async function ensureIndexes(db: Db): Promise<void> {
   const c = collections(db);
   await c.cases.createIndex({ 'conversation.conversationId': 1 }, { unique: true, name: 'cases_by_conversation' });
   await c.cases.createIndex({ 'members.userId': 1 }, { name: 'cases_by_member' });
-  await c.events.createIndex({ caseId: 1, at: -1 }, { name: 'events_by_case_time' });
+  // The history (core/audit): entries are `<caseId>:<seq>`, a change appends once per key.
+  await c.events.createIndex({ key: 1 }, { unique: true, name: 'events_by_key' });
+  await c.events.createIndex({ caseId: 1, seq: 1 }, { name: 'events_by_case' });
+  await c.accessLog.createIndex({ key: 1 }, { unique: true, name: 'access_by_key' });
+  await c.accessLog.createIndex({ caseId: 1, seq: 1 }, { name: 'access_by_case' });
+  // Documents whose events are not yet in their chain (a crash mid-write): repair finds them.
+  for (const pending of [c.cases, c.observations, c.agreements, c.assessmentRounds, c.assessmentAnswers, c.meetings]) {
+    await (pending as unknown as Collection).createIndex({ outbox: 1 }, { name: 'outbox' });
+  }
   await c.conversations.createIndex({ userId: 1, updatedAt: -1 }, { name: 'conversations_by_user' });
   await c.observations.createIndex({ caseId: 1, createdAt: -1 }, { name: 'observations_by_case_time' });
   await c.assessmentRounds.createIndex({ caseId: 1, number: 1 }, { unique: true, name: 'rounds_by_case_number' });

@@ -1,4 +1,6 @@
 import type { Collection } from 'mongodb';
+import type { AuditedWrites } from '../audit/auditedWrites';
+import type { EventDraft } from '../audit/events';
 import type { Minutes } from '../services/overviewService';
 
 /**
@@ -22,15 +24,14 @@ export interface MeetingRecord {
 export const MEETINGS_COLLECTION = 'meetings';
 
 export class MeetingRepository {
-  constructor(private readonly collection: Collection<MeetingRecord>) {}
+  constructor(
+    private readonly collection: Collection<MeetingRecord>,
+    private readonly audited: AuditedWrites,
+  ) {}
 
-  async insert(record: MeetingRecord): Promise<void> {
-    await this.collection.insertOne(record);
-  }
-
-  /** Only used to undo a meeting whose audit entry could not be written. */
-  async removeUnaudited(id: string): Promise<void> {
-    await this.collection.deleteOne({ _id: id });
+  /** Records a meeting with its event; false when it was recorded already. */
+  insert(record: MeetingRecord, events: EventDraft[]): Promise<boolean> {
+    return this.audited.insert(this.collection, record, events);
   }
 
   byId(id: string): Promise<MeetingRecord | null> {

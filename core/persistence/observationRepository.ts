@@ -1,13 +1,17 @@
 import type { Collection, Filter } from 'mongodb';
-import { insertOnce } from './writes';
+import type { AuditedWrites } from '../audit/auditedWrites';
+import type { EventDraft } from '../audit/events';
 import type { Observation } from '../domain/observation';
 
 export class ObservationRepository {
-  constructor(private readonly collection: Collection<Observation>) {}
+  constructor(
+    private readonly collection: Collection<Observation>,
+    private readonly audited: AuditedWrites,
+  ) {}
 
-  /** False when an observation with this ID (the same form submitted twice) already exists. */
-  insertOnce(observation: Observation): Promise<boolean> {
-    return insertOnce(this.collection, observation);
+  /** Stores an observation with its event; false when it exists already (the same form submitted twice). */
+  insertOnce(observation: Observation, events: EventDraft[]): Promise<boolean> {
+    return this.audited.insert(this.collection, observation, events);
   }
 
   byId(id: string): Promise<Observation | null> {

@@ -1,10 +1,10 @@
-import type { Actor, Case, Member } from '../domain/case';
+import { memberOf, type Actor, type Case, type Member } from '../domain/case';
 import { DomainError } from '../domain/errors';
 import { UUID } from '../domain/ids';
 import { decide, type CaseAction } from '../domain/policy';
 import type { MessageKey } from '../i18n';
 import type { CaseRepository } from '../persistence/caseRepository';
-import type { EventRepository } from '../persistence/eventRepository';
+import type { AccessLog, Surface } from '../audit/accessLog';
 import type { Clock } from './caseService';
 
 const ROLE_REFUSAL: Partial<Record<CaseAction, MessageKey>> = {
@@ -35,7 +35,7 @@ export function caseIdFrom(raw: unknown): string {
 export class CaseAccess {
   constructor(
     private readonly cases: CaseRepository,
-    private readonly events: EventRepository,
+    private readonly accessLog: AccessLog,
     private readonly now: Clock,
   ) {}
 
@@ -60,21 +60,20 @@ export class CaseAccess {
     throw new DomainError(ROLE_REFUSAL[action] ?? 'error.roleNotAllowed', {}, 'forbidden');
   }
 
-  /** Every read of case data by a person is kept in the audit trail (domain.md). */
-  async recordRead(actor: Actor, kase: Case, what: string): Promise<void> {
-    await this.events.append({ caseId: kase._id, at: this.now(), actorId: actor.userId, actorName: actor.name, type: 'case.read', visibility: 'professionals', data: { what } });
+  /**
+   * Every read of case data by a person is kept in the access log (domain.md): who, which part,
+   * when and through which surface. The tab's parts are named `tab.…`; the rest is the bot.
+   */
+  async recordRead(actor: Actor, kase: Case, what: string, surface: Surface = what.startsWith('tab.') ? 'tab' : 'bot'): Promise<void> {
+    // A member is logged under their case identity, however they came (bot or tab).
+    const member = memberOf(kase, actor);
+    await this.accessLog.record(kase._id, { at: this.now(), actorId: member?.userId ?? actor.userId, actorName: member?.name ?? actor.name, action: 'read', part: what, surface });
   }
 
-  /** Records a refused attempt in the audit trail, for professionals' eyes only. */
+  /** Records a refused attempt in the access log. */
   async refuse(actor: Actor, kase: Case, action: string, reason: string): Promise<void> {
-    await this.events.append({
-      caseId: kase._id,
-      at: this.now(),
-      actorId: actor.userId,
-      actorName: actor.name,
-      type: 'access.refused',
-      visibility: 'professionals',
-      data: { action, reason },
-    });
+    // The tab knows people by their Entra object ID only (`aad:<oid>`), the bot by their Teams ID.
+    const surface: Surface = actor.userId.startsWith('aad:') ? 'tab' : 'bot';
+    await this.accessLog.record(kase._id, { at: this.now(), actorId: actor.userId, actorName: actor.name, action: 'refused', part: action, reason, surface });
   }
 }

@@ -6,7 +6,7 @@ import { AGREEMENT_STEP_ACTION, type AgreementStep } from '../domain/policy';
 import { cleanText } from '../domain/text';
 import type { AgreementRepository } from '../persistence/agreementRepository';
 import type { CaseRepository } from '../persistence/caseRepository';
-import type { EventRepository } from '../persistence/eventRepository';
+import { AGREEMENT_STEP_EVENTS, draft, versionKey } from '../audit/events';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 import type { FormService } from './formService';
@@ -29,7 +29,6 @@ export class AgreementService {
   constructor(
     private readonly agreements: AgreementRepository,
     private readonly cases: CaseRepository,
-    private readonly events: EventRepository,
     private readonly access: CaseAccess,
     private readonly forms: FormService,
     private readonly now: Clock,
@@ -71,16 +70,8 @@ export class AgreementService {
       history: [],
       version: 1,
     };
-    if (!(await this.agreements.insertOnce(agreement))) return this.repeat(await this.agreements.byId(documentId), kase, member);
-    await this.events.append({
-      caseId: kase._id,
-      at,
-      actorId: member.userId,
-      actorName: member.name,
-      type: 'agreement.proposed',
-      visibility: 'all',
-      data: { agreementId: agreement._id, what, ownerId: owner.userId, ownerName: owner.name, dueDate, followUpDate },
-    });
+    const proposed = draft('agreement.proposed', { agreementId: agreement._id, what, ownerId: owner.userId, ownerName: owner.name, dueDate, followUpDate }, { key: versionKey('agreement', agreement._id, 1), caseId: kase._id, at, actor: member });
+    if (!(await this.agreements.insertOnce(agreement, [proposed]))) return this.repeat(await this.agreements.byId(documentId), kase, member);
     return { agreement, kase, created: true };
   }
 
@@ -104,16 +95,8 @@ export class AgreementService {
         throw new DomainError('error.invalidTransition', { from: `agreement.status.${agreement.status}`, to: `agreement.status.${to}` }, 'conflict');
       }
       const step = { from: agreement.status, to, by: member.userId, byName: member.name, at: this.now(), reason: reason || undefined };
-      if (!(await this.agreements.transition(agreement, step))) continue;
-      await this.events.append({
-        caseId: kase._id,
-        at: step.at,
-        actorId: member.userId,
-        actorName: member.name,
-        type: `agreement.${to}`,
-        visibility: 'all',
-        data: { agreementId: agreement._id, what: agreement.what, from: step.from, to, reason: step.reason },
-      });
+      const event = draft(AGREEMENT_STEP_EVENTS[to], { agreementId: agreement._id, what: agreement.what, from: step.from, to, reason: step.reason }, { key: versionKey('agreement', agreement._id, agreement.version + 1), caseId: kase._id, at: step.at, actor: member });
+      if (!(await this.agreements.transition(agreement, step, [event]))) continue;
       return { agreement: { ...agreement, status: to, updatedAt: step.at, history: [...agreement.history, step], version: agreement.version + 1 }, kase, changed: true };
     }
     throw new DomainError('error.busy', {}, 'conflict');

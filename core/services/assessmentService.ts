@@ -7,7 +7,7 @@ import { roleGroup } from '../domain/roles';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type AssessmentArea, type WellbeingLevel } from '../domain/scales';
 import { cleanText } from '../domain/text';
 import type { AssessmentRepository } from '../persistence/assessmentRepository';
-import type { EventRepository } from '../persistence/eventRepository';
+import { draft, versionKey } from '../audit/events';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 import { oneOf } from './observationService';
@@ -24,7 +24,6 @@ const ROUND_ID = UUID;
 export class AssessmentService {
   constructor(
     private readonly assessments: AssessmentRepository,
-    private readonly events: EventRepository,
     private readonly access: CaseAccess,
     private readonly now: Clock,
   ) {}
@@ -36,10 +35,8 @@ export class AssessmentService {
       if (open) return { round: open, created: false };
       const latest = await this.assessments.latestRound(kase._id);
       const round: AssessmentRound = { _id: randomUUID(), caseId: kase._id, number: (latest?.number ?? 0) + 1, status: 'open', openedBy: actor.userId, openedAt: this.now(), version: 1 };
-      if (await this.assessments.insertRound(round)) {
-        await this.events.append({ caseId: kase._id, at: round.openedAt, actorId: actor.userId, actorName: actor.name, type: 'assessment.opened', visibility: 'all', data: { roundId: round._id, number: round.number } });
-        return { round, created: true };
-      }
+      const opened = draft('assessment.opened', { roundId: round._id, number: round.number }, { key: versionKey('round', round._id, 1), caseId: kase._id, at: round.openedAt, actor });
+      if (await this.assessments.insertRound(round, [opened])) return { round, created: true };
     }
     throw new DomainError('error.busy', {}, 'conflict');
   }
@@ -63,13 +60,15 @@ export class AssessmentService {
       comment: comment || undefined,
       submittedAt: this.now(),
     };
-    const previous = await this.assessments.answerOf(round._id, member.userId);
-    await this.assessments.saveAnswer(answer);
-    if (!previous) {
-      // The answer itself stays private until the round closes; the trail only says who answered.
-      await this.events.append({ caseId: kase._id, at: answer.submittedAt, actorId: member.userId, actorName: member.name, type: 'assessment.answered', visibility: 'all', data: { roundId: round._id, number: round.number } });
+    // Each save is a version of the person's answer. The answer stays private until the round
+    // closes; the history only says who answered.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const previous = await this.assessments.answerOf(round._id, member.userId);
+      const version = previous ? (previous.version ?? 1) + 1 : 1;
+      const answered = draft('assessment.answered', { roundId: round._id, number: round.number }, { key: versionKey('answer', answer._id, version), caseId: kase._id, at: answer.submittedAt, actor: member });
+      if (await this.assessments.saveAnswer({ ...answer, version }, [answered])) return { ...answer, version };
     }
-    return answer;
+    throw new DomainError('error.busy', {}, 'conflict');
   }
 
   async close(actor: Actor, caseId: unknown, rawRoundId: unknown): Promise<{ round: AssessmentRound; summary: AssessmentSummary; closed: boolean }> {
@@ -81,12 +80,12 @@ export class AssessmentService {
     const previous = (await this.assessments.closedRounds(kase._id)).filter((r) => r.number < round.number).at(-1);
     const summary = summarizeRound(round.number, answers, previous?.summary);
     const at = this.now();
-    if (!(await this.assessments.close(round, actor.userId, at, summary))) {
+    const closing = draft('assessment.closed', { roundId: round._id, number: round.number, summary }, { key: versionKey('round', round._id, round.version + 1), caseId: kase._id, at, actor });
+    if (!(await this.assessments.close(round, actor.userId, at, summary, [closing]))) {
       const winner = await this.assessments.round(round._id);
       if (winner?.summary) return { round: winner, summary: winner.summary, closed: false };
       throw new DomainError('error.busy', {}, 'conflict');
     }
-    await this.events.append({ caseId: kase._id, at, actorId: actor.userId, actorName: actor.name, type: 'assessment.closed', visibility: 'all', data: { roundId: round._id, number: round.number, summary } });
     return { round: { ...round, status: 'closed', closedAt: at, closedBy: actor.userId, summary }, summary, closed: true };
   }
 

@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors';
 import { cleanText } from '../domain/text';
 import type { CaseRepository } from '../persistence/caseRepository';
 import { DuplicateKeyError } from '../persistence/caseRepository';
-import type { EventRepository } from '../persistence/eventRepository';
+import { draft, versionKey } from '../audit/events';
 import type { CaseAccess } from './access';
 
 export interface NewCaseInput {
@@ -17,7 +17,6 @@ export type Clock = () => Date;
 export class CaseService {
   constructor(
     private readonly cases: CaseRepository,
-    private readonly events: EventRepository,
     private readonly access: CaseAccess,
     private readonly now: Clock = () => new Date(),
   ) {}
@@ -45,29 +44,15 @@ export class CaseService {
       updatedAt: at,
       version: 1,
     };
+    const created = draft('case.created', { title, childRef, coordinatorId: actor.userId }, { key: versionKey('case', kase._id, 1), caseId: kase._id, at, actor });
     try {
-      await this.cases.insert(kase);
+      await this.cases.insert(kase, [created]);
     } catch (error) {
       // Two `new case` commands raced in the same conversation: the unique index let one through.
       if (error instanceof DuplicateKeyError) {
         const winner = await this.cases.byConversation(conversation.conversationId);
         throw new DomainError('error.caseExists', { title: winner?.title ?? title }, 'conflict');
       }
-      throw error;
-    }
-    try {
-      await this.events.append({
-        caseId: kase._id,
-        at,
-        actorId: actor.userId,
-        actorName: actor.name,
-        type: 'case.created',
-        visibility: 'all',
-        data: { title, childRef, coordinatorId: actor.userId },
-      });
-    } catch (error) {
-      // No transactions across collections: undo the case rather than keep one without its audit entry.
-      await this.cases.removeUnaudited(kase._id);
       throw error;
     }
     return kase;
@@ -92,16 +77,9 @@ export class CaseService {
       if (kase.status === 'closed' && activeMember(kase, actor)) throw new DomainError('close.alreadyClosed', { title: kase.title }, 'conflict');
       await this.access.check(actor, kase, 'case.close');
       const at = this.now();
-      if (!(await this.cases.setStatus(kase, 'closed', at))) continue;
-      const closed: Case = { ...kase, status: 'closed', updatedAt: at, version: kase.version + 1 };
-      try {
-        await this.events.append({ caseId: kase._id, at, actorId: actor.userId, actorName: actor.name, type: 'case.closed', visibility: 'all', data: { title: kase.title } });
-      } catch (error) {
-        // No transactions: reopen rather than keep a closing without its audit entry.
-        await this.cases.setStatus(closed, 'open', this.now()).catch(() => undefined);
-        throw error;
-      }
-      return closed;
+      const closing = draft('case.closed', { title: kase.title }, { key: versionKey('case', kase._id, kase.version + 1), caseId: kase._id, at, actor });
+      if (!(await this.cases.setStatus(kase, 'closed', at, [closing]))) continue;
+      return { ...kase, status: 'closed', updatedAt: at, version: kase.version + 1 };
     }
     throw new DomainError('error.busy', {}, 'conflict');
   }

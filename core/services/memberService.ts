@@ -4,7 +4,7 @@ import { isProfessional, parseRole, roleGroup, type Role } from '../domain/roles
 import { cleanText } from '../domain/text';
 import type { CaseAction } from '../domain/policy';
 import type { CaseRepository } from '../persistence/caseRepository';
-import type { EventRepository } from '../persistence/eventRepository';
+import { CONSENT_EVENTS, draft, versionKey, type EventDataMap, type EventDraft } from '../audit/events';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 
@@ -41,7 +41,6 @@ function userIdFrom(raw: unknown): string {
 export class MemberService {
   constructor(
     private readonly cases: CaseRepository,
-    private readonly events: EventRepository,
     private readonly access: CaseAccess,
     private readonly now: Clock,
   ) {}
@@ -112,7 +111,7 @@ export class MemberService {
         status: decision === 'approve' ? 'active' : 'declined',
         consent: { state: wanted, by: actor.userId, byName: actor.name, at, reason: reason || undefined },
       };
-      return replaceMember(kase, target, updated, { type: `member.consent.${wanted}`, data: { userId, name: target.name, role: target.role, reason: reason || undefined } });
+      return replaceMember(kase, target, updated, { type: CONSENT_EVENTS[wanted], data: { userId, name: target.name, role: target.role, reason: reason || undefined } });
     });
   }
 
@@ -147,11 +146,10 @@ export class MemberService {
       });
       if (!changed) return;
       const at = this.now();
-      if (!(await this.cases.replaceMembers(kase, members, at))) continue;
       const linked = members.filter((m, i) => m !== kase.members[i]);
       // The audit trail keeps who was linked; the timeline leaves this bookkeeping out.
-      await this.events.append({ caseId, at, actorId: 'samspil', actorName: 'Samspil', visibility: 'professionals', type: 'member.linked', data: { userIds: linked.map((m) => m.userId) } });
-      return;
+      const event = draft('member.linked', { userIds: linked.map((m) => m.userId) }, { key: versionKey('case', kase._id, kase.version + 1), caseId, at, actor: SAMSPIL, visibility: 'professionals' });
+      if (await this.cases.replaceMembers(kase, members, at, [event])) return;
     }
   }
 
@@ -160,22 +158,30 @@ export class MemberService {
    * the whole step runs again on fresh data, so concurrent clicks cannot overwrite each other.
    */
   private async mutate(actor: Actor, caseId: unknown, action: CaseAction, change: (kase: Case, at: Date) => ChangeResult): Promise<MemberChange> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // Many people may be changed at once (a coordinator adding a class): a lost race is retried
+    // on fresh data, with a little jitter, well before anyone is told the case was busy.
+    for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
       const { kase } = await this.access.caseFor(actor, caseId, action);
       const at = this.now();
       const result = change(kase, at);
       if ('unchanged' in result) return { kase, member: result.unchanged, guardiansToAsk: [], changed: false };
-      if (!(await this.cases.replaceMembers(kase, result.members, at))) continue;
-      await this.events.append({ caseId: kase._id, at, actorId: actor.userId, actorName: actor.name, visibility: 'all', ...result.event });
-      return { kase: { ...kase, members: result.members, updatedAt: at, version: kase.version + 1 }, member: result.member, guardiansToAsk: result.guardiansToAsk, changed: true };
+      const event = { ...result.event, key: versionKey('case', kase._id, kase.version + 1), caseId: kase._id, at, actorId: actor.userId, actorName: actor.name, visibility: 'all' } as EventDraft;
+      if (await this.cases.replaceMembers(kase, result.members, at, [event])) {
+        return { kase: { ...kase, members: result.members, updatedAt: at, version: kase.version + 1 }, member: result.member, guardiansToAsk: result.guardiansToAsk, changed: true };
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (attempt + 1))));
     }
     throw new DomainError('error.busy', {}, 'conflict');
   }
 }
 
-type ChangeResult =
-  | { unchanged: Member }
-  | { members: Member[]; member: Member; guardiansToAsk: Member[]; event: { type: string; data: Record<string, unknown> } };
+const MUTATE_ATTEMPTS = 60;
+const SAMSPIL = { userId: 'samspil', name: 'Samspil' };
+
+type MemberEventType = 'member.added' | 'member.removed' | 'member.consent.approved' | 'member.consent.declined' | 'member.consent.withdrawn';
+type MemberEvent = { [K in MemberEventType]: { type: K; data: EventDataMap[K] } }[MemberEventType];
+
+type ChangeResult = { unchanged: Member } | { members: Member[]; member: Member; guardiansToAsk: Member[]; event: MemberEvent };
 
 /** Family members decide; everyone else needs their yes (or a stated legal basis before a guardian joins). */
 const needsConsent = (role: Role): boolean => roleGroup(role) !== 'family';
@@ -186,6 +192,6 @@ function findMember(kase: Case, userId: string): Member {
   return member;
 }
 
-function replaceMember(kase: Case, target: Member, updated: Member, event: { type: string; data: Record<string, unknown> }): ChangeResult {
+function replaceMember(kase: Case, target: Member, updated: Member, event: MemberEvent): ChangeResult {
   return { members: kase.members.map((m) => (m === target ? updated : m)), member: updated, guardiansToAsk: [], event };
 }

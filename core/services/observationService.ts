@@ -5,7 +5,7 @@ import { OBSERVATION_TEXT_MAX, type Observation } from '../domain/observation';
 import { seesProfessionalOnly } from '../domain/policy';
 import { ICS_AREA_KEYS, SOS_COLUMNS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type WellbeingLevel } from '../domain/scales';
 import { cleanText } from '../domain/text';
-import type { EventRepository } from '../persistence/eventRepository';
+import { draft } from '../audit/events';
 import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
 import type { FormService } from './formService';
@@ -35,7 +35,6 @@ function toggle(raw: unknown): boolean {
 export class ObservationService {
   constructor(
     private readonly observations: ObservationRepository,
-    private readonly events: EventRepository,
     private readonly access: CaseAccess,
     private readonly forms: FormService,
     private readonly now: Clock,
@@ -67,20 +66,12 @@ export class ObservationService {
       visibility: professionalsOnly ? 'professionals' : 'all',
       createdAt: this.now(),
     };
-    if (!(await this.observations.insertOnce(observation))) {
+    const created = draft('observation.created', { observationId: observation._id, area, level, sosColumn, text }, { key: `observation:${observation._id}`, caseId: kase._id, at: observation.createdAt, actor: member, visibility: observation.visibility });
+    if (!(await this.observations.insertOnce(observation, [created]))) {
       const winner = await this.observations.byId(documentId);
       if (!winner) throw new DomainError('error.busy', {}, 'conflict');
       return { observation: this.ownRepeat(winner, kase._id, member.userId), created: false };
     }
-    await this.events.append({
-      caseId: kase._id,
-      at: observation.createdAt,
-      actorId: member.userId,
-      actorName: member.name,
-      type: 'observation.created',
-      visibility: observation.visibility,
-      data: { observationId: observation._id, area, level, sosColumn, text },
-    });
     return { observation, created: true };
   }
 

@@ -11,7 +11,7 @@ import { ICS_AREA_KEYS, WELLBEING_LEVELS, type IcsArea, type SosColumn, type Wel
 import type { AgreementRepository } from '../persistence/agreementRepository';
 import type { AssessmentRepository } from '../persistence/assessmentRepository';
 import type { CaseRepository } from '../persistence/caseRepository';
-import type { EventRepository } from '../persistence/eventRepository';
+import { draft } from '../audit/events';
 import type { MeetingRecord, MeetingRepository } from '../persistence/meetingRepository';
 import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
@@ -172,7 +172,6 @@ export class OverviewService {
     private readonly assessments: AssessmentRepository,
     private readonly meetings: MeetingRepository,
     private readonly cases: CaseRepository,
-    private readonly events: EventRepository,
     private readonly access: CaseAccess,
     private readonly now: Clock,
   ) {}
@@ -316,22 +315,8 @@ export class OverviewService {
       activityId: details.activityId,
       minutes,
     };
-    await this.meetings.insert(record);
-    try {
-      await this.events.append({
-        caseId: kase._id,
-        at,
-        actorId: member.userId,
-        actorName: member.name,
-        type: MINUTES_EVENT,
-        visibility: 'all',
-        data: { formId: details.formId, since: minutes.since, decisions: minutes.decisions.length, activityId: details.activityId },
-      });
-    } catch (error) {
-      // No transactions: a meeting without its audit entry is undone.
-      await this.meetings.removeUnaudited(record._id);
-      throw error;
-    }
+    const minutesEvent = draft('meeting.minutes', { formId: details.formId, since: minutes.since, decisions: minutes.decisions.length, activityId: details.activityId }, { key: `meeting:${details.formId}`, caseId: kase._id, at, actor: member });
+    await this.meetings.insert(record, [minutesEvent]);
   }
 
   /** A recorded meeting of a case, with the minutes that were posted. */

@@ -1,12 +1,10 @@
+import type { CaseEvent } from '../audit/events';
+import type { EventStore } from '../audit/eventStore';
 import type { Actor } from '../domain/case';
-import type { CaseEvent } from '../domain/events';
 import { seesProfessionalOnly } from '../domain/policy';
-import type { EventRepository } from '../persistence/eventRepository';
 import type { CaseAccess } from './access';
 
 export const TIMELINE_PAGE_SIZE = 10;
-/** Audit entries about reading and refusals stay in the trail but are not the case's story. */
-export const AUDIT_ONLY_TYPES = ['case.read', 'access.refused', 'member.linked'];
 
 export interface TimelinePage {
   events: CaseEvent[];
@@ -15,21 +13,21 @@ export interface TimelinePage {
   total: number;
 }
 
+/**
+ * The case's story, newest first: its history (reads and refusals live in the access log, not
+ * here). A professional sees every event; family and network members the family-visible ones.
+ */
 export class TimelineService {
   constructor(
-    private readonly events: EventRepository,
+    private readonly events: EventStore,
     private readonly access: CaseAccess,
   ) {}
 
   async page(actor: Actor, caseId: unknown, rawPage: unknown = 1): Promise<TimelinePage & { caseTitle: string; caseId: string }> {
     const { kase, member } = await this.access.caseFor(actor, caseId, 'timeline.read');
     const requested = typeof rawPage === 'number' && Number.isInteger(rawPage) && rawPage >= 1 && rawPage <= 100_000 ? rawPage : 1;
-    const includeProfessionalOnly = seesProfessionalOnly(member);
-    const total = await this.events.countTimeline(kase._id, { includeProfessionalOnly, excludeTypes: AUDIT_ONLY_TYPES });
-    const pages = Math.max(1, Math.ceil(total / TIMELINE_PAGE_SIZE));
-    const page = Math.min(requested, pages);
-    const events = await this.events.timeline(kase._id, { includeProfessionalOnly, excludeTypes: AUDIT_ONLY_TYPES, skip: (page - 1) * TIMELINE_PAGE_SIZE, limit: TIMELINE_PAGE_SIZE });
-    await this.access.recordRead(actor, kase, 'timeline');
-    return { events, page, pages, total, caseTitle: kase.title, caseId: kase._id };
+    const view = seesProfessionalOnly(member) ? 'professional' : 'family';
+    const [page] = await Promise.all([this.events.page(kase._id, view, requested, TIMELINE_PAGE_SIZE), this.access.recordRead(actor, kase, 'timeline')]);
+    return { ...page, caseTitle: kase.title, caseId: kase._id };
   }
 }

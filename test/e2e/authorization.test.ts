@@ -169,13 +169,15 @@ describe('authorization matrix: every action against every role, a pending membe
     expect(outcomes).toEqual(expected);
   });
 
-  test('every refusal is in the audit trail, with who and what', async () => {
-    const refusals = await t.app.database.db.collection('events').find({ caseId: d.caseId, type: 'access.refused' }).toArray();
+  test('every refusal is in the access log, with who, what and why', async () => {
+    const refusals = (await t.app.core.accessLog.all(d.caseId)).filter((e) => e.action === 'refused');
     const actors = new Set(refusals.map((e) => e.actorId));
     expect(actors).toContain(outsider.id);
     expect(actors).toContain(pending.id);
     expect(actors).toContain(people.child!.id);
-    expect(refusals.every((e) => typeof e.data.action === 'string' && e.visibility === 'professionals')).toBe(true);
+    expect(refusals.every((e) => typeof e.part === 'string' && typeof e.reason === 'string' && e.surface === 'bot')).toBe(true);
+    // The history holds none of them.
+    expect(await t.app.database.db.collection('events').countDocuments({ caseId: d.caseId, type: { $in: ['access.refused', 'case.read'] } })).toBe(0);
   });
 
   test('a refused action changes nothing', async () => {

@@ -116,6 +116,7 @@ describe('members and consent', () => {
 });
 
 describe('large cases', () => {
+  // Sixty commands, each followed by the chat's roster update: a long test by nature.
   test('a case holds at most 60 people, and the members card pages through them', async () => {
     const d = await new CaseDriver(t, coordinator, 'large').create('Stor sag / ST');
     for (let i = 1; i < 60; i++) await d.say(coordinator, 'tilføj som lærer hjemmel Folkeskoleloven', { mentions: [makeUser(`Lærer ${i}`)] });
@@ -127,7 +128,7 @@ describe('large cases', () => {
     expect(JSON.stringify(last.card)).toContain('side 4 af 4');
     expect(JSON.stringify(last.card)).toContain('Lærer 59');
     expect((await d.click(stranger, next.verb, next.data)).statusCode).toBe(403);
-  });
+  }, 180_000);
 });
 
 describe('observations', () => {

@@ -63,6 +63,8 @@ export const da = {
   'event.case.channelCreated': 'Sagen fik sin egen kanal',
   'event.case.channelArchived': 'Sagens kanal blev arkiveret',
   'event.reminder.snoozed': 'Påmindelser udsat: {what}',
+  'event.member.linked': 'Teams-identitet koblet til {count|# medlem|# medlemmer}',
+  'event.person.erased': 'En persons oplysninger blev pseudonymiseret efter instruks fra den dataansvarlige',
   'reminder.mentionNeutral': '{mention} – jeg har en påmindelse til dig, men kan ikke skrive til dig privat. Start en chat med Samspil, så sender jeg den dér.',
 };
 
@@ -125,5 +127,7 @@ export const en: Record<keyof typeof da, string> = {
   'event.case.channelCreated': 'The case got its own channel',
   'event.case.channelArchived': "The case's channel was archived",
   'event.reminder.snoozed': 'Reminders snoozed: {what}',
+  'event.member.linked': 'Teams identity linked for {count|# member|# members}',
+  'event.person.erased': "A person's data was pseudonymised on the data controller's instruction",
   'reminder.mentionNeutral': '{mention} – I have a reminder for you, but I cannot write to you privately. Start a chat with Samspil and I will send it there.',
 };

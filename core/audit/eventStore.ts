@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Collection } from 'mongodb';
+import type { EventBus } from './bus';
+import { ChainStore, linkEntries, type ChainHeadDoc } from './chainStore';
+import { verifyChain, type ChainVerdict, type Linkable } from './chain';
+import type { CaseEvent, EventDraft, EventType } from './events';
+
+export type TimelineView = 'professional' | 'family';
+
+export interface EventPage {
+  events: CaseEvent[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+/** The parts of an event that its own hash covers, and the content that erasure may replace. */
+export function splitEvent(event: Pick<CaseEvent, 'key' | 'at' | 'type' | 'visibility' | 'familySeq' | 'actorId' | 'actorName' | 'data'>): { envelope: Record<string, unknown>; content: Record<string, unknown> } {
+  return {
+    envelope: { key: event.key, at: event.at, type: event.type, visibility: event.visibility, familySeq: event.familySeq },
+    content: { actorId: event.actorId, actorName: event.actorName, data: event.data },
+  };
+}
+
+export const asLinkable = (event: CaseEvent): Linkable => ({ ...splitEvent(event), caseId: event.caseId, seq: event.seq, contentHash: event.contentHash, prevHash: event.prevHash, hash: event.hash, redactedBy: event.redactedBy });
+
+/**
+ * A case's history: every change, in order, in a hash chain per case (core/audit/chain.ts).
+ * Append-only; the only rewrite is erasure, which replaces content and keeps the chain.
+ */
+export class EventStore {
+  private readonly chain: ChainStore<CaseEvent & { _id: string }>;
+
+  constructor(
+    readonly collection: Collection<CaseEvent>,
+    heads: Collection<ChainHeadDoc>,
+    private readonly bus: EventBus,
+  ) {
+    this.chain = new ChainStore(collection as never, heads, (entry) => splitEvent(entry as never));
+  }
+
+  /**
+   * Appends a change to its case's chain, once per key; listeners hear of it once it is stored.
+   * Changes go through AuditedWrites (their event is in the changed document's outbox first); a
+   * draft without a key gets a unique one and is appended as it comes.
+   */
+  async append<T extends EventType>(given: EventDraft<T> | (Omit<EventDraft<T>, 'key'> & { key?: string })): Promise<CaseEvent<T>> {
+    const draft = { ...given, key: given.key ?? `event:${randomUUID()}` } as EventDraft<T>;
+    const { caseId, ...rest } = draft;
+    const { entry, appended } = await this.chain.append(caseId, rest as never, draft.visibility === 'all');
+    if (appended) this.bus.emit(entry as CaseEvent);
+    return entry as unknown as CaseEvent<T>;
+  }
+
+  subscribe: EventBus['subscribe'] = (listener, onError) => this.bus.subscribe(listener, onError);
+
+  byKey(key: string): Promise<CaseEvent | null> {
+    return this.chain.byKey(key) as Promise<CaseEvent | null>;
+  }
+
+  /** How many events of one type a case has (counted by the database, not loaded). */
+  count(caseId: string, type: EventType): Promise<number> {
+    return this.collection.countDocuments({ caseId, type });
+  }
+
+  /**
+   * One page of the timeline, newest first, without scanning the case's history: positions in
+   * the chain are dense, so a professional's page N is ten lookups by `_id`; the family's view
+   * counts family-visible events (`familySeq`) and finds its page by binary search over positions.
+   */
+  async page(caseId: string, view: TimelineView, page: number, size: number): Promise<EventPage> {
+    const tip = await this.chain.tip(caseId);
+    const total = view === 'professional' ? tip.seq : tip.familySeq;
+    const pages = Math.max(1, Math.ceil(total / size));
+    const current = Math.min(Math.max(1, page), pages);
+    if (total === 0) return { events: [], page: 1, pages: 1, total: 0 };
+    if (view === 'professional') {
+      const top = tip.seq - (current - 1) * size;
+      const seqs = Array.from({ length: Math.min(size, top) }, (_, i) => top - i);
+      const events = await Promise.all(seqs.map((seq) => this.chain.entryAt(caseId, seq)));
+      return { events: events.filter((e): e is CaseEvent & { _id: string } => !!e), page: current, pages, total };
+    }
+    // The newest family-visible event on this page has familySeq = top; find where it sits.
+    const top = tip.familySeq - (current - 1) * size;
+    let seq = await this.firstWithFamilySeq(caseId, top, tip.seq);
+    const events: CaseEvent[] = [];
+    while (seq >= 1 && events.length < size) {
+      const batch = Array.from({ length: Math.min(seq, size - events.length + 2) }, (_, i) => seq - i);
+      const found = await Promise.all(batch.map((s) => this.chain.entryAt(caseId, s)));
+      for (const event of found) if (event && event.visibility === 'all' && events.length < size) events.push(event);
+      seq -= batch.length;
+    }
+    return { events, page: current, pages, total };
+  }
+
+  /** The position of the family-visible event with this familySeq (familySeq never decreases along the chain). */
+  private async firstWithFamilySeq(caseId: string, familySeq: number, last: number): Promise<number> {
+    let low = 1;
+    let high = last;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      const event = await this.chain.entryAt(caseId, mid);
+      if ((event?.familySeq ?? 0) >= familySeq) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+
+  /** The newest events of a case (tests, the closing summary, exports): a scan, not for requests. */
+  async forCase(caseId: string, { limit = 50, includeProfessionalOnly = true } = {}): Promise<CaseEvent[]> {
+    const all = (await this.chain.all(caseId)) as CaseEvent[];
+    return all
+      .filter((e) => includeProfessionalOnly || e.visibility === 'all')
+      .reverse()
+      .slice(0, limit);
+  }
+
+  all(caseId: string): Promise<CaseEvent[]> {
+    return this.chain.all(caseId) as Promise<CaseEvent[]>;
+  }
+
+  async verify(caseId: string): Promise<ChainVerdict> {
+    const events = await this.all(caseId);
+    const erasures = new Set(events.filter((e) => e.type === 'person.erased').map((e) => e._id));
+    return verifyChain(events.map(asLinkable), await this.chain.head(caseId), (id) => erasures.has(id));
+  }
+
+  /** Every case that has a history, from the heads and from the entries (a head may be missing after a crash). */
+  async caseIds(): Promise<string[]> {
+    const fromHeads = await this.chain.caseIds();
+    const fromEntries = (await this.collection.distinct('caseId')) as string[];
+    return [...new Set([...fromHeads, ...fromEntries])].sort();
+  }
+}
+
+/**
+ * Links drafts into a chain in memory: what `append` would store, one after the other. For seeding
+ * large histories (benches, tests) in one insert instead of thousands of appends.
+ */
+export function chainDrafts(caseId: string, drafts: EventDraft[]): { events: CaseEvent[]; head: ChainHeadDoc } {
+  const { entries, head } = linkEntries(caseId, drafts, (e) => splitEvent(e as never), (d) => d.visibility === 'all');
+  return { events: entries as unknown as CaseEvent[], head };
+}
