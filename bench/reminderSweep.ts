@@ -3,7 +3,7 @@
  * rather than in the per-request runner (bench/run.ts measures request latency):
  *
  *   npx tsx bench/reminderSweep.ts [--open 100000] [--due 5000] [--concurrency 8] [--rate 100000]
- *     [--plan-first] [--profile] [--cpu-profile file]
+ *     [--plan-first] [--profile] [--cpu-profile file] [--claim-designs]
  *
  * Seeds `open` accepted agreements of which `due` are overdue today, plans the day, then measures
  *   floor: reading the day's due reminders (the sweep's query) + raw fetch POSTs of the same
@@ -12,15 +12,19 @@
  *   sweep: one worker tick (claims, botbuilder sends, delivery records, shared rate limiter),
  * from start until the fake connector has accepted every due reminder. Prints peak RSS and the
  * query plans. Uses an embedded FerretDB unless MONGODB_URI is set. See docs/reminders.md.
+ *
+ * `--claim-designs` then compares, on copies of the day's entries, the insert-only ledger's claims and
+ * delivery records with one document per occurrence claimed by `findOneAndUpdate` and marked sent by
+ * `updateOne` (docs/reminders.md, "Why the ledger stays insert-only"), with their query plans.
  */
 import { caseDeepLink } from '../bot/reminders/links';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db, type Document } from 'mongodb';
 import pino from 'pino';
 import { startEmbeddedFerretdb } from '../app/embeddedFerretdb';
 import { createCore } from '../core';
@@ -53,6 +57,7 @@ const PER_CASE = 50;
 const TODAY = '2025-03-06';
 const PROFILE = process.argv.includes('--profile');
 const PLAN_FIRST = process.argv.includes('--plan-first');
+const CLAIM_DESIGNS = process.argv.includes('--claim-designs');
 /** `--cpu-profile <file>`: a V8 CPU profile of this process during the sweep (open it in Chrome DevTools). */
 const CPU_PROFILE = process.argv.includes('--cpu-profile') ? process.argv[process.argv.indexOf('--cpu-profile') + 1] : undefined;
 
@@ -97,6 +102,83 @@ function instrument(targets: Record<string, object>): () => Record<string, { cal
 }
 
 const rss = new RssPeak(20);
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; undefined elsewhere). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime in clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+/** The SQLite plan lines of FerretDB's explain (or MongoDB's winning plan), in one line. */
+async function planOf(db: Db, collection: string, filter: Document): Promise<string> {
+  const explain = (await db.collection(collection).find(filter).explain()) as Document;
+  const lines = explain.queryPlanner?.Plan;
+  const plan = Array.isArray(lines) ? lines.map((line: string) => line.replace(/^.*?detail=/, '')).join(' | ') : JSON.stringify(explain.queryPlanner?.winningPlan ?? explain).slice(0, 200);
+  return `pushdown=${String(explain.filterPushdown)} ${plan}`;
+}
+
+/**
+ * `--claim-designs`: the same occurrences claimed and recorded two ways, at the sweep's concurrency:
+ * the insert-only ledger (claims in insertMany batches of 1,000; delivery records ~7 per insertMany,
+ * as the group commit writes them) against one document per occurrence (findOneAndUpdate on
+ * `{_id, state: 'planned'}`, then updateOne to 'sent'). Both in fresh collections of this database.
+ */
+async function compareClaimDesigns(db: Db, entries: EntryRecord[]): Promise<Record<string, unknown>> {
+  const timed = async (run: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await run();
+    return Math.round(performance.now() - t0);
+  };
+  const lanes = async <T>(items: T[], run: (item: T) => Promise<unknown>) => {
+    let next = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }));
+  };
+  const inBatches = async <T>(items: T[], size: number, run: (batch: T[]) => Promise<unknown>) => {
+    for (let i = 0; i < items.length; i += size) await run(items.slice(i, i + size));
+  };
+  const at = new Date();
+  const ledger = db.collection<Document>('compare_ledger');
+  const documents = db.collection<Document>('compare_documents');
+  await documents.createIndex({ state: 1 }, { name: 'compare_by_state' });
+  await inBatches(entries, 1_000, (batch) => ledger.insertMany(batch as never[]));
+  await inBatches(entries, 1_000, (batch) => documents.insertMany(batch.map((e) => ({ ...e, state: 'planned' })) as never[]));
+  const keys = entries.map((e) => e.key);
+  const ledgerClaimMs = await timed(() => inBatches(keys, 1_000, (batch) => ledger.insertMany(batch.map((key) => ({ _id: `c|${key}|1`, t: 'c', key, gen: 1, by: 'a', at, until: at })) as never[], { ordered: false })));
+  const ledgerCollisionMs = await timed(() => ledger.insertMany(keys.slice(0, 1_000).map((key) => ({ _id: `c|${key}|1`, t: 'c', key, gen: 1, by: 'b', at, until: at })) as never[], { ordered: false }).catch(() => undefined));
+  const ledgerSentMs = await timed(() => inBatches(keys, 7, (batch) => ledger.insertMany(batch.map((key) => ({ _id: `s|${key}`, t: 's', key, gen: 1, by: 'a', at, conversationId: 'c', via: 'personal' })) as never[], { ordered: false })));
+  const ledgerReadAfterMs = await timed(() => ledger.find({}).toArray());
+  let won = 0;
+  const documentClaimMs = await timed(() => lanes(entries, async (e) => {
+    if (await documents.findOneAndUpdate({ _id: e._id, state: 'planned' } as never, { $set: { state: 'claimed', by: 'a', leaseUntil: at } })) won++;
+  }));
+  let lost = 0;
+  const documentCollisionMs = await timed(() => lanes(entries.slice(0, 1_000), async (e) => {
+    if (!(await documents.findOneAndUpdate({ _id: e._id, state: 'planned' } as never, { $set: { state: 'claimed', by: 'b', leaseUntil: at } }))) lost++;
+  }));
+  const documentSentMs = await timed(() => lanes(entries, (e) => documents.updateOne({ _id: e._id, state: 'claimed', by: 'a' } as never, { $set: { state: 'sent', at } })));
+  const documentReadAfterMs = await timed(() => documents.find({ state: 'planned' }).toArray());
+  const id = entries[0]?._id ?? 'e|x';
+  return {
+    occurrences: entries.length,
+    ledger: { claimMs: ledgerClaimMs, collision1000Ms: ledgerCollisionMs, sentRecordsMs: ledgerSentMs, readDayAfterMs: ledgerReadAfterMs, records: await ledger.countDocuments({}) },
+    documents: { claimMs: documentClaimMs, won, collision1000Ms: documentCollisionMs, lost, sentMs: documentSentMs, readPlannedAfterMs: documentReadAfterMs },
+    plans: {
+      ledgerDay: await planOf(db, 'compare_ledger', {}),
+      ledgerById: await planOf(db, 'compare_ledger', { _id: `s|${keys[0]}` }),
+      claim: await planOf(db, 'compare_documents', { _id: id, state: 'planned' }),
+      reclaimExpired: await planOf(db, 'compare_documents', { _id: id, state: 'claimed', leaseUntil: { $lt: at } }),
+      batchClaimIn: await planOf(db, 'compare_documents', { _id: { $in: [id] }, state: 'planned' }),
+      remaining: await planOf(db, 'compare_documents', { state: 'planned' }),
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'samspil-bench-reminders-'));
@@ -234,15 +316,22 @@ async function main(): Promise<void> {
     const httpFloorMs = readMs + httpMs;
     connector.reset();
 
+    const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
     const sender = new ReminderSender({ MicrosoftAppType: 'MultiTenant' }, '');
     const profile = PROFILE ? instrument({ repository: core.reminders.repository, sender }) : undefined;
     const worker = new ReminderWorker(core, core.reminders, sender, logger, () => now, {
       leaseMs: 600_000, maxAttempts: 6, backoffBaseMs: 60_000, backoffMaxMs: 3_600_000, batchSize: 1_000, concurrency: CONCURRENCY, ratePerSecond: RATE,
     });
     const cpu = CPU_PROFILE ? await startCpuProfile() : undefined;
+    const cpu0 = process.cpuUsage();
+    const database0 = processCpuMs(embedded?.pid);
     const s0 = Date.now();
     const report = await worker.tick();
     const sweepMs = Date.now() - s0;
+    const cpu1 = process.cpuUsage(cpu0);
+    const database1 = processCpuMs(embedded?.pid);
+    // CPU used during the sweep: far less sensitive to a busy machine than the wall time.
+    const sweepCpu = { benchProcessMs: Math.round((cpu1.user + cpu1.system) / 1000), ferretdbMs: database0 === undefined || database1 === undefined ? undefined : database1 - database0 };
     await cpu?.(CPU_PROFILE!);
     const accepted = connector.sentActivities.length;
 
@@ -252,13 +341,16 @@ async function main(): Promise<void> {
       backend: process.env.MONGODB_URI ? 'MONGODB_URI' : 'FerretDB v1.24 (SQLite)',
       open: OPEN, openInDb, planning: PLAN_FIRST ? 'before the not-yet-due agreements were inserted (--plan-first)' : 'after seeding', due, concurrency: CONCURRENCY, ratePerSecond: RATE,
       seedMs, planMs, floor: { readMs, fetchPostsMs: fetchMs, httpPostsMs: httpMs }, floorMs, httpFloorMs, sweepMs, ratio: Number((sweepMs / floorMs).toFixed(2)), ratioToHttpFloor: Number((sweepMs / httpFloorMs).toFixed(2)),
-      sent: report.sent, acceptedByConnector: accepted,
+      sent: report.sent, acceptedByConnector: accepted, sweepCpu,
       peakRssMb: Math.round(rss.read() / 1e6),
+      // The machine is shared: the 1/5/15-minute load averages just before and after the sweep.
+      loadAverage: { beforeSweep: loadBefore, afterSweep: loadavg().map((l) => Number(l.toFixed(2))) },
       ...(profile ? { profile: profile() } : {}),
       sweepQuery: { collection: dayCollectionName(TODAY), filter: {}, plan: JSON.stringify(ledgerExplain.queryPlanner ?? ledgerExplain).slice(0, 300) },
       planningQuery: { filter: "{status:'accepted', dueDate:{$lte}}", index: 'agreements_by_status_due', plan: JSON.stringify(planExplain.queryPlanner ?? planExplain).slice(0, 300), filterPushdown: (planExplain as Record<string, unknown>).filterPushdown },
     };
-    console.log(JSON.stringify(result, null, 2));
+    const claimDesigns = CLAIM_DESIGNS ? await compareClaimDesigns(db, entries.filter((e) => e.t === 'e')) : undefined;
+    console.log(JSON.stringify({ ...result, ...(claimDesigns ? { claimDesigns } : {}) }, null, 2));
     if (accepted !== due || report.sent !== due) throw new Error(`expected ${due} reminders, the connector accepted ${accepted}`);
   } finally {
     rss.stop();

@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
 import type { DayRecord, EntryRecord } from '../reminders/ledger';
 import type { ReminderItem, ReminderKind } from '../reminders/rules';
 import type { Case } from '../domain/case';
@@ -51,9 +51,19 @@ export interface RateSlot {
 export const dayCollectionName = (day: string): string => `reminders_${day.replace(/-/g, '')}`;
 
 /**
- * Storage for reminders. Everything a sweep does is an insert with a deterministic `_id` or a
- * read of one day's ledger: unique `_id` inserts are atomic on MongoDB, Cosmos DB (vCore) and
- * FerretDB alike, and FerretDB v1 answers filtered updates with a scan per document.
+ * A filter value for "one of these IDs": plain equality for one, which the patched FerretDB answers
+ * through the index (it does not for `$in`, whatever the list).
+ */
+const oneOf = (ids: string[]): string | { $in: string[] } => (ids.length === 1 ? (ids[0] as string) : { $in: ids });
+
+/** MongoDB's code for "ns not found" (dropping a collection that is not there). */
+const NAMESPACE_NOT_FOUND = 26;
+
+/**
+ * Storage for reminders. Everything a sweep writes is an insert with a deterministic `_id`, and
+ * it reads one day's ledger: unique `_id` inserts are atomic on every backend, and an insertMany
+ * is one transaction on FerretDB where each updated document is a transaction of its own (see
+ * docs/reminders.md, "Why the ledger stays insert-only").
  */
 export class ReminderRepository {
   readonly days: Collection<ReminderDay>;
@@ -105,6 +115,29 @@ export class ReminderRepository {
     await this.days.updateOne({ _id: day }, { $set: { state: 'closed', closedAt: at } });
   }
 
+  /**
+   * Retention: drops the ledgers of closed days before `day` and forgets those days, except the
+   * newest planned day (planning starts its window after it, even after a long outage). The ledger
+   * goes first, so a crash in between leaves a closed day whose ledger is dropped again next time.
+   * Returns the days dropped.
+   */
+  async dropClosedDaysBefore(day: string): Promise<string[]> {
+    const [newest] = await this.days.find({}).sort({ _id: -1 }).limit(1).toArray();
+    const old = await this.days.find({ state: 'closed', _id: { $lt: day } }).toArray();
+    const dropped: string[] = [];
+    for (const { _id } of old) {
+      if (_id === newest?._id) continue;
+      await this.ledger(_id)
+        .drop()
+        .catch((error: unknown) => {
+          if (!(error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND)) throw error;
+        });
+      await this.days.deleteOne({ _id, state: 'closed' });
+      dropped.push(_id);
+    }
+    return dropped;
+  }
+
   // ---- a day's ledger ----
 
   /** Adds planned occurrences; ones already there (same key) are left as they are. */
@@ -146,7 +179,7 @@ export class ReminderRepository {
   }
 
   preferencesOf(userIds: string[]): Promise<ReminderPreference[]> {
-    return userIds.length ? this.preferences.find({ _id: { $in: userIds } }).toArray() : Promise.resolve([]);
+    return userIds.length ? this.preferences.find({ _id: oneOf(userIds) }).toArray() : Promise.resolve([]);
   }
 
   digestUsers(): Promise<ReminderPreference[]> {
@@ -184,14 +217,15 @@ export class ReminderRepository {
     return insertOnce(this.rate, { _id: `${second}:${chunk}`, second });
   }
 
-  async pruneRate(beforeSecond: number): Promise<void> {
-    await this.rate.deleteMany({ second: { $lt: beforeSecond } });
+  /** Removes the rate slots of seconds before `beforeSecond`; returns how many. */
+  async pruneRate(beforeSecond: number): Promise<number> {
+    return (await this.rate.deleteMany({ second: { $lt: beforeSecond } })).deletedCount;
   }
 
   // ---- cases ----
 
   casesByIds(ids: string[]): Promise<Case[]> {
-    return ids.length ? this.db.collection<Case>('cases').find({ _id: { $in: ids } }).toArray() : Promise.resolve([]);
+    return ids.length ? this.db.collection<Case>('cases').find({ _id: oneOf(ids) }).toArray() : Promise.resolve([]);
   }
 
   /** Open cases where someone waits for the family's consent (index cases_by_consent_state). */
@@ -205,7 +239,7 @@ export class ReminderRepository {
   async personalChats(userIds: string[]): Promise<Map<string, ConversationRecord>> {
     const newest = new Map<string, ConversationRecord>();
     if (userIds.length === 0) return newest;
-    for (const record of await this.conversations.find({ kind: 'personal', userId: { $in: userIds } }).toArray()) {
+    for (const record of await this.conversations.find({ kind: 'personal', userId: oneOf(userIds) }).toArray()) {
       const known = record.userId ? newest.get(record.userId) : undefined;
       if (record.userId && (!known || known.updatedAt < record.updatedAt)) newest.set(record.userId, record);
     }
@@ -213,11 +247,15 @@ export class ReminderRepository {
   }
 
   conversationsByIds(ids: string[]): Promise<ConversationRecord[]> {
-    return ids.length ? this.conversations.find({ _id: { $in: ids } }).toArray() : Promise.resolve([]);
+    return ids.length ? this.conversations.find({ _id: oneOf(ids) }).toArray() : Promise.resolve([]);
   }
 }
 
-/** Indexes for MongoDB and Cosmos DB; FerretDB v1 creates them but answers by scanning. */
+/**
+ * Indexes for MongoDB and Cosmos DB. The patched FerretDB uses one only for string equality on its
+ * first key (`status: 'accepted'`, `'members.consent.state': 'pending'`); ranges, booleans and
+ * dates are filtered after a scan there (the collections they serve are small or read once a day).
+ */
 export async function ensureReminderIndexes(db: Db): Promise<void> {
   const agreements = db.collection('agreements');
   await agreements.createIndex({ status: 1, dueDate: 1 }, { name: 'agreements_by_status_due' });

@@ -55,8 +55,7 @@ export interface ReminderItem {
   failedKind?: ReminderKind;
   /**
    * Deep link to the case conversation, computed when the day was planned, so that a sweep
-   * never reads `cases` (entries planned before links were snapshotted lack it; then the sweep
-   * reads their cases).
+   * never reads `cases` (absent only when the service has no link builder: then no button).
    */
   link?: string;
 }

@@ -26,13 +26,17 @@ import {
 } from './rules';
 
 export const SNOOZE_DAYS = [1, 3] as const;
+/** A closed day's ledger is kept this many calendar days (what was sent when, for questions), then dropped. */
+export const LEDGER_RETENTION_DAYS = 14;
+/** Rate-limit slots are only read within their own second; older than this they are removed. */
+export const RATE_SLOT_RETENTION_SECONDS = 60;
 
 /** Builds the link a reminder card opens the case with; Teams' URL format belongs to the bot. */
 export type CaseLinkBuilder = (conversation: CaseConversation, title: string, record?: ConversationRecord | null) => string;
 
 export interface ReminderServiceOptions {
   hours?: SendingHours;
-  /** Without it no link is stored with the plan, and the sender builds it when sending. */
+  /** Without it no link is stored with the plan, and the cards have no "Open case" button. */
   caseLink?: CaseLinkBuilder;
 }
 
@@ -148,6 +152,19 @@ export class ReminderService {
     await this.snapshotLinks(planned, new Map([[kase._id, kase]]));
     const chats = await this.personalChatsOf(planned);
     return this.repository.addEntries(day, planned.map((p) => entryRecord(p, this.now(), chats.get(p.recipientId))));
+  }
+
+  /**
+   * Retention, run by every sweep: drops the ledgers of days closed more than
+   * LEDGER_RETENTION_DAYS before today (the newest planned day is always kept), and removes
+   * rate-limit slots older than RATE_SLOT_RETENTION_SECONDS by the wall clock (the limiter's
+   * clock). Cheap: it reads `reminderDays` (one document per kept day) and deletes from
+   * `reminderRate` (at most ten slots per second of the last minute).
+   */
+  async sweepRetention(wallClockMs: number = Date.now()): Promise<{ droppedDays: string[]; rateSlots: number }> {
+    const droppedDays = await this.repository.dropClosedDaysBefore(addDays(this.today(), -LEDGER_RETENTION_DAYS));
+    const rateSlots = await this.repository.pruneRate(Math.floor(wallClockMs / 1000) - RATE_SLOT_RETENTION_SECONDS);
+    return { droppedDays, rateSlots };
   }
 
   /** Stops the named kinds (all when absent) of a subject's occurrences in every open ledger. */

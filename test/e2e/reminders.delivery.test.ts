@@ -162,6 +162,24 @@ test('a personal chat that moved after the day was planned: the refused reminder
   expect(refused).toBe(1);
 });
 
+test('someone without a personal chat when the day was planned, who writes to the bot before the send, gets the card in that chat', async () => {
+  const owner = seeded.owner;
+  const chat = await db().collection('conversations').findOne({ _id: personalChatId(owner) as never });
+  await db().collection('conversations').deleteOne({ _id: personalChatId(owner) as never });
+  await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-04-01', createdAt: clock.now() });
+  clock.at(THU, '07:00');
+  expect(await t.app.reminders.worker.tick()).toMatchObject({ planned: 'planned', sendingTime: false, sent: 0 });
+  const entry = await db().collection('reminders_20250306').findOne({ t: 'e', recipientId: owner.id });
+  expect(entry!.to).toBeUndefined();
+
+  // The person opens a chat with the bot after planning: the sweep reads it for the entries planned without one.
+  await db().collection('conversations').insertOne({ ...chat!, updatedAt: clock.now() });
+  clock.at(THU, '08:00');
+  expect(await t.app.reminders.worker.tick()).toMatchObject({ sent: 1, failed: 0, gaveUp: 0 });
+  expect(reminderCards(t.connector.sentActivities).map((c) => c.conversationId)).toEqual([personalChatId(owner)]);
+  expect(t.connector.createdConversations).toHaveLength(0);
+});
+
 test('without a personal chat the bot creates one; when that is refused it @mentions the person in the case channel', async () => {
   await db().collection('conversations').deleteMany({ kind: 'personal' });
   await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-04-01', createdAt: clock.now() });

@@ -234,3 +234,34 @@ describe('daily digest', () => {
     }
   });
 });
+
+describe('retention', () => {
+  const ledgers = async () => (await db().listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => name.startsWith('reminders_')).sort();
+
+  test('closed days more than 14 days old are dropped with their ledgers; recent days and today are kept; old rate slots are pruned', async () => {
+    await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: FRI, createdAt: clock.now() });
+    for (const day of [MON, TUE, WED, THU, FRI, NEXT_MON]) await sweepAt(day, '08:00');
+    // Monday had nothing to send (a day without a ledger collection); the others have one each.
+    expect(await ledgers()).toEqual(['reminders_20250304', 'reminders_20250305', 'reminders_20250306', 'reminders_20250307', 'reminders_20250310']);
+    const second = Math.floor(Date.now() / 1000);
+    await db().collection('reminderRate').insertMany([{ _id: `${second - 3600}:0`, second: second - 3600 }, { _id: `${second}:0`, second }] as never[]);
+
+    // Two weeks after 10 March: 3–7 March are closed and older than 14 days; 10 March is exactly 14 days old.
+    const owner = personalChatId(seeded.owner);
+    const before = cardsTo(owner).length;
+    await sweepAt('2025-03-24', '08:00');
+    expect(await ledgers()).toEqual(['reminders_20250310', 'reminders_20250324']);
+    const days = await db().collection('reminderDays').find({}).sort({ _id: 1 }).toArray();
+    expect(days.map((d) => [d._id, d.state])).toEqual([
+      ['2025-03-10', 'closed'],
+      ['2025-03-24', 'open'],
+    ]);
+    expect((await db().collection('reminderRate').find({}).toArray()).map((slot) => slot._id)).toEqual([`${second}:0`]);
+    // Today's reminders go out as before, once.
+    expect(cardsTo(owner)).toHaveLength(before + 1);
+    expect(cardsTo(owner).at(-1)!.text).toContain('en aftale er over fristen');
+    await sweepAt('2025-03-24', '09:00');
+    expect(cardsTo(owner)).toHaveLength(before + 1);
+    expect(await ledgers()).toEqual(['reminders_20250310', 'reminders_20250324']);
+  });
+});
