@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { Core } from '../core';
 import { DomainError, isDomainError } from '../core/domain/errors';
+import { exportCaseForCoordinator } from '../core/export/caseExport';
 import { isDatabaseUnavailable } from '../core/persistence/database';
 import { renderRefusal, resolveLocale, t, type Locale } from '../core/i18n';
 import type { Directory, Profile } from './auth/graph';
@@ -98,6 +99,20 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
   server.get(
     '/tab/api/cases/:caseId/observations',
     call(({ req, identity }) => core.overview.observations(identity.actor, param(req, 'caseId'), { area: query(req, 'area'), level: query(req, 'level') })),
+  );
+
+  /**
+   * The case as an HL7 FHIR R4 Bundle, downloaded as a file (docs/fhir.md). Only the coordinator may;
+   * `professional=true` includes professionals-only content. Every export is in the audit trail.
+   */
+  server.get('/tab/api/cases/:caseId/export/fhir', async (req: Request, res: Response) =>
+    call(async ({ identity }) => {
+      const flag = query(req, 'professional') ?? 'false';
+      if (flag !== 'true' && flag !== 'false') throw new DomainError('error.exportScope');
+      const { bundle, fileName } = await exportCaseForCoordinator(core, identity.actor, param(req, 'caseId'), { professional: flag === 'true' });
+      res.header('Content-Disposition', `attachment; filename="${fileName}"`);
+      return bundle;
+    })(req, res),
   );
 
   /** Names and photos from Microsoft Graph (on behalf of the caller), for the case's members only. */

@@ -6,14 +6,15 @@
 import * as audience from './messages/audience';
 import * as channels from './messages/channels';
 import * as collaboration from './messages/collaboration';
+import * as exporting from './messages/export';
 import * as foundation from './messages/foundation';
 import * as reminders from './messages/reminders';
 import * as tab from './messages/tab';
 
 export type Locale = 'da' | 'en';
 
-const da = { ...foundation.da, ...collaboration.da, ...reminders.da, ...tab.da, ...channels.da, ...audience.da };
-const en: Record<keyof typeof da, string> = { ...foundation.en, ...collaboration.en, ...reminders.en, ...tab.en, ...channels.en, ...audience.en };
+const da = { ...foundation.da, ...collaboration.da, ...reminders.da, ...tab.da, ...channels.da, ...audience.da, ...exporting.da };
+const en: Record<keyof typeof da, string> = { ...foundation.en, ...collaboration.en, ...reminders.en, ...tab.en, ...channels.en, ...audience.en, ...exporting.en };
 
 export type MessageKey = keyof typeof da;
 type Messages = Record<MessageKey, string>;
