@@ -63,6 +63,12 @@ export const configSchema = z.object({
   REMINDER_RATE_PER_SECOND: z.coerce.number().int().min(0).max(100000).default(30),
   REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   REMINDER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  // The audit trail (see docs/audit.md): how often every hash chain is verified (0 = only on demand).
+  AUDIT_VERIFY_HOURS: z.coerce.number().min(0).max(24 * 31).default(24),
+  // Closed cases are listed for the controller's deletion review this many years after closing.
+  RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
+  // GDPR art. 15 export: include professionals-only content only where the controller decided the law allows it.
+  GDPR_EXPORT_PROFESSIONAL_CONTENT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -99,6 +99,16 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   server.get('/healthz/reminders', async (_req, res) => {
     res.json(await reminders.health());
   });
+  // The last verification of the hash chains; case IDs of broken chains only through `npm run audit`.
+  server.get('/healthz/audit', async (_req, res) => {
+    const last = await core.verifier.last();
+    const status = !last ? 'unverified' : last.ok ? 'ok' : 'broken';
+    res.status(last && !last.ok ? 503 : 200);
+    res.json({
+      status,
+      lastVerification: last && { at: last.finishedAt.toISOString(), by: last.by, cases: last.cases, entries: last.entries, brokenChains: last.broken.length },
+    });
+  });
 
   // Bookkeeping that only grows is swept an hour apart (and once shortly after start).
   const sweepRetention = () =>
@@ -119,6 +129,17 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   await repairOutboxes();
   const repairTimer = setInterval(() => void repairOutboxes(), 5 * 60_000);
   repairTimer.unref();
+  // Every chain is walked a few minutes after start and then every AUDIT_VERIFY_HOURS.
+  const verifyAudit = () =>
+    void core.verifier
+      .verify({ by: 'app' })
+      .then((run) => (run.ok ? logger.info({ cases: run.cases, entries: run.entries, digest: run.digest }, 'audit trail verified') : logger.error({ broken: run.broken, digest: run.digest }, 'audit trail broken')))
+      .catch((error: unknown) => logger.warn({ err: error }, 'audit verification failed; it runs again later'));
+  const verifyEvery = config.AUDIT_VERIFY_HOURS * 3_600_000;
+  const verifyStart = verifyEvery > 0 ? setTimeout(verifyAudit, Math.min(5 * 60_000, verifyEvery)) : undefined;
+  const verifyTimer = verifyEvery > 0 ? setInterval(verifyAudit, verifyEvery) : undefined;
+  verifyStart?.unref();
+  verifyTimer?.unref();
 
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, () => resolve()));
   port = (server.address() as AddressInfo).port;
@@ -135,6 +156,8 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
       clearTimeout(retentionStart);
       clearInterval(retentionTimer);
       clearInterval(repairTimer);
+      clearTimeout(verifyStart);
+      clearInterval(verifyTimer);
       await reminders.stop();
       await publisher.idle().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,7 @@ import { AssessmentRepository } from './persistence/assessmentRepository';
 import { CaseRepository } from './persistence/caseRepository';
 import { ConversationRepository } from './persistence/conversationRepository';
 import { AccessLog } from './audit/accessLog';
+import { AuditVerifier } from './audit/verifier';
 import { AuditedWrites } from './audit/auditedWrites';
 import { EventBus } from './audit/bus';
 import { EventStore } from './audit/eventStore';
@@ -46,6 +47,8 @@ export interface Core {
   events: EventStore;
   /** Who read which case, and who was refused: a hash chain per case, apart from the history. */
   accessLog: AccessLog;
+  /** Walks every hash chain and keeps the outcome of each run (`/healthz/audit`, `npm run audit`). */
+  verifier: AuditVerifier;
   /** The one path of every state change with its event; `repair()` completes what a crash left. */
   audited: AuditedWrites;
   caseRepository: CaseRepository;
@@ -98,6 +101,8 @@ export function createCore(db: Db, now: Clock = () => new Date(), options: CoreO
     conversations: new ConversationRepository(c.conversations),
     events,
     accessLog,
+    // Verification runs are operational records: stamped by the wall clock, like the inbox.
+    verifier: new AuditVerifier(events, accessLog, c.auditRuns, () => new Date(), async () => (await c.cases.distinct('_id')) as string[]),
     audited,
     caseRepository,
     agreementRepository,

@@ -22,7 +22,7 @@ const verify = (events: CaseEvent[], head = chainDrafts(caseId, history()).head)
 describe('the hash chain of a case', () => {
   test('an untouched chain verifies, and links every entry to the one before', () => {
     const { events, head } = chainDrafts(caseId, history());
-    expect(verify(events, head)).toEqual({ ok: true, entries: 6 });
+    expect(verify(events, head)).toEqual({ ok: true, entries: 6, lastHash: events[5]!.hash });
     expect(events[0]!.prevHash).toBe(GENESIS_HASH);
     for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
     expect(events.map((e) => e.familySeq)).toEqual([1, 2, 2, 3, 4, 4]);
@@ -58,7 +58,7 @@ describe('the hash chain of a case', () => {
     const { events, head } = chainDrafts(caseId, drafts);
     const redacted = events.map((e) => ({ ...e }) as CaseEvent);
     redacted[0] = { ...redacted[0]!, actorName: 'Person A1', redactedBy: redacted[3]!._id } as CaseEvent;
-    expect(verify(redacted, head)).toEqual({ ok: true, entries: 4 });
+    expect(verify(redacted, head)).toEqual({ ok: true, entries: 4, lastHash: events[3]!.hash });
     redacted[1] = { ...redacted[1]!, actorName: 'Person A1', redactedBy: redacted[2]!._id } as CaseEvent;
     expect(verify(redacted, head)).toMatchObject({ ok: false, firstBreak: { seq: 2, reason: 'redaction' } });
   });

@@ -42,6 +42,8 @@ export interface ChainVerdict {
   entries: number;
   /** The first broken entry (its position), and why. */
   firstBreak?: { seq: number; reason: ChainBreak };
+  /** The hash of the newest entry of an intact chain: what a later run, or an outside copy, can compare. */
+  lastHash?: string;
 }
 
 export interface ChainHead {
@@ -74,5 +76,5 @@ export function verifyChain(entries: Linkable[], head: ChainHead | null, isErasu
   if (head && (head.seq > (last?.seq ?? 0) || (last && head.seq === last.seq && head.hash !== last.hash))) {
     return { ok: false, entries: entries.length, firstBreak: { seq: Math.min(head.seq, (last?.seq ?? 0) + 1), reason: 'head' } };
   }
-  return { ok: true, entries: entries.length };
+  return { ok: true, entries: entries.length, lastHash: last?.hash };
 }

@@ -13,6 +13,7 @@ import { ensureReminderIndexes } from './reminderRepository';
 import type { FormRecord } from './formRepository';
 import type { PostedCard } from './postedCardRepository';
 import type { RoomRecord } from './roomRepository';
+import type { VerificationRecord } from '../audit/verifier';
 
 /**
  * The collections Samspil uses. Only features shared by MongoDB 6+, Cosmos DB for MongoDB
@@ -24,6 +25,7 @@ export interface Collections {
   eventHeads: Collection<ChainHeadDoc>;
   accessLog: Collection<AccessEntry>;
   accessHeads: Collection<ChainHeadDoc>;
+  auditRuns: Collection<VerificationRecord>;
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
   meetings: Collection<MeetingRecord>;
@@ -43,6 +45,7 @@ export function collections(db: Db): Collections {
     eventHeads: db.collection<ChainHeadDoc>('eventHeads'),
     accessLog: db.collection<AccessEntry>('accessLog'),
     accessHeads: db.collection<ChainHeadDoc>('accessHeads'),
+    auditRuns: db.collection<VerificationRecord>('auditRuns'),
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
     meetings: db.collection<MeetingRecord>(MEETINGS_COLLECTION),
