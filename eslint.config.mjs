@@ -29,4 +29,25 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['botbuilder*', 'restify*', '@microsoft/*', 'botframework-*'] }],
     },
   },
+  {
+    // Adapters talk to the core through its services only: no repository, no raw history or access
+    // log, no audited-write plumbing. Types and helpers they need are exported from core/index.ts.
+    files: ['bot/**/*.ts', 'tab/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/core/persistence', '**/core/persistence/*'], message: 'Adapters use core services (core/index.ts), never repositories.' },
+            { group: ['**/core/audit/eventStore', '**/core/audit/chainStore', '**/core/audit/accessLog', '**/core/audit/auditedWrites', '**/core/audit/verifier'], message: 'Adapters use core services; the audit trail is written by the core.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['caseRepository', 'agreementRepository', 'observationRepository', 'assessmentRepository', 'internals'].map((property) => ({ property, message: 'Adapters use core services, never repositories.' })),
+      ],
+    },
+  },
 );

@@ -2,7 +2,6 @@ import 'dotenv/config';
 import { open, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportCaseAsOperator } from '../core/export/caseExport';
 import { operator, runCli, UsageError, withCliCore } from './cli';
 
 /**
@@ -46,7 +45,7 @@ export async function runExport(argv: string[], env: NodeJS.ProcessEnv = process
     // file is claimed before the export is made (and audited), so a bad path exports nothing.
     const file = await open(out, 'wx', 0o600);
     try {
-      const { bundle, resources } = await exportCaseAsOperator(core, command.caseId, { professional: command.professional }, operator('export', command.by));
+      const { bundle, resources } = await core.exports.asOperator(command.caseId, { professional: command.professional }, operator('export', command.by));
       await file.writeFile(`${JSON.stringify(bundle, null, 2)}\n`);
       await file.close();
       return `Exported case ${command.caseId} as FHIR R4 (${resources} resources, ${command.professional ? 'professional receiver: professionals-only content included' : 'family-visible content only'}) to ${out}`;

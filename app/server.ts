@@ -1,7 +1,7 @@
 import restify from 'restify';
 import { caseDeepLink } from '../bot/reminders/links';
 import type { AddressInfo } from 'node:net';
-import { createCore, type Core } from '../core';
+import { createCoreWithInternals, type Core, type CoreInternals } from '../core';
 import { connectDatabase, type Database } from '../core/persistence/database';
 import type { Clock } from '../core/services/caseService';
 import { createAdapter, type BotAdapterOverrides } from '../bot/adapter';
@@ -25,6 +25,8 @@ export interface RunningApp {
   url: string;
   port: number;
   core: Core;
+  /** The storage behind the services: for tests and benchmarks only. */
+  internals: CoreInternals;
   /** The reminder worker of this instance (bot/reminders); tests call `reminders.worker.tick()`. */
   reminders: ReminderRuntime;
   database: Database;
@@ -51,7 +53,7 @@ const BOT_ROUTE = '/api/messages';
 /** Connects the database, wires bot and tab onto one restify server, and listens. */
 export async function startApp({ config, logger, mongoUri, now, tab, graph, bot: botOverrides }: AppOptions): Promise<RunningApp> {
   const database = await connectDatabase(mongoUri, config.MONGODB_DB);
-  const core = createCore(database.db, now, { caseLink: caseDeepLink });
+  const { core, internals } = createCoreWithInternals(database.db, now, { caseLink: caseDeepLink });
 
   // The HTTP edge (docs/edge.md). `noWriteContinue`: a client that waits for `100 Continue` gets it only
   // once its headers (and, on the bot route, its token) passed, so a refused body is never sent.
@@ -76,7 +78,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   const rooms = new RoomDirectory(core, adapter, config.MicrosoftAppId ?? '', logger, (channelId) => channels.caseChannels.privateMembers(channelId), core.now);
   const publisher = new RoomPublisher(core, rooms, adapter, config.MicrosoftAppId ?? '', logger);
   publisher.subscribe();
-  const channels = await createChannelCommands({ config, core, db: database.db, logger, networkClient: graph?.networkClient, publisher: () => publisher });
+  const channels = await createChannelCommands({ config, core, logger, networkClient: graph?.networkClient, publisher: () => publisher });
   const bot = new SamspilBot({ core, publisher, logger, channels });
   const reminders = startReminders(config, core, logger, now);
   let port = 0;
@@ -112,7 +114,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
 
   // Bookkeeping that only grows is swept an hour apart (and once shortly after start).
   const sweepRetention = () =>
-    void core.retention
+    void core.maintenance.retention
       .sweep()
       .then((removed) => logger.info({ removed }, 'retention sweep'))
       .catch((error: unknown) => logger.warn({ err: error }, 'retention sweep failed; it runs again in an hour'));
@@ -122,8 +124,8 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   retentionTimer.unref();
   // Changes whose events a crash left in an outbox are completed now, and every few minutes (core/audit).
   const repairOutboxes = () =>
-    core.audited
-      .repair()
+    core.maintenance
+      .repairOutboxes()
       .then((appended) => appended && logger.warn({ appended }, 'completed events a crash had left behind'))
       .catch((error: unknown) => logger.warn({ err: error }, 'outbox repair failed; it runs again shortly'));
   await repairOutboxes();
@@ -149,6 +151,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     url: `http://127.0.0.1:${port}`,
     port,
     core,
+    internals,
     reminders,
     database,
     settled: () => publisher.idle(),

@@ -318,7 +318,7 @@ async function main(): Promise<void> {
 
     const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
     const sender = new ReminderSender({ MicrosoftAppType: 'MultiTenant' }, '');
-    const profile = PROFILE ? instrument({ repository: core.reminders.repository, sender }) : undefined;
+    const profile = PROFILE ? instrument({ delivery: core.reminders.delivery, sender }) : undefined;
     const worker = new ReminderWorker(core, core.reminders, sender, logger, () => now, {
       leaseMs: 600_000, maxAttempts: 6, backoffBaseMs: 60_000, backoffMaxMs: 3_600_000, batchSize: 1_000, concurrency: CONCURRENCY, ratePerSecond: RATE,
     });

@@ -2,7 +2,7 @@ import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthenticatio
 import { AuthenticationConstants, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Logger } from 'pino';
 import { t } from '../core/i18n';
-import { isDatabaseUnavailable } from '../core/persistence/database';
+import { isDatabaseUnavailable } from '../core';
 import { localeOf } from './turn';
 
 export interface BotCredentials {

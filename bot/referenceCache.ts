@@ -1,4 +1,4 @@
-import type { ConversationRecord } from '../core/persistence/conversationRepository';
+import type { ConversationRecord } from '../core';
 
 const TTL_MS = 10 * 60_000;
 const MAX_ENTRIES = 10_000;

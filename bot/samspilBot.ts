@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../core';
 import { isDomainError } from '../core/domain/errors';
 import { renderRefusal, t } from '../core/i18n';
-import { isDatabaseUnavailable } from '../core/persistence/database';
+import { isDatabaseUnavailable } from '../core';
 import { cardMessage } from './cards/message';
 import { helpCard } from './cards/helpCard';
 import { parseCommand, type Command } from './commands';
@@ -57,7 +57,7 @@ export class SamspilBot extends TeamsActivityHandler {
           await this.handleCommand(context, command);
         } catch (error) {
           // Nothing was done, so let a redelivery try again.
-          if (deliveryKey) await this.core.inbox.release(deliveryKey).catch(() => undefined);
+          if (deliveryKey) await this.core.conversations.releaseDelivery(deliveryKey).catch(() => undefined);
           throw error;
         }
       }
@@ -91,7 +91,7 @@ export class SamspilBot extends TeamsActivityHandler {
     try {
       const room = await this.deps.publisher.rooms.rosterChanged(context);
       const conversationId = caseConversationOf(context.activity).conversationId;
-      const kase = await this.core.caseRepository.byConversation(conversationId);
+      const kase = await this.core.cases.ofConversation(conversationId);
       if (!room || !kase) return;
       if (room.readers) {
         await this.core.members.linkIdentities(kase._id, room.readers.filter((r) => r.userId).map((r) => ({ userId: r.userId!, aadObjectId: r.aadObjectId })));
@@ -125,7 +125,7 @@ export class SamspilBot extends TeamsActivityHandler {
     const { activity } = context;
     if (!activity.id) return '';
     const key = `${channelConversationId(activity.conversation.id)}|${activity.id}`;
-    if (await this.core.inbox.claim(key)) return key;
+    if (await this.core.conversations.claimDelivery(key)) return key;
     this.logger.info({ activityId: activity.id }, 'ignored a repeated delivery');
     return null;
   }

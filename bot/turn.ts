@@ -3,7 +3,7 @@ import { maskCpr } from '../core/domain/cpr';
 import { truncate } from '../core/i18n/format';
 import type { Actor, CaseConversation } from '../core/domain/case';
 import { resolveLocale, type Locale } from '../core/i18n';
-import type { ConversationRecord } from '../core/persistence/conversationRepository';
+import type { ConversationRecord } from '../core';
 
 /** Translates the Teams-shaped parts of an activity into the core's plain types. */
 

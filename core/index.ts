@@ -27,10 +27,21 @@ import { PostedCardRepository } from './persistence/postedCardRepository';
 import { RoomRepository } from './persistence/roomRepository';
 import { FormService } from './services/formService';
 import { RetentionService } from './services/retentionService';
+import { ChannelLinkRepository } from './persistence/channelLinkRepository';
+import { ChannelLinkService } from './services/channelLinkService';
+import { ConversationService } from './services/conversationService';
+import { MinutesService } from './services/minutesService';
+import { PostedCardService } from './services/postedCardService';
+import { ExportService } from './export/caseExport';
 
-/** Everything the adapters (bot, tab) may use, wired to one database. */
+/**
+ * What the adapters (bot, tab) may use: services only. Every read of case content and every change
+ * goes through them, so the access checks and the audit trail cannot be skipped. Repositories
+ * are in `CoreInternals`, for the composition root (app/), tests and benchmarks.
+ */
 export interface Core {
   now: Clock;
+  /** The one gate: membership, role policy and open case; reads and refusals into the access log. */
   access: CaseAccess;
   cases: CaseService;
   members: MemberService;
@@ -42,28 +53,42 @@ export interface Core {
   reminders: ReminderService;
   /** Read models for the tab (overview, meeting agenda, stage, minutes). */
   overview: OverviewService;
-  conversations: ConversationRepository;
+  /** Posting a meeting's minutes into the case conversation, and recording the meeting. */
+  minutes: MinutesService;
+  /** Forms handed out as cards; each belongs to the person who asked for it. */
+  forms: FormService;
+  /** The Teams channels created for cases. */
+  channelLinks: ChannelLinkService;
+  /** The bot's memory of its conversations: references, rosters, handled deliveries. */
+  conversations: ConversationService;
+  /** Messages posted into case conversations, so that they can be rendered again when things change. */
+  postedCards: PostedCardService;
+  /** Changes, once in their case's history, for side effects outside the core (cards, channels, reminders). */
+  changes: Pick<EventBus, 'subscribe'>;
+  /** A case as an HL7 FHIR R4 bundle (docs/fhir.md). */
+  exports: ExportService;
+  /** Walks every hash chain and keeps the outcome of each run (`/healthz/audit`, `npm run audit`). */
+  verifier: AuditVerifier;
+  /** Housekeeping run by the app: bookkeeping retention, and completing what a crash left in an outbox. */
+  maintenance: { retention: RetentionService; repairOutboxes(): Promise<number> };
+}
+
+/** The storage behind the services: for the composition root, tests and benchmarks, never for adapters. */
+export interface CoreInternals {
   /** The cases' histories: a hash chain per case (core/audit). */
   events: EventStore;
   /** Who read which case, and who was refused: a hash chain per case, apart from the history. */
   accessLog: AccessLog;
-  /** Walks every hash chain and keeps the outcome of each run (`/healthz/audit`, `npm run audit`). */
-  verifier: AuditVerifier;
   /** The one path of every state change with its event; `repair()` completes what a crash left. */
   audited: AuditedWrites;
   caseRepository: CaseRepository;
   agreementRepository: AgreementRepository;
   observationRepository: ObservationRepository;
   assessmentRepository: AssessmentRepository;
+  conversations: ConversationRepository;
   inbox: InboxRepository;
-  /** Forms handed out as cards; each belongs to the person who asked for it. */
-  forms: FormService;
-  /** Who can read each conversation (rosters), as last read from Teams. */
   rooms: RoomRepository;
-  /** Messages posted into case conversations, so that they can be rendered again when things change. */
   postedCards: PostedCardRepository;
-  /** Removes bookkeeping that only grows (handled activity IDs, old forms, stale rosters). */
-  retention: RetentionService;
 }
 
 export interface CoreOptions {
@@ -72,22 +97,31 @@ export interface CoreOptions {
 }
 
 export function createCore(db: Db, now: Clock = () => new Date(), options: CoreOptions = {}): Core {
+  return createCoreWithInternals(db, now, options).core;
+}
+
+export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), options: CoreOptions = {}): { core: Core; internals: CoreInternals } {
   const c = collections(db);
   const bus = new EventBus();
   const events = new EventStore(c.events, c.eventHeads, bus);
   const accessLog = new AccessLog(c.accessLog, c.accessHeads);
   const audited = new AuditedWrites(events);
-  audited.register(...([c.cases, c.observations, c.agreements, c.assessmentRounds, c.assessmentAnswers, c.meetings] as unknown as Array<Collection<Document>>));
+  audited.register(...([c.cases, c.observations, c.agreements, c.assessmentRounds, c.assessmentAnswers, c.meetings, c.caseChannels] as unknown as Array<Collection<Document>>));
   const caseRepository = new CaseRepository(c.cases, audited);
   const agreementRepository = new AgreementRepository(c.agreements, audited);
   const observationRepository = new ObservationRepository(c.observations, audited);
   const assessmentRepository = new AssessmentRepository(c.assessmentRounds, c.assessmentAnswers, audited);
+  const conversationRepository = new ConversationRepository(c.conversations);
+  const inbox = new InboxRepository(c.inbox);
+  const rooms = new RoomRepository(c.rooms);
+  const postedCards = new PostedCardRepository(c.postedCards);
   const access = new CaseAccess(caseRepository, accessLog, now);
   const forms = new FormService(new FormRepository(c.forms), access, now, {
-    observation: async (id) => !!(await observationRepository.byId(id)),
-    agreement: async (id) => !!(await agreementRepository.byId(id)),
+    observation: (id) => observationRepository.byId(id),
+    agreement: (id) => agreementRepository.byId(id),
   });
-  return {
+  const overview = new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings, audited), caseRepository, access, now);
+  const core: Core = {
     now,
     access,
     cases: new CaseService(caseRepository, access, now),
@@ -97,21 +131,25 @@ export function createCore(db: Db, now: Clock = () => new Date(), options: CoreO
     agreements: new AgreementService(agreementRepository, caseRepository, access, forms, now),
     timeline: new TimelineService(events, access),
     reminders: new ReminderService(new ReminderRepository(db), agreementRepository, access, events, now, { caseLink: options.caseLink }),
-    overview: new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings, audited), caseRepository, access, now),
-    conversations: new ConversationRepository(c.conversations),
-    events,
-    accessLog,
+    overview,
+    minutes: new MinutesService(overview, inbox),
+    forms,
+    channelLinks: new ChannelLinkService(new ChannelLinkRepository(c.caseChannels, audited)),
+    conversations: new ConversationService(conversationRepository, rooms, inbox),
+    postedCards: new PostedCardService(postedCards),
+    changes: bus,
+    exports: new ExportService({ caseRepository, agreementRepository, observationRepository, assessmentRepository, access, accessLog }, now),
     // Verification runs are operational records: stamped by the wall clock, like the inbox.
     verifier: new AuditVerifier(events, accessLog, c.auditRuns, () => new Date(), async () => (await c.cases.distinct('_id')) as string[]),
-    audited,
-    caseRepository,
-    agreementRepository,
-    observationRepository,
-    assessmentRepository,
-    inbox: new InboxRepository(c.inbox),
-    forms,
-    rooms: new RoomRepository(c.rooms),
-    postedCards: new PostedCardRepository(c.postedCards),
-    retention: new RetentionService({ inbox: c.inbox, forms: c.forms, rooms: c.rooms }, now),
+    maintenance: { retention: new RetentionService({ inbox: c.inbox, forms: c.forms, rooms: c.rooms }, now), repairOutboxes: () => audited.repair() },
   };
+  const internals: CoreInternals = { events, accessLog, audited, caseRepository, agreementRepository, observationRepository, assessmentRepository, conversations: conversationRepository, inbox, rooms, postedCards };
+  return { core, internals };
 }
+
+export type { CaseConversationPort } from './ports';
+export type { ConversationRecord } from './persistence/conversationRepository';
+export type { PostedCard, PostSpec } from './persistence/postedCardRepository';
+export type { FormRecord } from './persistence/formRepository';
+export type { ChannelLink } from './persistence/channelLinkRepository';
+export { isDatabaseUnavailable } from './persistence/database';

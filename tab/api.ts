@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { Core } from '../core';
 import { DomainError, isDomainError } from '../core/domain/errors';
-import { exportCaseForCoordinator } from '../core/export/caseExport';
-import { isDatabaseUnavailable } from '../core/persistence/database';
+import { isDatabaseUnavailable } from '../core';
 import { renderRefusal, resolveLocale, t, type Locale } from '../core/i18n';
 import type { Directory, Profile } from './auth/graph';
 import { TokenRefused, type TabIdentity, type TokenVerifier } from './auth/tokens';
@@ -109,7 +108,7 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
     call(async ({ identity }) => {
       const flag = query(req, 'professional') ?? 'false';
       if (flag !== 'true' && flag !== 'false') throw new DomainError('error.exportScope');
-      const { bundle, fileName } = await exportCaseForCoordinator(core, identity.actor, param(req, 'caseId'), { professional: flag === 'true' });
+      const { bundle, fileName } = await core.exports.forCoordinator(identity.actor, param(req, 'caseId'), { professional: flag === 'true' });
       res.header('Content-Disposition', `attachment; filename="${fileName}"`);
       return bundle;
     })(req, res),
@@ -119,7 +118,7 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
   server.get(
     '/tab/api/cases/:caseId/profiles',
     call(async ({ req, identity }) => {
-      const kase = await core.members.list(identity.actor, param(req, 'caseId'));
+      const { kase } = await core.members.list(identity.actor, param(req, 'caseId'), 'tab.profiles');
       const profiles: Record<string, Profile> = {};
       if (!deps.directory || !identity.assertion) return { profiles, source: 'case' };
       const members = kase.members.filter((m) => m.status !== 'removed' && m.aadObjectId);
@@ -181,24 +180,10 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
   server.post(
     '/tab/api/cases/:caseId/minutes',
     call(async ({ req, identity, locale }) => {
-      const { kase, formId } = await core.overview.authorizeMinutes(identity.actor, param(req, 'caseId'), body(req).formId);
-      const key = `tab-minutes|${kase._id}|${formId}`;
-      if (!(await core.inbox.claim(key))) return { posted: false, repeated: true };
-      try {
-        if (!deps.caseConversation) throw new Error('no proactive sender configured');
-        const minutes = await core.overview.minutes(identity.actor, kase._id);
-        // Only what the connector accepted counts as posted: "since the last meeting" moves then, not before.
-        const { activityId } = await deps.caseConversation.postMinutes(kase, minutes, formId, cardLocaleOf(req, locale)).catch((error: unknown) => {
-          if (isDomainError(error)) throw error;
-          logger.warn({ err: describeError(error), caseId: kase._id }, 'the minutes could not be posted');
-          throw new DomainError('error.minutesNotSent', {}, 'unavailable');
-        });
-        await core.overview.recordMinutesPosted(identity.actor, kase, minutes, { formId, activityId });
-        return { posted: true, decisions: minutes.decisions.length };
-      } catch (error) {
-        await core.inbox.release(key).catch(() => undefined);
-        throw error;
-      }
+      const caseId = param(req, 'caseId');
+      return core.minutes.post(identity.actor, caseId, body(req).formId, cardLocaleOf(req, locale), deps.caseConversation, (error) =>
+        logger.warn({ err: describeError(error), caseId }, 'the minutes could not be posted'),
+      );
     }),
   );
 }

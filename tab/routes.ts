@@ -1,24 +1,14 @@
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { Config } from '../app/config';
-import type { Core } from '../core';
-import type { Case } from '../core/domain/case';
-import type { Minutes } from '../core/services/overviewService';
+import type { CaseConversationPort, Core } from '../core';
 import { resolveLocale, t, type Locale } from '../core/i18n';
 import { registerTabApi } from './api';
 import { loadTabAssets, type TabAssets } from './assets';
 import { GraphDirectory, type Directory, type MsalOverrides } from './auth/graph';
 import { DevTokenVerifier, EntraTokenVerifier, UnconfiguredVerifier, type TokenVerifier } from './auth/tokens';
 
-/**
- * Posts into a case's conversation. The bot provides it (bot/proactive.ts) and renders each post
- * for the room's audience; the tab never touches botbuilder. A send that was refused throws.
- */
-export interface CaseConversationPort {
-  postMinutes(kase: Case, minutes: Minutes, meetingId: string, locale: Locale): Promise<{ activityId?: string }>;
-  postAgreement(kase: Case, agreementId: string, locale: Locale): Promise<{ activityId?: string }>;
-  isPosted(kase: Case, agreementId: string): Promise<boolean>;
-}
+export type { CaseConversationPort } from '../core';
 
 export interface TabDependencies {
   core: Core;

@@ -1,4 +1,4 @@
-import { createCore } from '../../core';
+import { createCoreWithInternals } from '../../core';
 import { draft, versionKey } from '../../core/audit/events';
 import { collections, ensureIndexes } from '../../core/persistence/database';
 import { upsertConversation } from '../rawOps';
@@ -15,7 +15,7 @@ export const scenario: Scenario = {
   async prepare({ db }) {
     await ensureIndexes(db);
     const c = collections(db);
-    const core = createCore(db);
+    const { internals: core } = createCoreWithInternals(db);
     const seeded = await seedCase(db, 'bench-raw-accept');
     const ids = await seedAgreements(db, seeded, POOL, 'proposed');
     return async (i) => {

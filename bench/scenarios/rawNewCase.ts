@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createCore } from '../../core';
+import { createCoreWithInternals } from '../../core';
 import { draft, versionKey } from '../../core/audit/events';
 import type { Case } from '../../core/domain/case';
 import { collections, ensureIndexes } from '../../core/persistence/database';
@@ -22,7 +22,7 @@ export const scenario: Scenario = {
     // The same indexes the app creates, so the unique checks cost the same.
     await ensureIndexes(db);
     const c = collections(db);
-    const core = createCore(db);
+    const { internals: core } = createCoreWithInternals(db);
     return async (i) => {
       const conversationId = `19:bench-raw-${runId}-${i}@thread.tacv2`;
       const user = { id: `29:bench-sagsbehandler-${i % 20}`, name: `Bench Sagsbehandler ${i % 20}`, aadObjectId: randomUUID() };

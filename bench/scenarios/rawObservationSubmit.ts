@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createCore } from '../../core';
+import { createCoreWithInternals } from '../../core';
 import { draft } from '../../core/audit/events';
 import { collections, ensureIndexes } from '../../core/persistence/database';
 import { upsertConversation } from '../rawOps';
@@ -14,7 +14,7 @@ export const scenario: Scenario = {
   async prepare({ db }) {
     await ensureIndexes(db);
     const c = collections(db);
-    const core = createCore(db);
+    const { internals: core } = createCoreWithInternals(db);
     const seeded = await seedCase(db, 'bench-raw-observe');
     const forms = await seedForms(db, seeded, 'observation', seeded.teacher, 5000);
     return async (i) => {

@@ -1,4 +1,4 @@
-import { createCore } from '../../core';
+import { createCoreWithInternals } from '../../core';
 import { ensureIndexes } from '../../core/persistence/database';
 import { TIMELINE_PAGE_SIZE } from '../../core/services/timelineService';
 import { upsertConversation } from '../rawOps';
@@ -13,7 +13,7 @@ export const scenario: Scenario = {
   maxRequests: { warmup: 10, requests: 100 },
   async prepare({ db, runId }) {
     await ensureIndexes(db);
-    const core = createCore(db);
+    const { internals: core } = createCoreWithInternals(db);
     const seeded = await seedCase(db, 'bench-raw-timeline');
     await seedEvents(db, seeded, 2000);
     return async (i) => {

@@ -1,9 +1,8 @@
 import type { Activity } from 'botbuilder';
-import type { Core } from '../../core';
+import type { Core, PostSpec } from '../../core';
 import type { Clearance } from '../../core/domain/audience';
 import type { Case } from '../../core/domain/case';
 import { t, type Locale, type MessageKey } from '../../core/i18n';
-import type { PostSpec } from '../../core/persistence/postedCardRepository';
 import { minutesCard } from '../../tab/cards/minutesCard';
 import { agreementCard } from '../cards/agreementCards';
 import { assessmentSummaryCard, roundCard } from '../cards/assessmentCards';
@@ -33,13 +32,13 @@ export async function renderPost(core: Core, kase: Case, spec: PostSpec, locale:
     case 'case':
       return (c) => cardMessage(caseCard(locale, kase, c));
     case 'agreement': {
-      const agreement = await core.agreementRepository.byId(spec.agreementId);
+      const agreement = await core.agreements.find(spec.agreementId);
       if (!agreement || agreement.caseId !== kase._id) return undefined;
       const today = core.agreements.today();
       return (c) => cardMessage(agreementCard(locale, agreement, kase, today, c));
     }
     case 'observation': {
-      const observation = await core.observationRepository.byId(spec.observationId);
+      const observation = await core.observations.find(spec.observationId);
       if (!observation || observation.caseId !== kase._id) return undefined;
       return (c) => cardMessage(observationCard(locale, observation, kase, c));
     }
@@ -49,12 +48,12 @@ export async function renderPost(core: Core, kase: Case, spec: PostSpec, locale:
       return (c) => cardMessage(consentRequestCard(locale, kase, member, c));
     }
     case 'round': {
-      const round = await core.assessmentRepository.round(spec.roundId);
+      const round = await core.assessments.findRound(spec.roundId);
       if (!round || round.caseId !== kase._id) return undefined;
       return (c) => cardMessage(roundCard(locale, kase, round, c));
     }
     case 'summary': {
-      const round = await core.assessmentRepository.round(spec.roundId);
+      const round = await core.assessments.findRound(spec.roundId);
       if (!round?.summary || round.caseId !== kase._id) return undefined;
       const summary = round.summary;
       return (c) => cardMessage(assessmentSummaryCard(locale, kase, summary, c, round._id));
@@ -66,7 +65,7 @@ export async function renderPost(core: Core, kase: Case, spec: PostSpec, locale:
           c === 'outsider' ? undefined : t(locale, 'close.done', { title: kase.title }),
         );
     case 'minutes': {
-      const meeting = await core.overview.meeting(kase._id, spec.meetingId);
+      const meeting = await core.overview.findMeeting(kase._id, spec.meetingId);
       if (!meeting?.minutes) return undefined;
       const minutes = meeting.minutes;
       const own = { meetingId: meeting._id, userIds: activeMemberIds(kase) };

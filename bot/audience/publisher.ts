@@ -1,13 +1,11 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Core } from '../../core';
+import type { ConversationRecord, Core, PostedCard, PostSpec } from '../../core';
 import { memberClearance, outsidersIn, placeView, roomClearance, type Clearance, type Room } from '../../core/domain/audience';
 import { activeMember, coordinatorOf, type Case } from '../../core/domain/case';
 import { DomainError } from '../../core/domain/errors';
 import type { CaseEvent } from '../../core/audit/events';
 import { t, type Locale, type MessageKey } from '../../core/i18n';
-import type { ConversationRecord } from '../../core/persistence/conversationRepository';
-import type { PostedCard, PostSpec } from '../../core/persistence/postedCardRepository';
 import { caseConversationOf, channelConversationId } from '../turn';
 import { renderPost, type RoomRender } from './posts';
 import { inConversation, type RoomDirectory } from './rooms';
@@ -56,7 +54,7 @@ export class RoomPublisher {
 
   /** Cards follow the audit trail: every change made anywhere (bot, tab, reminders) updates its cards. */
   subscribe(): void {
-    this.core.events.subscribe(
+    this.core.changes.subscribe(
       (event) => this.track(this.onEvent(event)),
       (error) => this.logger.warn({ err: describe(error) }, 'could not bring the posted cards in step with a change'),
     );
@@ -210,7 +208,7 @@ export class RoomPublisher {
     const outsiders = room.readers ? outsidersIn(kase, room) : [];
     const keys = room.kind === 'standardChannel' ? ['*standard'] : room.readers === null ? ['*unknown'] : outsiders.map((o) => o.reader.userId ?? o.reader.aadObjectId ?? o.name);
     if (keys.length === 0) return;
-    const warned = await this.core.rooms.warnedAbout(room.conversationId);
+    const warned = await this.core.conversations.warnedAbout(room.conversationId);
     if (keys.every((key) => warned.has(key))) return;
     const text =
       room.kind === 'standardChannel'
@@ -219,7 +217,7 @@ export class RoomPublisher {
           ? t(locale, 'warning.unknownRoom', { title: kase.title })
           : t(locale, 'warning.room', { title: kase.title, people: outsiders.map((o) => t(locale, `outsider.${o.reason}`, { name: o.name })).join(', ') });
     const sent = await this.sendToPerson(coordinator, where, { type: 'message', text });
-    if (sent) await this.core.rooms.markWarned(room.conversationId, keys);
+    if (sent) await this.core.conversations.markWarned(room.conversationId, keys);
   }
 
   // ---- keeping posted cards true ----
@@ -273,7 +271,7 @@ export class RoomPublisher {
 
   /** Membership changed: redraw the room's cards for its readers now, and warn if someone in it lost access. */
   private async resyncCase(caseId: string): Promise<void> {
-    const kase = await this.core.caseRepository.byId(caseId);
+    const kase = await this.core.cases.find(caseId);
     if (!kase) return;
     const conversationId = kase.conversation.conversationId;
     await this.redraw(await this.core.postedCards.inConversation(conversationId), { force: false });
@@ -288,7 +286,7 @@ export class RoomPublisher {
     const cases = new Map<string, Promise<Case | null>>();
     const rooms = new Map<string, Promise<{ record: ConversationRecord; room: Room } | null>>();
     for (const card of cards) {
-      if (!cases.has(card.caseId)) cases.set(card.caseId, this.core.caseRepository.byId(card.caseId));
+      if (!cases.has(card.caseId)) cases.set(card.caseId, this.core.cases.find(card.caseId));
       if (!rooms.has(card.conversationId)) rooms.set(card.conversationId, this.roomOfConversation(card.conversationId));
     }
     await Promise.all(

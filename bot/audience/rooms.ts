@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import { isSamePerson } from '../../core/domain/case';
 import type { Reader, Room } from '../../core/domain/audience';
-import type { ConversationRecord } from '../../core/persistence/conversationRepository';
+import type { ConversationRecord } from '../../core';
 import { caseConversationOf, safeName } from '../turn';
 
 /** How long a stored roster is trusted before it is read from Teams again. */
@@ -59,7 +59,7 @@ export async function inConversation<T>(adapter: CloudAdapter, botAppId: string,
  */
 export class RoomDirectory {
   constructor(
-    private readonly core: Pick<Core, 'rooms'>,
+    private readonly core: Pick<Core, 'conversations'>,
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
     private readonly logger: Logger,
@@ -88,27 +88,27 @@ export class RoomDirectory {
   async rosterChanged(context: TurnContext): Promise<Room | undefined> {
     const conversation = caseConversationOf(context.activity);
     if (conversation.kind === 'channel') {
-      await this.core.rooms.forget(conversation.conversationId).catch(() => undefined);
+      await this.core.conversations.forgetRoom(conversation.conversationId).catch(() => undefined);
       return this.channel(conversation.conversationId);
     }
     if (conversation.kind !== 'groupChat') return undefined;
-    await this.core.rooms.forget(conversation.conversationId);
+    await this.core.conversations.forgetRoom(conversation.conversationId);
     return this.ofTurn(context);
   }
 
   /** A private case channel's members changed: read them again at the next look. */
   async channelMembersChanged(channelId: string): Promise<void> {
-    await this.core.rooms.forget(channelId);
+    await this.core.conversations.forgetRoom(channelId);
   }
 
   private async channel(channelId: string): Promise<Room> {
     if (!this.privateChannel) return { kind: 'standardChannel', conversationId: channelId, readers: null };
-    const stored = await this.core.rooms.get(channelId);
+    const stored = await this.core.conversations.roomOf(channelId);
     if (stored?.kind === 'privateChannel' && this.age(stored.readAt) < CHANNEL_MEMBERS_TTL_MS) return { kind: 'privateChannel', conversationId: channelId, readers: stored.readers };
     try {
       const members = await this.privateChannel(channelId);
       if (!members) return { kind: 'standardChannel', conversationId: channelId, readers: null };
-      await this.core.rooms.save(channelId, 'privateChannel', members, this.now());
+      await this.core.conversations.saveRoom(channelId, 'privateChannel', members, this.now());
       return { kind: 'privateChannel', conversationId: channelId, readers: members };
     } catch (error) {
       this.logger.warn({ err: describe(error), channelId }, 'could not read the private channel members; posting for an unknown audience');
@@ -117,7 +117,7 @@ export class RoomDirectory {
   }
 
   private async groupChat(conversationId: string, read: () => Promise<Reader[]>, mustInclude?: Reader): Promise<Room> {
-    const stored = await this.core.rooms.get(conversationId);
+    const stored = await this.core.conversations.roomOf(conversationId);
     const fresh =
       stored?.kind === 'groupChat' &&
       this.age(stored.readAt) < ROSTER_TTL_MS &&
@@ -126,7 +126,7 @@ export class RoomDirectory {
     if (fresh && stored) return { kind: 'groupChat', conversationId, readers: stored.readers };
     try {
       const readers = await read();
-      await this.core.rooms.save(conversationId, 'groupChat', readers, this.now());
+      await this.core.conversations.saveRoom(conversationId, 'groupChat', readers, this.now());
       return { kind: 'groupChat', conversationId, readers };
     } catch (error) {
       // Not knowing who reads along is treated as an outsider reading along.

@@ -1,5 +1,5 @@
 import { t, type Locale } from '../../core/i18n';
-import type { FormRecord } from '../../core/persistence/formRepository';
+import type { FormRecord } from '../../core';
 import { adaptiveCard, executeAction, paragraph, refreshFor, type AdaptiveCard } from './card';
 
 export const FORM_OPEN_VERB = 'form.open';

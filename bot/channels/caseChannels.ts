@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import type { Actor, Case } from '../../core/domain/case';
 import type { Reader } from '../../core/domain/audience';
-import { draft, MEMBERSHIP_EVENTS, type CaseEvent } from '../../core/audit/events';
+import { MEMBERSHIP_EVENTS, type CaseEvent } from '../../core/audit/events';
 import type { MessageKey } from '../../core/i18n';
-import type { ChannelLink, ChannelLinkRepository } from './channelLinks';
+import type { ChannelLink } from '../../core';
 import { GraphError, type GraphClient } from './graph';
 import { channelNameFor, isNameConflict } from './names';
 
@@ -63,14 +63,13 @@ export class CaseChannels {
   constructor(
     readonly mode: CaseChannelMode,
     private readonly graph: GraphClient,
-    private readonly links: ChannelLinkRepository,
-    private readonly core: Pick<Core, 'caseRepository' | 'conversations' | 'events'>,
+    private readonly core: Pick<Core, 'cases' | 'conversations' | 'changes' | 'channelLinks'>,
     private readonly logger: Logger,
   ) {}
 
   /** Private channels follow the case's members: every member event re-syncs the channel. */
   subscribe(): void {
-    this.core.events.subscribe(
+    this.core.changes.subscribe(
       async (event: CaseEvent) => {
         if (MEMBERSHIP_EVENTS.includes(event.type)) await this.syncMembers(event.caseId);
       },
@@ -132,15 +131,8 @@ export class CaseChannels {
     return { kind: 'refused', message: 'channels.nameTaken', params: { name: channelNameFor(request.title, request.fallbackName) } };
   }
 
-  /** Remembers the channel of a case, for member sync and archiving. */
-  async link(caseId: string, channel: Omit<ChannelLink, '_id' | 'createdAt'>, at: Date): Promise<ChannelLink> {
-    const link: ChannelLink = { _id: caseId, ...channel, createdAt: at };
-    await this.links.insert(link);
-    return link;
-  }
-
   linkOf(caseId: string): Promise<ChannelLink | null> {
-    return this.links.get(caseId);
+    return this.core.channelLinks.of(caseId);
   }
 
   /**
@@ -148,7 +140,7 @@ export class CaseChannels {
    * (Entra object IDs). Undefined for any other channel, which the whole team reads.
    */
   async privateMembers(channelId: string): Promise<Reader[] | undefined> {
-    const link = await this.links.byChannel(channelId);
+    const link = await this.core.channelLinks.ofChannel(channelId);
     if (!link || link.membershipType !== 'private') return undefined;
     const path = `/teams/${encodeURIComponent(link.teamAadGroupId)}/channels/${encodeURIComponent(link.channelId)}/members`;
     const { body } = await this.graph.call<{ value: GraphMember[] }>(link.tenantId, 'GET', path);
@@ -167,7 +159,7 @@ export class CaseChannels {
   }
 
   private async syncOnce(caseId: string): Promise<void> {
-    const link = await this.links.get(caseId);
+    const link = await this.core.channelLinks.of(caseId);
     if (!link || link.membershipType !== 'private') return;
     try {
       await this.syncLink(link, caseId);
@@ -177,7 +169,7 @@ export class CaseChannels {
   }
 
   private async syncLink(link: ChannelLink, caseId: string): Promise<void> {
-    const kase = await this.core.caseRepository.byId(caseId);
+    const kase = await this.core.cases.find(caseId);
     if (!kase) return;
 
     const wanted = new Map<string, string[]>();
@@ -204,14 +196,13 @@ export class CaseChannels {
 
   /** Archives the case's own channel (read-only for everyone). Cases in an existing channel keep it. */
   async archive(kase: Case, actor: Actor): Promise<ArchiveOutcome> {
-    const link = await this.links.get(kase._id);
+    const link = await this.core.channelLinks.of(kase._id);
     if (!link) return 'none';
     if (link.archivedAt) return 'archived';
     try {
       await this.graph.call(link.tenantId, 'POST', `/teams/${encodeURIComponent(link.teamAadGroupId)}/channels/${encodeURIComponent(link.channelId)}/archive`, {});
       const at = new Date();
-      await this.links.markArchived(kase._id, at);
-      await this.core.events.append(draft('case.channelArchived', { channelId: link.channelId }, { key: `channel:${kase._id}:archived`, caseId: kase._id, at, actor, visibility: 'professionals' }));
+      await this.core.channelLinks.archived(kase, link, actor, at);
       return 'archived';
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;

@@ -1,9 +1,8 @@
 import { TurnContext, type ConversationAccount, type ConversationParameters } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Core } from '../../core';
-import { draft } from '../../core/audit/events';
+import type { ChannelLink, Core } from '../../core';
 import { roomClearance, type Room } from '../../core/domain/audience';
-import { activeMember, CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation } from '../../core/domain/case';
+import { activeMember, CHILD_REF_MAX, TITLE_MAX, type Case, type CaseConversation } from '../../core/domain/case';
 import { DomainError } from '../../core/domain/errors';
 import { cleanText } from '../../core/domain/text';
 import { t, type Locale } from '../../core/i18n';
@@ -12,7 +11,6 @@ import { caseCard } from '../cards/caseCard';
 import type { RoomPublisher } from '../audience/publisher';
 import { actorOf, caseConversationOf } from '../turn';
 import type { CaseChannels } from './caseChannels';
-import type { ChannelLink } from './channelLinks';
 
 
 /** botbuilder then uses the audience of the cloud it is configured for. */
@@ -79,8 +77,7 @@ export class ChannelCommands {
       this.logger.warn({ channelId: channel.channelId }, 'a case channel was created, but the case was not; the channel stays empty');
       throw error;
     }
-    const link = await this.caseChannels.link(kase._id, channel, kase.createdAt);
-    await this.audit(kase, actor, link);
+    const link = await this.core.channelLinks.link(kase, channel, actor);
     await this.postIntoChannel(context, locale, kase, link);
 
     // The reply goes to the room the command was typed in, which is not the case's room.
@@ -102,12 +99,6 @@ export class ChannelCommands {
       await this.publisher().warnAboutOutsiders(kase, { kind: 'standardChannel', conversationId: link.channelId, readers: null }, { serviceUrl: context.activity.serviceUrl, tenantId }, locale);
     }
     return true;
-  }
-
-  private async audit(kase: Case, actor: Actor, link: ChannelLink): Promise<void> {
-    // Keyed by case: a retry of the same creation appends nothing new.
-    const created = { channelId: link.channelId, displayName: link.displayName, membershipType: link.membershipType };
-    await this.core.events.append(draft('case.channelCreated', created, { key: `channel:${kase._id}:created`, caseId: kase._id, at: kase.createdAt, actor, visibility: 'professionals' }));
   }
 
   /**
@@ -153,9 +144,9 @@ export class ChannelCommands {
 }
 
 /** Counts for the closing summary, from the audit trail. */
-async function closingCounts(core: Pick<Core, 'events'>, caseId: string): Promise<{ observations: number; assessments: number; agreements: number }> {
-  const [observations, assessments, agreements] = await Promise.all((['observation.created', 'assessment.closed', 'agreement.proposed'] as const).map((type) => core.events.count(caseId, type)));
-  return { observations: observations ?? 0, assessments: assessments ?? 0, agreements: agreements ?? 0 };
+async function closingCounts(core: Pick<Core, 'timeline'>, caseId: string): Promise<{ observations: number; assessments: number; agreements: number }> {
+  const counts = await core.timeline.counts(caseId, ['observation.created', 'assessment.closed', 'agreement.proposed']);
+  return { observations: counts['observation.created'], assessments: counts['assessment.closed'], agreements: counts['agreement.proposed'] };
 }
 
 /**

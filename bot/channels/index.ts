@@ -1,10 +1,8 @@
 import type { INetworkModule } from '@azure/msal-node';
-import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Config } from '../../app/config';
 import type { Core } from '../../core';
 import { CaseChannels } from './caseChannels';
-import { ChannelLinkRepository } from './channelLinks';
 import { ChannelCommands } from './commands';
 import { GraphClient, type GraphCredentials } from './graph';
 import type { RoomPublisher } from '../audience/publisher';
@@ -26,7 +24,6 @@ export function graphCredentials(config: Config): GraphCredentials | undefined {
 export interface CaseChannelsSetup {
   config: Config;
   core: Core;
-  db: Db;
   logger: Logger;
   networkClient?: GraphNetwork;
   /** The publisher is built after the channels (it reads private channels' members through them). */
@@ -34,9 +31,7 @@ export interface CaseChannelsSetup {
 }
 
 /** Wires case channels: the Graph client, the channel links, member sync on member events. */
-export async function createChannelCommands({ config, core, db, logger, networkClient, publisher }: CaseChannelsSetup): Promise<ChannelCommands> {
-  const links = new ChannelLinkRepository(db);
-  await links.ensureIndexes();
+export async function createChannelCommands({ config, core, logger, networkClient, publisher }: CaseChannelsSetup): Promise<ChannelCommands> {
   const graph = new GraphClient({
     baseUrl: config.GRAPH_BASE_URL,
     authorityHost: config.ENTRA_AUTHORITY_HOST,
@@ -47,7 +42,7 @@ export async function createChannelCommands({ config, core, db, logger, networkC
   if (config.CASE_CHANNELS !== 'current' && !graph.configured) {
     logger.warn({ CASE_CHANNELS: config.CASE_CHANNELS }, 'case channels need Graph credentials (TAB_CLIENT_ID/TAB_CLIENT_SECRET or MicrosoftAppId/MicrosoftAppPassword); new cases stay in the current channel');
   }
-  const channels = new CaseChannels(config.CASE_CHANNELS, graph, links, core, logger);
+  const channels = new CaseChannels(config.CASE_CHANNELS, graph, core, logger);
   channels.subscribe();
   channels.onMembersSynced = async (channelId) => {
     await publisher().rooms.channelMembersChanged(channelId);

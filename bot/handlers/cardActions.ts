@@ -6,7 +6,6 @@ import { decide } from '../../core/domain/policy';
 import { ASSESSMENT_AREAS } from '../../core/domain/scales';
 import type { Locale } from '../../core/i18n';
 import type { AgreementTarget } from '../../core/services/agreementService';
-import { documentIdFor } from '../../core/services/formService';
 import { MINUTES_VIEW_VERB, minutesCard } from '../../tab/cards/minutesCard';
 import { AGREEMENT_VERBS, agreementCardFor, agreementFormCard } from '../cards/agreementCards';
 import { ASSESSMENT_VERBS, assessmentFormCard, assessmentSavedCard, assessmentSummaryCard } from '../cards/assessmentCards';
@@ -45,8 +44,7 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
   function transitionHandler(to: AgreementTarget): CardActionHandler {
     return async (context, locale, data) => {
       const actor = actorOf(context.activity);
-      const { agreement, kase } = await core.agreements.transition(actor, data.caseId, data.agreementId, to, { reason: data.reason });
-      const { member } = await core.access.check(actor, kase, 'agreement.read');
+      const { agreement, kase, member } = await core.agreements.transition(actor, data.caseId, data.agreementId, to, { reason: data.reason });
       return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
     };
   }
@@ -66,9 +64,7 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
 
   return {
     [CASE_REFRESH_VERB]: async (context, locale, data) => {
-      const actor = actorOf(context.activity);
-      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
-      await core.access.recordRead(actor, kase, 'case');
+      const { kase, member } = await core.cases.view(actorOf(context.activity), data.caseId);
       return caseCard(locale, kase, memberClearance(member));
     },
 
@@ -82,7 +78,7 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
       return consentCardFor(locale, change.kase, change.member, viewer);
     },
     [CONSENT_VERBS.view]: async (context, locale, data) => {
-      const { kase, member } = await core.access.caseFor(actorOf(context.activity), data.caseId, 'member.list');
+      const { kase, member } = await core.members.list(actorOf(context.activity), data.caseId, 'consent');
       const target = kase.members.find((m) => m.userId === data.userId);
       if (!target) throw new DomainError('error.memberNotFound', {}, 'not_found');
       return consentCardFor(locale, kase, target, member);
@@ -90,23 +86,18 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
 
     // Only the person the form was handed to gets its inputs; anyone else a refusal without content.
     [FORM_OPEN_VERB]: async (context, locale, data) => {
-      const actor = actorOf(context.activity);
-      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
-      const form = await core.forms.ownForm(member, kase, data.formId);
+      const { kase, member, form, observation, agreement } = await core.forms.reopen(actorOf(context.activity), data.caseId, data.formId);
       const own = refreshFor(FORM_OPEN_VERB, { caseId: kase._id, formId: form._id }, [form.requesterId]);
-      const documentId = documentIdFor(member.userId, form._id);
       if (form.kind === 'observation') {
-        const saved = await core.observationRepository.byId(documentId);
-        if (saved) return observationSavedCard(locale, saved);
+        if (observation) return observationSavedCard(locale, observation);
         return { ...observationFormCard(locale, kase, form._id, decide(kase, member, 'observation.createProfessionalOnly').allowed), refresh: own };
       }
-      const proposed = await core.agreementRepository.byId(documentId);
-      if (proposed) return agreementCardFor(locale, proposed, kase, member, core.agreements.today());
+      if (agreement) return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
       return { ...agreementFormCard(locale, kase, form._id, core.agreements.today()), refresh: own };
     },
 
     [OBSERVATION_SUBMIT_VERB]: async (context, locale, data) => {
-      const { observation, created } = await core.observations.create(actorOf(context.activity), data.caseId, {
+      const { observation, kase, created } = await core.observations.create(actorOf(context.activity), data.caseId, {
         formId: data.formId,
         area: data.area,
         level: data.level,
@@ -115,11 +106,8 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
         professionalsOnly: data.professionalsOnly,
       });
       if (created) {
-        const kase = await core.caseRepository.byId(observation.caseId);
-        if (kase) {
-          await publisher.post(context, kase, { kind: 'observation', observationId: observation._id }, locale, (c) => cardMessage(observationCard(locale, observation, kase, c)));
-          await publisher.refreshSubject(kase._id, { kind: 'form', formId: data.formId });
-        }
+        await publisher.post(context, kase, { kind: 'observation', observationId: observation._id }, locale, (c) => cardMessage(observationCard(locale, observation, kase, c)));
+        await publisher.refreshSubject(kase._id, { kind: 'form', formId: data.formId });
       }
       return observationSavedCard(locale, observation);
     },
@@ -131,32 +119,24 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
     [ASSESSMENT_VERBS.submit]: async (context, locale, data) => {
       const actor = actorOf(context.activity);
       const ratings = Object.fromEntries(ASSESSMENT_AREAS.map((area) => [area, data[`rating_${area}`]]));
-      const answer = await core.assessments.answer(actor, data.caseId, data.roundId, { ratings, comment: data.comment });
-      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
-      const round = await core.assessmentRepository.round(answer.roundId);
-      if (!round) throw new DomainError('error.roundNotFound', {}, 'not_found');
+      const { answer, round, kase, member } = await core.assessments.answer(actor, data.caseId, data.roundId, { ratings, comment: data.comment });
       return assessmentSavedCard(locale, kase, round, assessmentViewer(kase, member), answer);
     },
     [ASSESSMENT_VERBS.close]: async (context, locale, data) => {
       const actor = actorOf(context.activity);
-      const { round, summary, closed } = await core.assessments.close(actor, data.caseId, data.roundId);
-      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
+      const { round, summary, closed, kase, member } = await core.assessments.close(actor, data.caseId, data.roundId);
       if (closed) await publisher.post(context, kase, { kind: 'summary', roundId: round._id }, locale);
       return assessmentSummaryCard(locale, kase, summary, memberClearance(member), round._id);
     },
     [ASSESSMENT_VERBS.view]: async (context, locale, data) => {
-      const actor = actorOf(context.activity);
-      const { kase, member } = await core.access.caseFor(actor, data.caseId, 'case.read');
-      const round = typeof data.roundId === 'string' ? await core.assessmentRepository.round(data.roundId) : null;
-      if (!round || round.caseId !== kase._id) throw new DomainError('error.roundNotFound', {}, 'not_found');
+      const { kase, member, round, own } = await core.assessments.view(actorOf(context.activity), data.caseId, data.roundId);
       if (round.status === 'closed' && round.summary) return assessmentSummaryCard(locale, kase, round.summary, memberClearance(member), round._id);
-      const own = await core.assessmentRepository.answerOf(round._id, member.userId);
       return assessmentFormCard(locale, kase, round, assessmentViewer(kase, member), own ?? undefined);
     },
 
     [AGREEMENT_VERBS.submit]: async (context, locale, data) => {
       const actor = actorOf(context.activity);
-      const { agreement, kase, created } = await core.agreements.propose(actor, data.caseId, {
+      const { agreement, kase, member, created } = await core.agreements.propose(actor, data.caseId, {
         formId: data.formId,
         what: data.what,
         ownerId: data.ownerId,
@@ -167,7 +147,6 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
         await publisher.post(context, kase, { kind: 'agreement', agreementId: agreement._id }, locale);
         await publisher.refreshSubject(kase._id, { kind: 'form', formId: data.formId });
       }
-      const { member } = await core.access.check(actor, kase, 'agreement.read');
       return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
     },
     [AGREEMENT_VERBS.accept]: transitionHandler('accepted'),
@@ -175,18 +154,13 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
     [AGREEMENT_VERBS.done]: transitionHandler('done'),
     [AGREEMENT_VERBS.cancel]: transitionHandler('cancelled'),
     [AGREEMENT_VERBS.refresh]: async (context, locale, data) => {
-      const actor = actorOf(context.activity);
-      const { agreement, kase } = await core.agreements.get(actor, data.caseId, data.agreementId);
-      const { member } = await core.access.check(actor, kase, 'agreement.read');
+      const { agreement, kase, member } = await core.agreements.get(actorOf(context.activity), data.caseId, data.agreementId);
       return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
     },
 
     [MEMBERS_PAGE_VERB]: async (context, locale, data) => {
-      const actor = actorOf(context.activity);
-      const kase = await core.members.list(actor, data.caseId);
-      await core.access.recordRead(actor, kase, 'members');
-      const viewer = kase.members.find((m) => m.userId === actor.userId);
-      return membersCard(locale, kase, typeof data.page === 'number' ? data.page : 1, viewer);
+      const { kase, member } = await core.members.list(actorOf(context.activity), data.caseId);
+      return membersCard(locale, kase, typeof data.page === 'number' ? data.page : 1, member);
     },
 
     [TIMELINE_VERB]: async (context, locale, data) => {
@@ -195,10 +169,8 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
     },
 
     [MINUTES_VIEW_VERB]: async (context, locale, data) => {
-      const { kase, member } = await core.access.caseFor(actorOf(context.activity), data.caseId, 'case.read');
-      const meeting = typeof data.meetingId === 'string' ? await core.overview.meeting(kase._id, data.meetingId) : null;
-      if (!meeting?.minutes) throw new DomainError('error.caseNotFound', {}, 'not_found');
-      return minutesCard(locale, meeting.minutes, memberClearance(member), { meetingId: meeting._id, userIds: activeMemberIds(kase) });
+      const { kase, member, meeting } = await core.overview.meeting(actorOf(context.activity), data.caseId, data.meetingId);
+      return minutesCard(locale, meeting.minutes!, memberClearance(member), { meetingId: meeting._id, userIds: activeMemberIds(kase) });
     },
 
     // Reminder cards (bot/reminders/actions.ts): Mark done, Snooze.

@@ -44,7 +44,7 @@ export function createCommandHandlers(deps: BotDependencies): CommandHandlers {
 
   /** The case of the conversation the command was typed in; links the sender's Entra ID if it was missing. */
   async function caseHere(context: TurnContext): Promise<Case> {
-    const kase = await core.caseRepository.byConversation(caseConversationOf(context.activity).conversationId);
+    const kase = await core.cases.ofConversation(caseConversationOf(context.activity).conversationId);
     if (!kase) throw new DomainError('error.noCase', {}, 'not_found');
     const actor = actorOf(context.activity);
     const member = activeMember(kase, actor);
@@ -120,9 +120,7 @@ export function createCommandHandlers(deps: BotDependencies): CommandHandlers {
     members: async (context, locale) => {
       const kase = await caseHere(context);
       const actor = actorOf(context.activity);
-      const current = await core.members.list(actor, kase._id);
-      await core.access.recordRead(actor, current, 'members');
-      const viewer = activeMember(current, actor);
+      const { kase: current, member: viewer } = await core.members.list(actor, kase._id);
       await publisher.showView(context, current, { needs: 'member', what: 'what.members', message: (placed) => cardMessage(membersCard(locale, current, 1, placed === 'personal' ? viewer : undefined)) }, locale);
     },
 
@@ -149,7 +147,6 @@ export function createCommandHandlers(deps: BotDependencies): CommandHandlers {
       const kase = await caseHere(context);
       const actor = actorOf(context.activity);
       const { agreements } = await core.agreements.listForCase(actor, kase._id);
-      await core.access.recordRead(actor, kase, 'agreements');
       const card = cardMessage(agreementListCard(locale, kase, agreements, core.agreements.today()));
       await publisher.showView(context, kase, { needs: 'member', what: 'what.agreements', message: () => card }, locale);
     },

@@ -41,7 +41,7 @@ export function workerOptions(settings: ReminderSettings): ReminderWorkerOptions
 /** Wires the reminder worker to the core and, when enabled, sweeps every REMINDER_SWEEP_SECONDS. */
 export function startReminders(settings: ReminderSettings, core: Core, logger: Logger, now: Clock = core.now): ReminderRuntime {
   const log = logger.child({ component: 'reminders' });
-  core.events.subscribe(
+  core.changes.subscribe(
     (event) => core.reminders.onEvent(event),
     (error) => log.error({ err: error }, 'could not update reminders after a change'),
   );
@@ -53,7 +53,7 @@ export function startReminders(settings: ReminderSettings, core: Core, logger: L
     worker,
     newWorker,
     async health() {
-      const givenUp = await core.reminders.repository.countFailures().catch(() => -1);
+      const givenUp = await core.reminders.delivery.countFailures().catch(() => -1);
       return { enabled: settings.REMINDERS_ENABLED, given_up_total: givenUp, ...worker.stats };
     },
     stop: () => worker.stop(),

@@ -1,5 +1,5 @@
 import type { CaseConversation } from '../../core/domain/case';
-import type { ConversationRecord } from '../../core/persistence/conversationRepository';
+import type { ConversationRecord } from '../../core';
 
 /** A Teams deep link to the conversation a case lives in (channel or group chat). */
 export function caseDeepLink(conversation: CaseConversation, title: string, record?: ConversationRecord | null): string {

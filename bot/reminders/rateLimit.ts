@@ -1,4 +1,4 @@
-import type { ReminderRepository } from '../../core/persistence/reminderRepository';
+import type { ReminderDelivery } from '../../core/reminders/delivery';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -17,7 +17,7 @@ export class GlobalRateLimiter {
   private readonly chunks: number;
 
   constructor(
-    private readonly repository: ReminderRepository,
+    private readonly repository: ReminderDelivery,
     private readonly perSecond: number,
     private readonly wallClock: () => number = Date.now,
   ) {

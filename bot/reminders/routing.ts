@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import type { Case } from '../../core/domain/case';
 import { t, type Locale } from '../../core/i18n';
-import type { ConversationRecord } from '../../core/persistence/conversationRepository';
-import type { ReminderRepository } from '../../core/persistence/reminderRepository';
+import type { ConversationRecord } from '../../core';
+import type { ReminderDelivery } from '../../core/reminders/delivery';
 import type { EntryRecord } from '../../core/reminders/ledger';
 import type { Clock } from '../../core/services/caseService';
 import { ConversationRateLimiter, GlobalRateLimiter } from './rateLimit';
@@ -41,7 +41,7 @@ export class DeliveryRouter {
 
   constructor(
     private readonly core: Core,
-    private readonly repository: ReminderRepository,
+    private readonly repository: ReminderDelivery,
     private readonly sender: ReminderSender,
     private readonly logger: Logger,
     private readonly now: Clock,

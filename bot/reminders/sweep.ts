@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ReminderRepository } from '../../core/persistence/reminderRepository';
+import type { ReminderDelivery } from '../../core/reminders/delivery';
 import { claimId, foldDay, type ClaimRecord, type DayRecord, type EntryState, type StopRecord } from '../../core/reminders/ledger';
 
 /** An occurrence this worker has claimed, until when (epoch ms). */
@@ -48,9 +48,9 @@ export function sendingOrder(ready: EntryState[], workerId: string): EntryState[
  * `at + leaseMs`). A unique `_id` decides: a duplicate means another worker has that occurrence.
  * Returns the occurrences this worker won.
  */
-export async function claimBatch(repository: ReminderRepository, day: string, batch: EntryState[], by: string, at: Date, leaseMs: number): Promise<Claimed[]> {
+export async function claimBatch(repository: ReminderDelivery, day: string, batch: EntryState[], by: string, at: Date, leaseMs: number): Promise<Claimed[]> {
   const until = at.getTime() + leaseMs;
   const claims: ClaimRecord[] = batch.map((s) => ({ _id: claimId(s.entry.key, s.nextGen), t: 'c', key: s.entry.key, gen: s.nextGen, by, at, until: new Date(until) }));
-  const won = await repository.insertMany(repository.ledger(day), claims);
+  const won = await repository.insertRecords(day, claims);
   return batch.filter((s) => won.has(claimId(s.entry.key, s.nextGen))).map((s) => ({ ...s, leaseUntil: until }));
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import type { Locale } from '../../core/i18n';
-import type { ReminderRepository } from '../../core/persistence/reminderRepository';
+import type { ReminderDelivery } from '../../core/reminders/delivery';
 import { copenhagenDate, isSendingTime } from '../../core/reminders/calendar';
 import { failId, gaveUpId, liveItems, sentId, type SentRecord, type StopRecord } from '../../core/reminders/ledger';
 import { retryDelayMs } from '../../core/reminders/rules';
@@ -70,7 +70,7 @@ interface DaySweep {
 export class ReminderWorker {
   readonly id: string;
   readonly stats: ReminderStats = { sweeps: 0, sent: 0, failedAttempts: 0, gaveUp: 0, resentAfterCrash: 0 };
-  private readonly repository: ReminderRepository;
+  private readonly repository: ReminderDelivery;
   private readonly router: DeliveryRouter;
   /** `s|` records, written together while the lanes send on (each send waits for its own). */
   private readonly sentRecords: GroupCommit<{ day: string; record: SentRecord }>;
@@ -89,12 +89,12 @@ export class ReminderWorker {
     private readonly options: ReminderWorkerOptions,
   ) {
     this.id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
-    this.repository = service.repository;
+    this.repository = service.delivery;
     this.router = new DeliveryRouter(core, this.repository, sender, logger, now, options.ratePerSecond);
     this.sentRecords = new GroupCommit(async (items) => {
       const byDay = new Map<string, SentRecord[]>();
       for (const { day, record } of items) byDay.set(day, [...(byDay.get(day) ?? []), record]);
-      for (const [day, records] of byDay) await this.repository.insertMany(this.repository.ledger(day), records);
+      for (const [day, records] of byDay) await this.repository.insertRecords(day, records);
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Core } from '../index';
+import type { AccessLog } from '../audit/accessLog';
 
 /** What the audit trail keeps about one export: its format and scope, never its content. */
 export interface ExportAuditEntry {
@@ -15,7 +15,7 @@ export interface ExportAuditEntry {
  * An export is a read of the whole case: it goes to the case's hash-chained access log with the
  * surface `export`, so that a person's access request shows who exported data about them (#12).
  */
-export async function recordExport(accessLog: Core['accessLog'], entry: ExportAuditEntry): Promise<void> {
+export async function recordExport(accessLog: AccessLog, entry: ExportAuditEntry): Promise<void> {
   await accessLog.record(entry.caseId, {
     at: entry.at,
     actorId: entry.actorId,

@@ -14,6 +14,7 @@ import type { FormRecord } from './formRepository';
 import type { PostedCard } from './postedCardRepository';
 import type { RoomRecord } from './roomRepository';
 import type { VerificationRecord } from '../audit/verifier';
+import type { ChannelLink } from './channelLinkRepository';
 
 /**
  * The collections Samspil uses. Only features shared by MongoDB 6+, Cosmos DB for MongoDB
@@ -26,6 +27,7 @@ export interface Collections {
   accessLog: Collection<AccessEntry>;
   accessHeads: Collection<ChainHeadDoc>;
   auditRuns: Collection<VerificationRecord>;
+  caseChannels: Collection<ChannelLink>;
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
   meetings: Collection<MeetingRecord>;
@@ -46,6 +48,7 @@ export function collections(db: Db): Collections {
     accessLog: db.collection<AccessEntry>('accessLog'),
     accessHeads: db.collection<ChainHeadDoc>('accessHeads'),
     auditRuns: db.collection<VerificationRecord>('auditRuns'),
+    caseChannels: db.collection<ChannelLink>('caseChannels'),
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
     meetings: db.collection<MeetingRecord>(MEETINGS_COLLECTION),
@@ -70,7 +73,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.accessLog.createIndex({ key: 1 }, { unique: true, name: 'access_by_key' });
   await c.accessLog.createIndex({ caseId: 1, seq: 1 }, { name: 'access_by_case' });
   // Documents whose events are not yet in their chain (a crash mid-write): repair finds them.
-  for (const pending of [c.cases, c.observations, c.agreements, c.assessmentRounds, c.assessmentAnswers, c.meetings]) {
+  for (const pending of [c.cases, c.observations, c.agreements, c.assessmentRounds, c.assessmentAnswers, c.meetings, c.caseChannels]) {
     await (pending as unknown as Collection).createIndex({ outbox: 1 }, { name: 'outbox' });
   }
   await c.conversations.createIndex({ userId: 1, updatedAt: -1 }, { name: 'conversations_by_user' });
@@ -88,6 +91,8 @@ export async function ensureIndexes(db: Db): Promise<void> {
   // Posted messages (bot/audience): re-rendered per subject when it changes, per room when its audience changes.
   await c.postedCards.createIndex({ caseId: 1, postedAt: -1 }, { name: 'postedCards_by_case' });
   await c.postedCards.createIndex({ conversationId: 1, postedAt: -1 }, { name: 'postedCards_by_conversation' });
+  // Case channels (bot/channels): which case a channel belongs to.
+  await c.caseChannels.createIndex({ channelId: 1 }, { unique: true, name: 'caseChannels_by_channel' });
   // Reminders (core/persistence/reminderRepository.ts): planning queries and the reminder collections.
   await ensureReminderIndexes(db);
 }

@@ -1,4 +1,5 @@
 import type { Agreement } from '../domain/agreement';
+import { ReminderDelivery } from './delivery';
 import { coordinatorOf, type Actor, type Case, type CaseConversation } from '../domain/case';
 import { DomainError } from '../domain/errors';
 import type { CaseEvent } from '../domain/events';
@@ -48,8 +49,11 @@ export class ReminderService {
   readonly hours: SendingHours;
   private readonly caseLink?: CaseLinkBuilder;
 
+  /** The ledger as the sender sees it (bot/reminders). */
+  readonly delivery: ReminderDelivery;
+
   constructor(
-    readonly repository: ReminderRepository,
+    private readonly repository: ReminderRepository,
     private readonly agreements: AgreementRepository,
     private readonly access: CaseAccess,
     private readonly events: EventRepository,
@@ -58,6 +62,7 @@ export class ReminderService {
   ) {
     this.hours = options.hours ?? DEFAULT_SENDING_HOURS;
     this.caseLink = options.caseLink;
+    this.delivery = new ReminderDelivery(repository);
   }
 
   today(): string {

@@ -38,7 +38,7 @@ export class AgreementService {
     return copenhagenDate(this.now());
   }
 
-  async propose(actor: Actor, caseId: unknown, input: ProposalInput): Promise<{ agreement: Agreement; kase: Case; created: boolean }> {
+  async propose(actor: Actor, caseId: unknown, input: ProposalInput): Promise<{ agreement: Agreement; kase: Case; member: Member; created: boolean }> {
     const { kase, member } = await this.access.caseFor(actor, caseId, 'agreement.propose');
     const what = cleanText(input.what, 'field.what', AGREEMENT_TEXT_MAX);
     const owner = typeof input.ownerId === 'string' ? activeMember(kase, { userId: input.ownerId }) : undefined;
@@ -72,21 +72,21 @@ export class AgreementService {
     };
     const proposed = draft('agreement.proposed', { agreementId: agreement._id, what, ownerId: owner.userId, ownerName: owner.name, dueDate, followUpDate }, { key: versionKey('agreement', agreement._id, 1), caseId: kase._id, at, actor: member });
     if (!(await this.agreements.insertOnce(agreement, [proposed]))) return this.repeat(await this.agreements.byId(documentId), kase, member);
-    return { agreement, kase, created: true };
+    return { agreement, kase, member, created: true };
   }
 
   /**
    * One step in the lifecycle, checked against domain.md and recorded with who, when and why.
    * Repeating a step that already happened (a double click) changes nothing and is not an error.
    */
-  async transition(actor: Actor, caseId: unknown, agreementId: unknown, to: AgreementTarget, options: { reason?: unknown } = {}): Promise<{ agreement: Agreement; kase: Case; changed: boolean }> {
+  async transition(actor: Actor, caseId: unknown, agreementId: unknown, to: AgreementTarget, options: { reason?: unknown } = {}): Promise<{ agreement: Agreement; kase: Case; member: Member; changed: boolean }> {
     if (!(to in AGREEMENT_STEP_ACTION)) throw new DomainError('error.invalidAction');
     const { kase, member } = await this.access.caseFor(actor, caseId, AGREEMENT_STEP_ACTION[to]);
     const reason = cleanText(options.reason, 'field.reason', DECLINE_REASON_MAX, { required: to === 'declined' });
 
     for (let attempt = 0; attempt < 3; attempt++) {
       const agreement = await this.agreementOf(kase, agreementId);
-      if (agreement.status === to) return { agreement, kase, changed: false };
+      if (agreement.status === to) return { agreement, kase, member, changed: false };
       if (to === 'done' && agreement.ownerId !== member.userId) {
         await this.access.refuse(actor, kase, 'agreement.done', 'not_owner');
         throw new DomainError('error.onlyOwner', {}, 'forbidden');
@@ -97,19 +97,25 @@ export class AgreementService {
       const step = { from: agreement.status, to, by: member.userId, byName: member.name, at: this.now(), reason: reason || undefined };
       const event = draft(AGREEMENT_STEP_EVENTS[to], { agreementId: agreement._id, what: agreement.what, from: step.from, to, reason: step.reason }, { key: versionKey('agreement', agreement._id, agreement.version + 1), caseId: kase._id, at: step.at, actor: member });
       if (!(await this.agreements.transition(agreement, step, [event]))) continue;
-      return { agreement: { ...agreement, status: to, updatedAt: step.at, history: [...agreement.history, step], version: agreement.version + 1 }, kase, changed: true };
+      return { agreement: { ...agreement, status: to, updatedAt: step.at, history: [...agreement.history, step], version: agreement.version + 1 }, kase, member, changed: true };
     }
     throw new DomainError('error.busy', {}, 'conflict');
   }
 
-  async get(actor: Actor, caseId: unknown, agreementId: unknown): Promise<{ agreement: Agreement; kase: Case }> {
-    const { kase } = await this.access.caseFor(actor, caseId, 'agreement.read');
-    return { agreement: await this.agreementOf(kase, agreementId), kase };
+  async get(actor: Actor, caseId: unknown, agreementId: unknown): Promise<{ agreement: Agreement; kase: Case; member: Member }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'agreement.read');
+    return { agreement: await this.agreementOf(kase, agreementId), kase, member };
+  }
+
+  /** An agreement by ID without an actor: for drawing a posted card again for its room's readers. */
+  find(agreementId: string): Promise<Agreement | null> {
+    return this.agreements.byId(agreementId);
   }
 
   async listForCase(actor: Actor, caseId: unknown): Promise<{ agreements: Agreement[]; kase: Case }> {
     const { kase } = await this.access.caseFor(actor, caseId, 'agreement.read');
-    return { agreements: await this.agreements.forCase(kase._id), kase };
+    const [agreements] = await Promise.all([this.agreements.forCase(kase._id), this.access.recordRead(actor, kase, 'agreements')]);
+    return { agreements, kase };
   }
 
   /** The sender's own open agreements across every case they are still an active member of. */
@@ -134,8 +140,8 @@ export class AgreementService {
   }
 
   /** A repeated submit returns the submitter's own proposal, never anyone else's. */
-  private repeat(existing: Agreement | null, kase: Case, member: Member): { agreement: Agreement; kase: Case; created: boolean } {
+  private repeat(existing: Agreement | null, kase: Case, member: Member): { agreement: Agreement; kase: Case; member: Member; created: boolean } {
     if (!existing || existing.caseId !== kase._id || existing.proposedBy !== member.userId) throw new DomainError('error.formNotFound', {}, 'not_found');
-    return { agreement: existing, kase, created: false };
+    return { agreement: existing, kase, member, created: false };
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ASSESSMENT_COMMENT_MAX, type AssessmentAnswer, type AssessmentRound, type AssessmentSummary } from '../domain/assessment';
 import { summarizeRound } from '../domain/assessmentSummary';
-import type { Actor } from '../domain/case';
+import type { Actor, Case, Member } from '../domain/case';
 import { DomainError } from '../domain/errors';
 import { roleGroup } from '../domain/roles';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type AssessmentArea, type WellbeingLevel } from '../domain/scales';
@@ -41,7 +41,7 @@ export class AssessmentService {
     throw new DomainError('error.busy', {}, 'conflict');
   }
 
-  async answer(actor: Actor, caseId: unknown, rawRoundId: unknown, input: AnswerInput): Promise<AssessmentAnswer> {
+  async answer(actor: Actor, caseId: unknown, rawRoundId: unknown, input: AnswerInput): Promise<{ answer: AssessmentAnswer; round: AssessmentRound; kase: Case; member: Member }> {
     const { kase, member } = await this.access.caseFor(actor, caseId, 'assessment.answer');
     const round = await this.roundOf(kase._id, rawRoundId);
     if (round.status !== 'open') throw new DomainError('error.roundClosed', {}, 'conflict');
@@ -66,15 +66,15 @@ export class AssessmentService {
       const previous = await this.assessments.answerOf(round._id, member.userId);
       const version = previous ? (previous.version ?? 1) + 1 : 1;
       const answered = draft('assessment.answered', { roundId: round._id, number: round.number }, { key: versionKey('answer', answer._id, version), caseId: kase._id, at: answer.submittedAt, actor: member });
-      if (await this.assessments.saveAnswer({ ...answer, version }, [answered])) return { ...answer, version };
+      if (await this.assessments.saveAnswer({ ...answer, version }, [answered])) return { answer: { ...answer, version }, round, kase, member };
     }
     throw new DomainError('error.busy', {}, 'conflict');
   }
 
-  async close(actor: Actor, caseId: unknown, rawRoundId: unknown): Promise<{ round: AssessmentRound; summary: AssessmentSummary; closed: boolean }> {
-    const { kase } = await this.access.caseFor(actor, caseId, 'assessment.close');
+  async close(actor: Actor, caseId: unknown, rawRoundId: unknown): Promise<{ round: AssessmentRound; summary: AssessmentSummary; closed: boolean; kase: Case; member: Member }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'assessment.close');
     const round = await this.roundOf(kase._id, rawRoundId);
-    if (round.status === 'closed' && round.summary) return { round, summary: round.summary, closed: false };
+    if (round.status === 'closed' && round.summary) return { round, summary: round.summary, closed: false, kase, member };
     const answers = await this.assessments.answersFor(round._id);
     if (answers.length === 0) throw new DomainError('error.noAnswers');
     const previous = (await this.assessments.closedRounds(kase._id)).filter((r) => r.number < round.number).at(-1);
@@ -83,10 +83,23 @@ export class AssessmentService {
     const closing = draft('assessment.closed', { roundId: round._id, number: round.number, summary }, { key: versionKey('round', round._id, round.version + 1), caseId: kase._id, at, actor });
     if (!(await this.assessments.close(round, actor.userId, at, summary, [closing]))) {
       const winner = await this.assessments.round(round._id);
-      if (winner?.summary) return { round: winner, summary: winner.summary, closed: false };
+      if (winner?.summary) return { round: winner, summary: winner.summary, closed: false, kase, member };
       throw new DomainError('error.busy', {}, 'conflict');
     }
-    return { round: { ...round, status: 'closed', closedAt: at, closedBy: actor.userId, summary }, summary, closed: true };
+    return { round: { ...round, status: 'closed', closedAt: at, closedBy: actor.userId, summary }, summary, closed: true, kase, member };
+  }
+
+  /** A round as its member sees it: the summary once closed, else the round with their own answer. */
+  async view(actor: Actor, caseId: unknown, rawRoundId: unknown): Promise<{ kase: Case; member: Member; round: AssessmentRound; own: AssessmentAnswer | null }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
+    const round = await this.roundOf(kase._id, rawRoundId);
+    const own = round.status === 'closed' ? null : await this.assessments.answerOf(round._id, member.userId);
+    return { kase, member, round, own };
+  }
+
+  /** A round by ID without an actor: for drawing a posted card again for its room's readers. */
+  findRound(roundId: string): Promise<AssessmentRound | null> {
+    return this.assessments.round(roundId);
   }
 
   private async roundOf(caseId: string, raw: unknown): Promise<AssessmentRound> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { activeMember, CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation } from '../domain/case';
+import { activeMember, CHILD_REF_MAX, TITLE_MAX, type Actor, type Case, type CaseConversation, type Member } from '../domain/case';
 import { DomainError } from '../domain/errors';
 import { cleanText } from '../domain/text';
 import type { CaseRepository } from '../persistence/caseRepository';
@@ -56,6 +56,26 @@ export class CaseService {
       throw error;
     }
     return kase;
+  }
+
+  /**
+   * A case without an actor: for the bot's delivery work (drawing cards for a room's readers,
+   * routing a command to its case), never to show it to someone; that goes through `access`.
+   */
+  find(caseId: string): Promise<Case | null> {
+    return this.cases.byId(caseId);
+  }
+
+  /** The case of a conversation, without an actor (see `find`). */
+  ofConversation(conversationId: string): Promise<Case | null> {
+    return this.cases.byConversation(conversationId);
+  }
+
+  /** A case for one of its active members, with the read recorded. */
+  async view(actor: Actor, caseId: unknown): Promise<{ kase: Case; member: Member }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
+    await this.access.recordRead(actor, kase, 'case');
+    return { kase, member };
   }
 
   /** Returns the case of a conversation for one of its active members, and records the read. */

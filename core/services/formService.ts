@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Agreement } from '../domain/agreement';
 import type { Actor, Case, Member } from '../domain/case';
+import type { Observation } from '../domain/observation';
 import { DomainError } from '../domain/errors';
 import { UUID } from '../domain/ids';
 import type { FormKind, FormRecord, FormRepository } from '../persistence/formRepository';
@@ -31,13 +33,26 @@ export class FormService {
     private readonly forms: FormRepository,
     private readonly access: CaseAccess,
     private readonly now: Clock,
-    /** Whether the document a submit creates exists, per kind of form. */
-    private readonly documentExists: Record<FormKind, (id: string) => Promise<boolean>>,
+    /** The document a submit created, per kind of form. */
+    private readonly documents: { observation: (id: string) => Promise<Observation | null>; agreement: (id: string) => Promise<Agreement | null> },
   ) {}
 
   /** Whether the form's requester has submitted it. */
-  isSubmitted(form: FormRecord): Promise<boolean> {
-    return this.documentExists[form.kind](documentIdFor(form.requesterId, form._id));
+  async isSubmitted(form: FormRecord): Promise<boolean> {
+    return (await this.documents[form.kind](documentIdFor(form.requesterId, form._id))) !== null;
+  }
+
+  /**
+   * A form opened again by its requester: the form, and what its submit created if it was
+   * submitted (then the requester sees that instead of an empty form).
+   */
+  async reopen(actor: Actor, caseId: unknown, rawFormId: unknown): Promise<{ kase: Case; member: Member; form: FormRecord; observation: Observation | null; agreement: Agreement | null }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
+    const form = await this.ownForm(member, kase, rawFormId);
+    const documentId = documentIdFor(member.userId, form._id);
+    const observation = form.kind === 'observation' ? await this.documents.observation(documentId) : null;
+    const agreement = form.kind === 'agreement' ? await this.documents.agreement(documentId) : null;
+    return { kase, member, form, observation, agreement };
   }
 
   /** Hands a form to a member who may use it. */

@@ -45,9 +45,11 @@ export class MemberService {
     private readonly now: Clock,
   ) {}
 
-  async list(actor: Actor, caseId: unknown): Promise<Case> {
-    const { kase } = await this.access.caseFor(actor, caseId, 'member.list');
-    return kase;
+  /** The members of a case, for one of them; the read is logged as `part` (`members`, `tab.profiles` …). */
+  async list(actor: Actor, caseId: unknown, part = 'members'): Promise<{ kase: Case; member: Member }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'member.list');
+    await this.access.recordRead(actor, kase, part);
+    return { kase, member };
   }
 
   async add(actor: Actor, caseId: unknown, input: NewMember): Promise<MemberChange> {

@@ -41,7 +41,7 @@ export class ObservationService {
   ) {}
 
   /** Returns the stored observation, and whether this call created it (false for a repeat submit). */
-  async create(actor: Actor, caseId: unknown, input: ObservationInput): Promise<{ observation: Observation; created: boolean }> {
+  async create(actor: Actor, caseId: unknown, input: ObservationInput): Promise<{ observation: Observation; kase: Case; created: boolean }> {
     const professionalsOnly = toggle(input.professionalsOnly);
     const { kase, member } = await this.access.caseFor(actor, caseId, professionalsOnly ? 'observation.createProfessionalOnly' : 'observation.create');
     const area = oneOf<IcsArea>(input.area, ICS_AREA_KEYS, 'field.area');
@@ -52,7 +52,7 @@ export class ObservationService {
     const { documentId } = await this.forms.submitted(member, kase, input.formId, 'observation', { mustExist: true });
 
     const existing = await this.observations.byId(documentId);
-    if (existing) return { observation: this.ownRepeat(existing, kase._id, member.userId), created: false };
+    if (existing) return { observation: this.ownRepeat(existing, kase._id, member.userId), kase, created: false };
     const observation: Observation = {
       _id: documentId,
       caseId: kase._id,
@@ -70,9 +70,9 @@ export class ObservationService {
     if (!(await this.observations.insertOnce(observation, [created]))) {
       const winner = await this.observations.byId(documentId);
       if (!winner) throw new DomainError('error.busy', {}, 'conflict');
-      return { observation: this.ownRepeat(winner, kase._id, member.userId), created: false };
+      return { observation: this.ownRepeat(winner, kase._id, member.userId), kase, created: false };
     }
-    return { observation, created: true };
+    return { observation, kase, created: true };
   }
 
   /** A repeated submit returns the submitter's own observation, never anyone else's. */
@@ -87,6 +87,11 @@ export class ObservationService {
     const observation = typeof rawId === 'string' && UUID.test(rawId) ? await this.observations.byId(rawId) : null;
     if (!observation || observation.caseId !== kase._id) throw new DomainError('error.observationNotFound', {}, 'not_found');
     return { observation, kase, member };
+  }
+
+  /** An observation by ID without an actor: for drawing a posted card again for its room's readers. */
+  find(observationId: string): Promise<Observation | null> {
+    return this.observations.byId(observationId);
   }
 
   async list(actor: Actor, caseId: unknown, filter: { area?: unknown; level?: unknown; since?: Date; limit?: number } = {}): Promise<Observation[]> {

@@ -319,10 +319,18 @@ export class OverviewService {
     await this.meetings.insert(record, [minutesEvent]);
   }
 
-  /** A recorded meeting of a case, with the minutes that were posted. */
-  async meeting(caseId: string, meetingId: string): Promise<MeetingRecord | null> {
+  /** A meeting of a case without an actor: for drawing a posted minutes card again for its room's readers. */
+  async findMeeting(caseId: string, meetingId: string): Promise<MeetingRecord | null> {
     const record = await this.meetings.byId(meetingId);
     return record?.caseId === caseId ? record : null;
+  }
+
+  /** A recorded meeting of a case, with the minutes that were posted, for one of its members. */
+  async meeting(actor: Actor, caseId: unknown, meetingId: unknown): Promise<{ kase: Case; member: Member; meeting: MeetingRecord }> {
+    const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
+    const record = typeof meetingId === 'string' ? await this.meetings.byId(meetingId) : null;
+    if (!record || record.caseId !== kase._id || !record.minutes) throw new DomainError('error.caseNotFound', {}, 'not_found');
+    return { kase, member, meeting: record };
   }
 
   private agreementsOf(caseId: string): Promise<Agreement[]> {

@@ -1,4 +1,4 @@
-import type { CaseEvent } from '../audit/events';
+import type { CaseEvent, EventType } from '../audit/events';
 import type { EventStore } from '../audit/eventStore';
 import type { Actor } from '../domain/case';
 import { seesProfessionalOnly } from '../domain/policy';
@@ -29,5 +29,11 @@ export class TimelineService {
     const view = seesProfessionalOnly(member) ? 'professional' : 'family';
     const [page] = await Promise.all([this.events.page(kase._id, view, requested, TIMELINE_PAGE_SIZE), this.access.recordRead(actor, kase, 'timeline')]);
     return { ...page, caseTitle: kase.title, caseId: kase._id };
+  }
+
+  /** How many events of each type a case's history holds (the closing summary's counts). */
+  async counts<T extends EventType>(caseId: string, types: readonly T[]): Promise<Record<T, number>> {
+    const counted = await Promise.all(types.map(async (type) => [type, await this.events.count(caseId, type)] as const));
+    return Object.fromEntries(counted) as Record<T, number>;
   }
 }

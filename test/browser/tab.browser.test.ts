@@ -234,7 +234,7 @@ describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('er markeret som udført'));
     expect(await page.locator('.status').innerText()).toBe('Aftalen "Lektiehjælp to gange om ugen" er markeret som udført.');
-    expect((await t.app.core.agreementRepository.byId(acted.agreements.homework))?.status).toBe('done');
+    expect((await t.app.internals.agreementRepository.byId(acted.agreements.homework))?.status).toBe('done');
     expect(await page.locator('#agenda li[data-agreement]').allInnerTexts()).not.toEqual(expect.arrayContaining([expect.stringContaining('Lektiehjælp')]));
   });
 
@@ -250,7 +250,7 @@ describe('keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('gemt som forslag'));
     expect(await page.locator('#agenda').innerText()).toContain('Besøg hos sundhedsplejersken');
-    const stored = (await t.app.core.agreementRepository.forCase(acted.caseId)).find((a) => a.what === 'Besøg hos sundhedsplejersken');
+    const stored = (await t.app.internals.agreementRepository.forCase(acted.caseId)).find((a) => a.what === 'Besøg hos sundhedsplejersken');
     expect(stored).toMatchObject({ status: 'proposed', ownerId: owner, proposedByName: 'Mette Sagsbehandler' });
     expect(owner).not.toBe(acted.coordinator.id);
   });

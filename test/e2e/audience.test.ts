@@ -293,7 +293,7 @@ describe('the audience matrix: a private case channel', () => {
     expect(channel).toBeDefined();
 
     const d = new CaseDriver(t, p.coordinator, 'private', { room: 'channel', channel: channel.id });
-    d.caseId = (await t.app.core.caseRepository.byConversation(channel.id))!._id;
+    d.caseId = (await t.app.internals.caseRepository.byConversation(channel.id))!._id;
     const own = await playCase(t, d, p, m, { create: false });
     await graph.waitFor(() => channel.members.length === 3);
     const room = text(postedInto(t, channel.id));

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedFerretdb, type EmbeddedDatabase } from '../../app/embeddedFerretdb';
-import { createCore, type Core } from '../../core';
+import { createCoreWithInternals, type Core, type CoreInternals } from '../../core';
 import type { Actor } from '../../core/domain/case';
 import { connectDatabase, type Database } from '../../core/persistence/database';
 
@@ -18,11 +18,12 @@ jest.setTimeout(300_000);
 let embedded: EmbeddedDatabase;
 let database: Database;
 let core: Core;
+let internals: CoreInternals;
 
 beforeAll(async () => {
   embedded = await startEmbeddedFerretdb({ binary: join(__dirname, '..', '..', '.tools', 'bin', 'ferretdb'), dataDir: mkdtempSync(join(tmpdir(), 'samspil-crash-')) });
   database = await connectDatabase(embedded.uri, 'crash');
-  core = createCore(database.db, () => new Date('2026-03-02T09:00:00Z'));
+  ({ core, internals } = createCoreWithInternals(database.db, () => new Date('2026-03-02T09:00:00Z')));
 });
 afterAll(async () => {
   await database?.close();
@@ -52,7 +53,7 @@ async function underFire(label: string, writes: Array<() => Promise<unknown>>): 
   // Back again: the app repairs at start-up (and every few minutes); so does this test.
   const deadline = Date.now() + 30_000;
   while (!(await database.ping()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  const repaired = await core.audited.repair();
+  const repaired = await internals.audited.repair();
   console.log(`${label}: ${writes.length - failed} of ${writes.length} written, ${failed} failed while the database was down; the repair appended ${repaired} events a crash had left in an outbox`);
   return { done: writes.length - failed, failed };
 }
@@ -95,7 +96,7 @@ async function expectWhole(): Promise<void> {
 const caseIds: string[] = [];
 const teachers = (c: number) => Array.from({ length: PER_CASE }, (_, i) => person(`Lærer ${c}-${i}`));
 const activeTeachers = async (caseId: string): Promise<Actor[]> => {
-  const kase = await core.caseRepository.byId(caseId);
+  const kase = await internals.caseRepository.byId(caseId);
   return kase!.members.filter((m) => m.role === 'teacher' && m.status === 'active').map((m) => ({ userId: m.userId, name: m.name }));
 };
 

@@ -170,7 +170,7 @@ describe('authorization matrix: every action against every role, a pending membe
   });
 
   test('every refusal is in the access log, with who, what and why', async () => {
-    const refusals = (await t.app.core.accessLog.all(d.caseId)).filter((e) => e.action === 'refused');
+    const refusals = (await t.app.internals.accessLog.all(d.caseId)).filter((e) => e.action === 'refused');
     const actors = new Set(refusals.map((e) => e.actorId));
     expect(actors).toContain(outsider.id);
     expect(actors).toContain(pending.id);

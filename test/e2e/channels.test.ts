@@ -133,10 +133,10 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     expect(own.some((text) => text.includes('standardkanal'))).toBe(true);
 
     // The case belongs to the new channel, not to the one the command was typed in.
-    expect(await t.app.core.caseRepository.byConversation(planning)).toBeNull();
-    const kase = await t.app.core.caseRepository.byConversation(channel.id);
+    expect(await t.app.internals.caseRepository.byConversation(planning)).toBeNull();
+    const kase = await t.app.internals.caseRepository.byConversation(channel.id);
     expect(kase).toMatchObject({ title: 'Støtte i dansk: læsning & stavning', childRef: 'AB', conversation: { kind: 'channel', channelId: channel.id } });
-    const events = await t.app.core.events.forCase(kase!._id);
+    const events = await t.app.internals.events.forCase(kase!._id);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['case.created', 'case.channelCreated']));
 
     // The channel is remembered for proactive messages, and `sag` works there.
@@ -180,7 +180,7 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     const [reply] = await say('ny sag Travlt / IJ', team, channel);
     expect(graph.graphCalls('POST', /\/channels$/)).toHaveLength(4);
     expect(reply!.text).toBe('Microsoft Teams har travlt lige nu, så kanalen til sagen kunne ikke oprettes. Prøv igen om lidt – intet er oprettet.');
-    expect(await t.app.core.caseRepository.byConversation(channel)).toBeNull();
+    expect(await t.app.internals.caseRepository.byConversation(channel)).toBeNull();
     expect(t.connector.createdConversations).toHaveLength(0);
   });
 
@@ -193,7 +193,7 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
   test('close case: only the coordinator; summary card; the channel is archived; the case becomes read-only', async () => {
     await say('ny sag Afslutning af forløb / MN', team, channelId('luk'));
     const channel = graph.channels(team.aadGroupId).find((c) => c.displayName === 'Afslutning af forløb')!;
-    const kase = (await t.app.core.caseRepository.byConversation(channel.id))!;
+    const kase = (await t.app.internals.caseRepository.byConversation(channel.id))!;
 
     // Someone who is not the coordinator cannot close it.
     await t.app.core.members.add(
@@ -203,7 +203,7 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     );
     const [refusal] = await say('luk sag', team, channel.id, { from: teacher });
     expect(refusal!.text).toBe('Kun sagens tovholder kan gøre det. Intet er ændret.');
-    expect((await t.app.core.caseRepository.byId(kase._id))!.status).toBe('open');
+    expect((await t.app.internals.caseRepository.byId(kase._id))!.status).toBe('open');
 
     // Without the tenant-wide permission the channel cannot be archived: the coordinator is told what to do.
     graph.reset();
@@ -219,10 +219,10 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     expect(closing[1]!.text).toContain('Kanalen kunne ikke arkiveres, fordi Samspil ikke har tilladelsen ChannelSettings.ReadWrite.All');
     expect(graph.graphCalls('POST', /\/archive$/).map((c) => c.status)).toEqual([403]);
 
-    const closed = (await t.app.core.caseRepository.byId(kase._id))!;
+    const closed = (await t.app.internals.caseRepository.byId(kase._id))!;
     expect(closed.status).toBe('closed');
     expect(closed.version).toBe(kase.version + 2); // one member added, then closed
-    const events = await t.app.core.events.forCase(kase._id);
+    const events = await t.app.internals.events.forCase(kase._id);
     expect(events.find((e) => e.type === 'case.closed')).toMatchObject({ actorId: coordinator.id, visibility: 'all' });
 
     // Later changes are refused; reading still works.
@@ -252,8 +252,8 @@ describe('dedicated channels (CASE_CHANNELS=dedicated, RSC Channel.Create.Group)
     expect(JSON.stringify(closing[0])).toContain('There is a change in the case');
     expect(graph.graphCalls('POST', /\/archive$/).map((c) => [c.path, c.status])).toEqual([[`/v1.0/teams/${team.aadGroupId}/channels/${encodeURIComponent(channel.id)}/archive`, 202]]);
     expect(channel.isArchived).toBe(true);
-    const kase = (await t.app.core.caseRepository.byConversation(channel.id))!;
-    expect((await t.app.core.events.forCase(kase._id)).map((e) => e.type)).toEqual(expect.arrayContaining(['case.closed', 'case.channelArchived']));
+    const kase = (await t.app.internals.caseRepository.byConversation(channel.id))!;
+    expect((await t.app.internals.events.forCase(kase._id)).map((e) => e.type)).toEqual(expect.arrayContaining(['case.closed', 'case.channelArchived']));
     await new Promise((r) => setTimeout(r, 100));
     expect(t.connector.sentActivities).toHaveLength(1); // no hint: it worked
   });
@@ -285,7 +285,7 @@ describe('when dedicated channels are not possible, the case stays in the curren
     expect(JSON.stringify(sent[0])).not.toContain('Sprogstøtte');
     expect(sent[1]!.text).toContain('Samspil må ikke oprette kanaler i dette team, så sagen hører til denne kanal.');
     expect(sent[1]!.text).toContain('godkende tilladelsen til at oprette kanaler');
-    expect(await t.app.core.caseRepository.byConversation(channel)).toMatchObject({ title: 'Sprogstøtte' });
+    expect(await t.app.internals.caseRepository.byConversation(channel)).toMatchObject({ title: 'Sprogstøtte' });
     // No channel conversation was started (only the coordinator's own chat, for the warning).
     expect(t.connector.createdConversations.filter((c) => c.body.isGroup)).toHaveLength(0);
   });
@@ -296,7 +296,7 @@ describe('when dedicated channels are not possible, the case stays in the curren
     const sent = await say('new case Reading support / ST', team, channel, { locale: 'en-US', expect: 2 });
     expect(graph.graphCalls()).toHaveLength(0);
     expect(sent[1]!.text).toBe("Samspil does not know the team's ID yet, so the case belongs to this channel. Remove Samspil from the team and add the app again; then new cases can get their own channel.");
-    expect(await t.app.core.caseRepository.byConversation(channel)).toMatchObject({ title: 'Reading support' });
+    expect(await t.app.internals.caseRepository.byConversation(channel)).toMatchObject({ title: 'Reading support' });
   });
 
   test('no Graph credentials configured: the case stays here with a hint', async () => {
@@ -308,7 +308,7 @@ describe('when dedicated channels are not possible, the case stays in the curren
       await bare.post(inTeam(channelMessage('ny sag Uden Graph / UV', { serviceUrl: bare.connector.url, from: coordinator, channel }), team));
       const sent = await bare.connector.waitFor(() => bare.connector.sentActivities.length >= 2 && bare.connector.sentActivities.filter((s) => s.conversationId?.startsWith(channel)).map((s) => s.activity as Record<string, any>));
       expect(sent[1]!.text).toContain('Samspil er ikke sat op til at oprette kanaler (adgangen til Microsoft Graph mangler)');
-      expect(await bare.app.core.caseRepository.byConversation(channel)).toMatchObject({ title: 'Uden Graph' });
+      expect(await bare.app.internals.caseRepository.byConversation(channel)).toMatchObject({ title: 'Uden Graph' });
     } finally {
       await bare.stop();
     }
@@ -364,7 +364,7 @@ describe('private channels (CASE_CHANNELS=private, tenant-wide Channel.Create an
     expect(channel.membershipType).toBe('private');
     expect(reply!.text).toContain('har fået sin egen kanal');
     expect(privately().map((a) => a.text).join('\n')).toContain('har fået sin egen private kanal');
-    const kase = (await t.app.core.caseRepository.byConversation(channel.id))!;
+    const kase = (await t.app.internals.caseRepository.byConversation(channel.id))!;
     const inChannel = () => channel.members.map((m) => m.displayName).sort();
     const waitForMembers = (names: string[]) => graph.waitFor(() => JSON.stringify(inChannel()) === JSON.stringify([...names].sort()));
 

@@ -99,7 +99,7 @@ describe('members and consent', () => {
     expect(textOf(d.inRoom(withdrawn))).toBe('Sagen er opdateret – åbn fanen eller skriv til mig privat.');
     expect(textOf(d.privately(withdrawn))).toContain('Anna Mor har trukket samtykket tilbage. Mette Lærer har ikke længere adgang til sagen.');
     expect(textOf(await d.say(teacher, 'sag'))).toContain('ikke medlem');
-    const events = (await t.app.core.events.forCase(d.caseId, { limit: 100 })).map((e) => e.type);
+    const events = (await t.app.internals.events.forCase(d.caseId, { limit: 100 })).map((e) => e.type);
     expect(events).toEqual(expect.arrayContaining(['member.consent.declined', 'member.consent.approved', 'member.consent.withdrawn']));
   });
 
@@ -269,7 +269,7 @@ describe('agreements', () => {
     expect((await d.click(psychologist, 'agreement.done', data)).message).toContain('Kun den, der er ansvarlig');
     const done = await d.click(teacher, 'agreement.done', data);
     expect(JSON.stringify(done.card)).toContain('udført');
-    const stored = await t.app.core.agreementRepository.byId(agreementId);
+    const stored = await t.app.internals.agreementRepository.byId(agreementId);
     expect(stored!.history.map((h) => [h.from, h.to, h.by])).toEqual([
       ['proposed', 'accepted', parent.id],
       ['accepted', 'done', teacher.id],

@@ -44,7 +44,7 @@ interface AuditedExport {
  * action 'refused') once core/export/audit.ts writes there. The one place this test knows the store.
  */
 async function auditTrail(): Promise<{ exports: AuditedExport[]; refusedExports: number }> {
-  const entries = await t.app.core.accessLog.all(s.caseId);
+  const entries = await t.app.internals.accessLog.all(s.caseId);
   return {
     exports: entries
       .filter((e) => e.action === 'read' && e.surface === 'export')

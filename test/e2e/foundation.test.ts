@@ -100,7 +100,7 @@ describe('cases', () => {
     expect(cardText(card)).toContain('Sag: Trivsel i 4.b');
     expect(cardText(card)).toContain('"value":"AB"');
     expect(cardText(card)).toContain(coordinator.name);
-    expect((await t.app.core.caseRepository.byConversation(chatId))!.conversation).toMatchObject({ conversationId: chatId, kind: 'groupChat' });
+    expect((await t.app.internals.caseRepository.byConversation(chatId))!.conversation).toMatchObject({ conversationId: chatId, kind: 'groupChat' });
   });
 
   test('new case in a standard channel: the whole team reads it, so it gets a neutral card, and the coordinator is told privately why', async () => {
@@ -117,10 +117,10 @@ describe('cases', () => {
     expect(warning?.activity.text).toContain('Bemærk om sagen "Trivsel i 4.b"');
     expect(warning?.activity.text).toContain('Overvej en privat sagskanal');
 
-    const stored = await t.app.core.caseRepository.byConversation(channel);
+    const stored = await t.app.internals.caseRepository.byConversation(channel);
     expect(stored).toMatchObject({ title: 'Trivsel i 4.b', childRef: 'AB', status: 'open', coordinatorId: coordinator.id, version: 1 });
     expect(stored!.conversation).toMatchObject({ conversationId: channel, teamId: TEAM.id, kind: 'channel' });
-    const events = await t.app.core.events.forCase(stored!._id);
+    const events = await t.app.internals.events.forCase(stored!._id);
     expect(events.map((e) => e.type)).toEqual(['case.created']);
     expect(events[0]).toMatchObject({ actorId: coordinator.id, actorName: coordinator.name });
   });
@@ -130,12 +130,12 @@ describe('cases', () => {
     await say(channelMessage('new case Støtte til OL / K.J.', { serviceUrl: serviceUrl(), from: coordinator, channel, locale: 'en-US' }));
     const reply = await say(channelMessage('case', { serviceUrl: serviceUrl(), from: coordinator, channel, threadRoot: '999', locale: 'en-US' }));
     expect(cardText(cardOf(reply))).not.toContain('Støtte til OL');
-    const kase = await t.app.core.caseRepository.byConversation(channel);
+    const kase = await t.app.internals.caseRepository.byConversation(channel);
     const own = await t.post(cardAction('case.refresh', { caseId: kase!._id }, { serviceUrl: serviceUrl(), from: coordinator, conversationId: `${channel};messageid=999`, locale: 'en-US' }));
     expect(cardText((own.body as Record<string, any>).value)).toContain('Case: Støtte til OL');
     // The history holds the change; both reads are in the access log, apart from it.
-    expect((await t.app.core.events.forCase(kase!._id)).map((e) => e.type)).toEqual(['case.created']);
-    expect((await t.app.core.accessLog.all(kase!._id)).map((e) => [e.action, e.part, e.actorId])).toEqual([
+    expect((await t.app.internals.events.forCase(kase!._id)).map((e) => e.type)).toEqual(['case.created']);
+    expect((await t.app.internals.accessLog.all(kase!._id)).map((e) => [e.action, e.part, e.actorId])).toEqual([
       ['read', 'case', coordinator.id],
       ['read', 'case', coordinator.id],
     ]);
@@ -147,8 +147,8 @@ describe('cases', () => {
     const reply = await say(channelMessage('sag', { serviceUrl: serviceUrl(), from: stranger, channel }));
     expect(reply.text).toBe('Du er ikke medlem af denne sag og kan ikke se den.');
     expect(reply.attachments ?? []).toHaveLength(0);
-    const kase = await t.app.core.caseRepository.byConversation(channel);
-    const access = await t.app.core.accessLog.all(kase!._id);
+    const kase = await t.app.internals.caseRepository.byConversation(channel);
+    const access = await t.app.internals.accessLog.all(kase!._id);
     expect(access.at(-1)).toMatchObject({ action: 'refused', part: 'case.read', reason: 'not_member', actorId: stranger.id });
   });
 
@@ -161,7 +161,7 @@ describe('cases', () => {
     const chatId = coordinatorsChat('groupchat');
     const reply = await say(groupChatMessage('ny sag Familien i gruppechat', { serviceUrl: serviceUrl(), from: coordinator, chatId }));
     expect(reply.text).toContain('er oprettet');
-    expect((await t.app.core.caseRepository.byConversation(chatId))?.conversation.kind).toBe('groupChat');
+    expect((await t.app.internals.caseRepository.byConversation(chatId))?.conversation.kind).toBe('groupChat');
 
     const personal = await say(personalMessage('ny sag Privat', { serviceUrl: serviceUrl(), from: coordinator }));
     expect(personal.text).toContain('En sag hører til en kanal eller en gruppechat');
@@ -172,7 +172,7 @@ describe('cases', () => {
     await say(channelMessage('ny sag Første', { serviceUrl: serviceUrl(), from: coordinator, channel }));
     const reply = await say(channelMessage('ny sag Anden', { serviceUrl: serviceUrl(), from: coordinator, channel }));
     expect(reply.text).toBe('Der findes allerede en sag i denne samtale: "Første". Skriv "sag" for at se den.');
-    expect((await t.app.core.caseRepository.byConversation(channel))?.title).toBe('Første');
+    expect((await t.app.internals.caseRepository.byConversation(channel))?.title).toBe('Første');
   });
 
   test('new case without a title explains the syntax', async () => {
@@ -190,7 +190,7 @@ describe('cases', () => {
     const before = { cases: await db.collection('cases').countDocuments(), events: await db.collection('events').countDocuments() };
     const reply = await say(channelMessage(text, { serviceUrl: serviceUrl(), from: coordinator, channel }));
     expect(reply.text).toContain('Teksten ligner et CPR-nummer');
-    expect(await t.app.core.caseRepository.byConversation(channel)).toBeNull();
+    expect(await t.app.internals.caseRepository.byConversation(channel)).toBeNull();
     expect({ cases: await db.collection('cases').countDocuments(), events: await db.collection('events').countDocuments() }).toEqual(before);
   });
 
@@ -198,7 +198,7 @@ describe('cases', () => {
     const channel = channelId('long');
     const reply = await say(channelMessage(`ny sag ${'x'.repeat(500)}`, { serviceUrl: serviceUrl(), from: coordinator, channel }));
     expect(reply.text).toBe('Titlen må højst være 120 tegn. Intet er gemt.');
-    expect(await t.app.core.caseRepository.byConversation(channel)).toBeNull();
+    expect(await t.app.internals.caseRepository.byConversation(channel)).toBeNull();
   });
 
   test('the same activity delivered twice creates one case and one reply', async () => {
@@ -223,7 +223,7 @@ describe('cases', () => {
   test('the Refresh button (adaptiveCard/action invoke) returns the current case card', async () => {
     const channel = channelId('invoke');
     await say(channelMessage('ny sag Opdater mig', { serviceUrl: serviceUrl(), from: coordinator, channel }));
-    const kase = await t.app.core.caseRepository.byConversation(channel);
+    const kase = await t.app.internals.caseRepository.byConversation(channel);
     const result = await t.post(cardAction('case.refresh', { caseId: kase!._id }, { serviceUrl: serviceUrl(), from: coordinator, conversationId: `${channel};messageid=1` }));
     expect(result.status).toBe(200);
     const body = result.body as Record<string, any>;

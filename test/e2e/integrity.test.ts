@@ -55,7 +55,7 @@ describe('repeated deliveries and concurrent clicks lead to one change', () => {
       d.click(parent, 'agreement.accept', { caseId: d.caseId, agreementId }),
     ]);
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
-    const stored = await t.app.core.agreementRepository.byId(agreementId);
+    const stored = await t.app.internals.agreementRepository.byId(agreementId);
     expect(stored!.history).toHaveLength(1);
     expect(stored!.version).toBe(2);
     expect(await t.app.database.db.collection('events').countDocuments({ caseId: d.caseId, type: 'agreement.accepted' })).toBe(1);
@@ -68,7 +68,7 @@ describe('repeated deliveries and concurrent clicks lead to one change', () => {
       d.click(parent, 'agreement.accept', { caseId: d.caseId, agreementId }),
       d.click(otherParent, 'agreement.decline', { caseId: d.caseId, agreementId, reason: 'Nej' }),
     ]);
-    const stored = await t.app.core.agreementRepository.byId(agreementId);
+    const stored = await t.app.internals.agreementRepository.byId(agreementId);
     expect(stored!.history).toHaveLength(1);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
   });

@@ -36,12 +36,12 @@ test('handled activity IDs after a week, unused forms after a month and stale ro
 
   // Three days on: only the week-old inbox entries go.
   now = new Date('2026-03-05T09:00:00Z');
-  expect(await t.app.core.retention.sweep()).toEqual({ inbox: 2, forms: 0, rooms: 0 });
+  expect(await t.app.core.maintenance.retention.sweep()).toEqual({ inbox: 2, forms: 0, rooms: 0 });
   // Forty days on: the unused form goes too; ninety-five days on, the roster.
   now = new Date('2026-04-11T09:00:00Z');
-  expect(await t.app.core.retention.sweep()).toMatchObject({ forms: 1, rooms: 0 });
+  expect(await t.app.core.maintenance.retention.sweep()).toMatchObject({ forms: 1, rooms: 0 });
   now = new Date('2026-06-05T09:00:00Z');
-  expect(await t.app.core.retention.sweep()).toMatchObject({ rooms: 1 });
+  expect(await t.app.core.maintenance.retention.sweep()).toMatchObject({ rooms: 1 });
   const after = await count();
   expect(after).toMatchObject({ forms: 0, rooms: 0, cases: before.cases, events: before.events });
 

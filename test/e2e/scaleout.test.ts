@@ -57,7 +57,7 @@ test('a case created through one instance is served by the other', async () => {
   expect(JSON.stringify(card.attachments[0].content)).toContain('Sag: Fælles sag på tværs');
 
   // The card's Refresh button may reach either instance too.
-  const kase = await a.app.core.caseRepository.byConversation(channel);
+  const kase = await a.app.internals.caseRepository.byConversation(channel);
   const refreshed = await b.post(cardAction('case.refresh', { caseId: kase!._id }, { serviceUrl: b.connector.url, from: coordinator, conversationId: channel, conversationType: 'groupChat' }));
   expect((refreshed.body as Record<string, any>).statusCode).toBe(200);
   expect(JSON.stringify(refreshed.body)).toContain('Sag: Fælles sag på tværs');
@@ -92,7 +92,7 @@ test('two different `new case` commands racing on the two instances leave one ca
   expect([one.status, two.status]).toEqual([200, 200]);
   await a.connector.waitFor(() => sent().length >= 2);
   expect(await a.app.database.db.collection('cases').countDocuments({ 'conversation.conversationId': channel })).toBe(1);
-  const winner = (await b.app.core.caseRepository.byConversation(channel))!;
+  const winner = (await b.app.internals.caseRepository.byConversation(channel))!;
   const texts = sent().map((s) => s.text as string);
   expect(texts).toContain(`Sagen "${winner.title}" er oprettet. Du er tovholder.`);
   expect(texts).toContain(`Der findes allerede en sag i denne samtale: "${winner.title}". Skriv "sag" for at se den.`);

@@ -95,7 +95,7 @@ describe('case overview', () => {
       expect(text).not.toContain('Trivsel i 4.B');
       expect(text).not.toContain('Lise');
     }
-    const refused = (await t.app.core.accessLog.all(s.caseId)).filter((e) => e.action === 'refused' && e.actorId === `aad:${s.outsider.aadObjectId}` && e.surface === 'tab').length;
+    const refused = (await t.app.internals.accessLog.all(s.caseId)).filter((e) => e.action === 'refused' && e.actorId === `aad:${s.outsider.aadObjectId}` && e.surface === 'tab').length;
     expect(refused).toBeGreaterThanOrEqual(6);
     const unknown = await get(s.coordinator, '/cases/00000000-0000-4000-8000-000000000000/overview', 'en-US');
     expect(unknown.status).toBe(404);
@@ -108,7 +108,7 @@ describe('case overview', () => {
   });
 
   test('every read through the tab is kept in the audit trail', async () => {
-    const reads = async () => (await t.app.core.accessLog.all(s.caseId)).filter((e) => e.action === 'read' && e.part === 'tab.overview' && e.surface === 'tab' && e.actorId === s.teacher.id).length;
+    const reads = async () => (await t.app.internals.accessLog.all(s.caseId)).filter((e) => e.action === 'read' && e.part === 'tab.overview' && e.surface === 'tab' && e.actorId === s.teacher.id).length;
     const before = await reads();
     await get(s.teacher, casePath('overview'));
     expect(await reads()).toBe(before + 1);
@@ -188,7 +188,7 @@ describe('meeting side panel', () => {
     expect((await post(s.teacher, casePath(`agreements/${s.agreements.referral}/decline`), { reason: 'nej' })).status).toBe(403);
     const declined = await post(s.parent, casePath(`agreements/${s.agreements.referral}/decline`), { reason: 'Vi venter til efter ferien' });
     expect(declined.body).toMatchObject({ status: 'declined', changed: true });
-    const stored = await t.app.core.agreementRepository.byId(s.agreements.referral);
+    const stored = await t.app.internals.agreementRepository.byId(s.agreements.referral);
     expect(stored!.history.at(-1)).toMatchObject({ to: 'declined', by: s.parent.id, reason: 'Vi venter til efter ferien' });
   });
 

@@ -64,7 +64,7 @@ describe('tokens that are refused', () => {
       expect({ path, status: response.status }).toEqual({ path, status: 401 });
       expect(response.body.message).toBe('Your access could not be confirmed. Close the tab and open it again.');
     }
-    const weekly = await t.app.core.agreementRepository.byId(s.agreements.weekly);
+    const weekly = await t.app.internals.agreementRepository.byId(s.agreements.weekly);
     expect(weekly?.status).toBe('accepted');
   });
 });

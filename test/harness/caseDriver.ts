@@ -42,7 +42,7 @@ export class CaseDriver {
 
   async create(title = 'Trivsel for AB / AB'): Promise<this> {
     await this.say(this.coordinator, `ny sag ${title}`);
-    const kase = await this.t.app.core.caseRepository.byConversation(this.channel);
+    const kase = await this.t.app.internals.caseRepository.byConversation(this.channel);
     if (!kase) throw new Error('case was not created');
     this.caseId = kase._id;
     return this;
@@ -64,7 +64,7 @@ export class CaseDriver {
    */
   async syncRoster(): Promise<void> {
     if (this.room !== 'memberChat') return;
-    const kase = this.caseId ? await this.t.app.core.caseRepository.byId(this.caseId) : null;
+    const kase = this.caseId ? await this.t.app.internals.caseRepository.byId(this.caseId) : null;
     const ids = new Set<string>(kase ? kase.members.filter((m) => m.status === 'active').map((m) => m.userId) : [this.coordinator.id]);
     for (const id of this.extras) ids.add(id);
     const users = [...ids].map((id) => this.known.get(id)).filter((u): u is TestUser => !!u);
@@ -153,7 +153,7 @@ export class CaseDriver {
   }
 
   async kase() {
-    return (await this.t.app.core.caseRepository.byId(this.caseId))!;
+    return (await this.t.app.internals.caseRepository.byId(this.caseId))!;
   }
 }
 

@@ -38,7 +38,7 @@ export async function seedCase(t: TabTestApp, title = 'Trivsel i 4.B'): Promise<
   const coach = makeUser('Karsten Træner');
   const outsider = makeUser('Ukendt Person');
   const channel = `19:tab-${randomUUID().slice(0, 8)}@thread.v2`;
-  const { core } = t.app;
+  const { core, internals } = t.app;
   // The family's group chat: the people of the case, as the members API lists them.
   t.connector.setRoster(channel, [coordinator, parent, teacher].map((u) => rosterEntry(u)));
 
@@ -51,7 +51,7 @@ export async function seedCase(t: TabTestApp, title = 'Trivsel i 4.B'): Promise<
     if (response.status !== 200) throw new Error(`"${text}" failed: ${response.status}`);
   };
   await say(coordinator, `ny sag ${title} / AB`);
-  const kase = await core.caseRepository.byConversation(channel);
+  const kase = await internals.caseRepository.byConversation(channel);
   if (!kase) throw new Error('the bot did not create the case');
   const caseId = kase._id;
   const c = actorOf(coordinator);
@@ -61,7 +61,7 @@ export async function seedCase(t: TabTestApp, title = 'Trivsel i 4.B'): Promise<
   await say(coordinator, 'tilføj som lærer', [teacher]);
   await core.members.decideConsent(actorOf(parent), caseId, teacher.id, 'approve');
   await core.members.add(c, caseId, { userId: coach.id, aadObjectId: coach.aadObjectId, name: coach.name, role: 'network' });
-  const added = (await core.caseRepository.byId(caseId))!.members;
+  const added = (await internals.caseRepository.byId(caseId))!.members;
   for (const person of [parent, teacher]) {
     if (added.find((m) => m.userId === person.id)?.aadObjectId !== person.aadObjectId) throw new Error(`${person.name} was added without the Entra object ID from the roster`);
   }

@@ -1,4 +1,6 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection } from 'mongodb';
+import type { AuditedWrites } from '../audit/auditedWrites';
+import type { EventDraft } from '../audit/events';
 
 /**
  * Which Teams channel Samspil created for a case, and what Graph needs to reach it again
@@ -23,19 +25,14 @@ export interface ChannelLink {
 }
 
 export class ChannelLinkRepository {
-  private readonly collection: Collection<ChannelLink>;
+  constructor(
+    private readonly collection: Collection<ChannelLink>,
+    private readonly audited: AuditedWrites,
+  ) {}
 
-  constructor(db: Db) {
-    this.collection = db.collection<ChannelLink>('caseChannels');
-  }
-
-  /** A no-op when it exists; safe at every start. */
-  async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ channelId: 1 }, { unique: true, name: 'caseChannels_by_channel' });
-  }
-
-  async insert(link: ChannelLink): Promise<void> {
-    await this.collection.insertOne(link);
+  /** The link and its event together; false when the case had its link already. */
+  insert(link: ChannelLink, events: EventDraft[]): Promise<boolean> {
+    return this.audited.insert(this.collection, link, events);
   }
 
   get(caseId: string): Promise<ChannelLink | null> {
@@ -46,7 +43,8 @@ export class ChannelLinkRepository {
     return this.collection.findOne({ channelId });
   }
 
-  async markArchived(caseId: string, at: Date): Promise<void> {
-    await this.collection.updateOne({ _id: caseId }, { $set: { archivedAt: at } });
+  /** Archived once: false when it was archived already. */
+  markArchived(caseId: string, at: Date, events: EventDraft[]): Promise<boolean> {
+    return this.audited.update(this.collection, { _id: caseId, archivedAt: { $exists: false } } as never, { $set: { archivedAt: at } }, events);
   }
 }
