@@ -32,6 +32,8 @@ export interface RunningApp {
   database: Database;
   /** Resolves when the card updates started so far have been sent (they follow changes asynchronously). */
   settled(): Promise<void>;
+  /** Sends now the posts and card updates Teams did not take before (the app does it every 15 s); `now` moves the clock on for tests. */
+  resendPending(now?: Date): Promise<{ posted: number; redrawn: number }>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,8 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   const rooms = new RoomDirectory(core, adapter, config.MicrosoftAppId ?? '', logger, (channelId) => channels.caseChannels.privateMembers(channelId), core.now);
   const publisher = new RoomPublisher(core, rooms, adapter, config.MicrosoftAppId ?? '', logger);
   publisher.subscribe();
+  // Posts and card updates Teams did not take are sent again (bot/audience/publisher.ts).
+  publisher.startCatchUp(15_000);
   const channels = await createChannelCommands({ config, core, logger, networkClient: graph?.networkClient, publisher: () => publisher });
   const bot = new SamspilBot({ core, publisher, logger, channels });
   const reminders = startReminders(config, core, logger, now);
@@ -155,10 +159,12 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     reminders,
     database,
     settled: () => publisher.idle(),
+    resendPending: (at) => publisher.catchUp(at),
     async close() {
       clearTimeout(retentionStart);
       clearInterval(retentionTimer);
       clearInterval(repairTimer);
+      publisher.stopCatchUp();
       clearTimeout(verifyStart);
       clearInterval(verifyTimer);
       await reminders.stop();

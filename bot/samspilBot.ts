@@ -4,6 +4,7 @@ import type { Core } from '../core';
 import { isDomainError } from '../core/domain/errors';
 import { renderRefusal, t } from '../core/i18n';
 import { isDatabaseUnavailable } from '../core';
+import { hadDeferredPost, outcomeOf } from './audience/publisher';
 import { cardMessage } from './cards/message';
 import { helpCard } from './cards/helpCard';
 import { parseCommand, type Command } from './commands';
@@ -18,6 +19,8 @@ import { caseConversationOf, channelConversationId, conversationRecordOf, locale
  * handler, and let the publisher render what the room may see (bot/audience/publisher.ts).
  */
 const STATIC_ANSWERS: ReadonlySet<Command['name']> = new Set(['help', 'unknown', 'usage']);
+/** Commands that change something: when their post waits for Teams, the change is saved all the same. */
+const CHANGES: ReadonlySet<Command['name']> = new Set(['newCase', 'addMember', 'removeMember', 'withdrawConsent', 'observe', 'assess', 'agree', 'closeCase', 'remindersDigest']);
 
 interface MentionEntity {
   type?: string;
@@ -51,14 +54,20 @@ export class SamspilBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       const command = parseCommand(context.activity.text ?? '', this.mentionsOfOthers(context));
       // Help and hints read nothing and change nothing: a repeat costs less than a database write.
-      const deliveryKey = STATIC_ANSWERS.has(command.name) ? '' : await this.claimDelivery(context);
-      if (deliveryKey !== null) {
+      const delivery = STATIC_ANSWERS.has(command.name) ? { key: '', repeat: false } : await this.claimDelivery(context);
+      if (delivery.repeat) {
+        await this.answerRepeat(context, delivery.key);
+      } else {
         try {
           await this.handleCommand(context, command);
         } catch (error) {
           // Nothing was done, so let a redelivery try again.
-          if (deliveryKey) await this.core.conversations.releaseDelivery(deliveryKey).catch(() => undefined);
+          if (delivery.key) await this.core.conversations.releaseDelivery(delivery.key).catch(() => undefined);
           throw error;
+        }
+        const outcome = outcomeOf(context);
+        if (delivery.key && outcome.length > 0) {
+          await this.core.conversations.recordOutcome(delivery.key, outcome).catch((error: unknown) => this.logger.warn({ err: error }, 'could not keep the outcome of a command'));
         }
       }
       await next();
@@ -118,16 +127,27 @@ export class SamspilBot extends TeamsActivityHandler {
   }
 
   /**
-   * Teams redelivers activities; the second copy of the same ID is dropped.
-   * Returns the claimed key, '' when the activity has no ID, or null for a repeat.
+   * Teams redelivers activities; the second copy of the same ID changes nothing.
+   * Returns the key ('' when the activity has no ID) and whether it was handled before.
    */
-  private async claimDelivery(context: TurnContext): Promise<string | null> {
+  private async claimDelivery(context: TurnContext): Promise<{ key: string; repeat: boolean }> {
     const { activity } = context;
-    if (!activity.id) return '';
+    if (!activity.id) return { key: '', repeat: false };
     const key = `${channelConversationId(activity.conversation.id)}|${activity.id}`;
-    if (await this.core.conversations.claimDelivery(key)) return key;
-    this.logger.info({ activityId: activity.id }, 'ignored a repeated delivery');
-    return null;
+    if (await this.core.conversations.claimDelivery(key)) return { key, repeat: false };
+    this.logger.info({ activityId: activity.id }, 'a repeated delivery: answered with its original outcome');
+    return { key, repeat: true };
+  }
+
+  /** A redelivery is answered as the first delivery was (what was done), never "already done". */
+  private async answerRepeat(context: TurnContext, key: string): Promise<void> {
+    const outcome = await this.core.conversations.outcomeOf(key);
+    if (!outcome?.length) return;
+    const kase = await this.core.cases.ofConversation(caseConversationOf(context.activity).conversationId);
+    const locale = localeOf(context.activity);
+    for (const { key: message, params } of outcome) {
+      if (kase) await this.deps.publisher.post(context, kase, { kind: 'text', key: message, params }, locale);
+    }
   }
 
   private async handleCommand(context: TurnContext, command: Command): Promise<void> {
@@ -139,6 +159,10 @@ export class SamspilBot extends TeamsActivityHandler {
       // Domain refusals become a localized sentence; anything else is ours and goes to onTurnError.
       if (!isDomainError(error)) throw error;
       await context.sendActivity(renderRefusal(locale, error.key, error.params));
+    }
+    // Teams did not take a post: say what happened (if Teams takes this), and the catch-up sends it.
+    if (hadDeferredPost(context)) {
+      await context.sendActivity(t(locale, CHANGES.has(command.name) ? 'delivery.savedLater' : 'delivery.answerLater')).catch(() => undefined);
     }
   }
 

@@ -32,6 +32,7 @@ import { ChannelLinkService } from './services/channelLinkService';
 import { ConversationService } from './services/conversationService';
 import { MinutesService } from './services/minutesService';
 import { PostedCardService } from './services/postedCardService';
+import { PendingPostRepository } from './persistence/pendingPostRepository';
 import { ExportService } from './export/caseExport';
 
 /**
@@ -136,7 +137,7 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
     forms,
     channelLinks: new ChannelLinkService(new ChannelLinkRepository(c.caseChannels, audited)),
     conversations: new ConversationService(conversationRepository, rooms, inbox),
-    postedCards: new PostedCardService(postedCards),
+    postedCards: new PostedCardService(postedCards, new PendingPostRepository(c.pendingPosts)),
     changes: bus,
     exports: new ExportService({ caseRepository, agreementRepository, observationRepository, assessmentRepository, access, accessLog }, now),
     // Verification runs are operational records: stamped by the wall clock, like the inbox.

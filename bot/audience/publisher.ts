@@ -1,9 +1,9 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { ConversationRecord, Core, PostedCard, PostSpec } from '../../core';
+import { isDatabaseUnavailable, type ConversationRecord, type Core, type PostedCard, type PostSpec } from '../../core';
 import { memberClearance, outsidersIn, placeView, roomClearance, type Clearance, type Room } from '../../core/domain/audience';
 import { activeMember, coordinatorOf, type Case } from '../../core/domain/case';
-import { DomainError } from '../../core/domain/errors';
+import { DomainError, isDomainError } from '../../core/domain/errors';
 import type { CaseEvent } from '../../core/audit/events';
 import { t, type Locale, type MessageKey } from '../../core/i18n';
 import { caseConversationOf, channelConversationId } from '../turn';
@@ -12,8 +12,25 @@ import { inConversation, type RoomDirectory } from './rooms';
 
 /** botbuilder then uses the audience of the cloud it is configured for. */
 const CONFIGURED_AUDIENCE = undefined as unknown as string;
-const UPDATE_ATTEMPTS = 3;
-const UPDATE_BACKOFF_MS = 300;
+/**
+ * A send or card update Teams refused is tried this often, right away, before it is left to the
+ * catch-up (the connector client itself retries each call a few times, too).
+ */
+const SEND_ATTEMPTS = 2;
+const SEND_BACKOFF_MS = 300;
+/** How many waiting posts and card updates one catch-up round handles. */
+const CATCH_UP_BATCH = 50;
+const DEFERRED = 'samspil.deferredPost';
+const OUTCOME = 'samspil.outcome';
+
+/** Teams did not take a message: not a refusal of ours, not the database. */
+const isDeliveryFailure = (error: unknown): boolean => !isDomainError(error) && !isDatabaseUnavailable(error);
+
+/** Whether a post of this turn was left for the catch-up (the change behind it is saved). */
+export const hadDeferredPost = (context: TurnContext): boolean => context.turnState.get(DEFERRED) === true;
+
+/** What this turn answered, in words (message keys), for answering a redelivery the same way. */
+export const outcomeOf = (context: TurnContext): Array<{ key: string; params: Record<string, string | number> }> => context.turnState.get(OUTCOME) ?? [];
 
 /** A view for one person (their timeline, their tasks …) and what it may contain. */
 export interface PersonalView {
@@ -78,11 +95,31 @@ export class RoomPublisher {
     const clearance = roomClearance(kase, room);
     const draw = render ?? (await renderPost(this.core, kase, spec, locale));
     if (!draw) return undefined;
-    const response = await context.sendActivity(draw(clearance));
+    if (spec.kind === 'text') this.recordOutcome(context, spec.key, spec.params);
+    let response;
+    try {
+      response = await sendWithRetry(() => context.sendActivity(draw(clearance)));
+    } catch (error) {
+      if (!isDeliveryFailure(error)) throw error;
+      await this.defer(context, kase, spec, locale, error);
+      return undefined;
+    }
     if (response?.id) await this.remember(kase, spec, locale, clearance, context.activity.conversation.id, response.id);
     // A confirmation the room got only in neutral words reaches the member who acted in full, privately.
     if (spec.kind === 'text' && clearance === 'outsider') await this.confirmPrivately(context, kase, draw);
     return response?.id;
+  }
+
+  /** Names what this turn did, so that a redelivery of it is answered the same way. */
+  recordOutcome(context: TurnContext, key: string, params: Record<string, string | number>): void {
+    context.turnState.set(OUTCOME, [...outcomeOf(context), { key, params }]);
+  }
+
+  /** Teams did not take the post: the change behind it is saved, so the post waits for the catch-up. */
+  private async defer(context: TurnContext, kase: Case, spec: PostSpec, locale: Locale, error: unknown): Promise<void> {
+    this.logger.warn({ err: describe(error), caseId: kase._id, kind: spec.kind }, 'Teams did not take a post; it is sent again when Teams answers');
+    await this.core.postedCards.defer(kase._id, spec, locale, JSON.stringify(describe(error)), new Date());
+    context.turnState.set(DEFERRED, true);
   }
 
   private async confirmPrivately(context: TurnContext, kase: Case, draw: RoomRender): Promise<void> {
@@ -104,9 +141,46 @@ export class RoomPublisher {
     const clearance = roomClearance(kase, room);
     const draw = render ?? (await renderPost(this.core, kase, spec, locale));
     if (!draw) return {};
-    const response = await inConversation(this.adapter, this.botAppId, record.reference as Partial<ConversationReference>, (context) => context.sendActivity(draw(clearance)));
+    const response = await sendWithRetry(() => inConversation(this.adapter, this.botAppId, record.reference as Partial<ConversationReference>, (context) => context.sendActivity(draw(clearance))));
     if (response?.id) await this.remember(kase, spec, locale, clearance, record._id, response.id);
     return { activityId: response?.id };
+  }
+
+  // ---- catching up with what Teams did not take ----
+
+  /**
+   * Sends the posts Teams did not take when they were made, drawn from the data as it is now, and
+   * draws again the cards whose update it refused. Runs on a timer; tests call it with a later `now`.
+   */
+  async catchUp(now: Date = new Date()): Promise<{ posted: number; redrawn: number }> {
+    let posted = 0;
+    for (const pending of await this.core.postedCards.duePosts(now, CATCH_UP_BATCH)) {
+      const kase = await this.core.cases.find(pending.caseId);
+      try {
+        if (kase) await this.postToCase(kase, pending.spec, pending.locale);
+        await this.core.postedCards.posted(pending);
+        posted += 1;
+      } catch (error) {
+        if (await this.core.postedCards.notPosted(pending, JSON.stringify(describe(error)), now)) {
+          this.logger.error({ err: describe(error), caseId: pending.caseId, kind: pending.spec.kind }, 'gave up a post Teams never took');
+        }
+      }
+    }
+    const stale = await this.core.postedCards.stale(CATCH_UP_BATCH);
+    await this.redraw(stale, { force: true }).catch((error: unknown) => this.logger.warn({ err: describe(error) }, 'cards are still waiting for Teams'));
+    const redrawn = stale.length - (await this.core.postedCards.stale(CATCH_UP_BATCH)).length;
+    return { posted, redrawn };
+  }
+
+  private catchUpTimer?: NodeJS.Timeout;
+
+  startCatchUp(everyMs: number): void {
+    this.catchUpTimer = setInterval(() => void this.track(this.catchUp()).catch((error: unknown) => this.logger.warn({ err: describe(error) }, 'catch-up round failed')), everyMs);
+    this.catchUpTimer.unref();
+  }
+
+  stopCatchUp(): void {
+    clearInterval(this.catchUpTimer);
   }
 
   /** The clearance of the room a turn is in, for a case. */
@@ -322,14 +396,12 @@ export class RoomPublisher {
     const activity = { ...draw(clearance), id: card.activityId, type: 'message' } as Partial<Activity>;
     const stored = record.reference as Partial<ConversationReference>;
     const reference = { ...stored, conversation: { ...(stored.conversation ?? {}), id: card.postedTo } } as Partial<ConversationReference>;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await inConversation(this.adapter, this.botAppId, reference, (context) => context.updateActivity(activity));
-        break;
-      } catch (error) {
-        if (attempt >= UPDATE_ATTEMPTS) throw error;
-        await new Promise((r) => setTimeout(r, UPDATE_BACKOFF_MS * 2 ** (attempt - 1)));
-      }
+    try {
+      await sendWithRetry(() => inConversation(this.adapter, this.botAppId, reference, (context) => context.updateActivity(activity)));
+    } catch (error) {
+      // The card shows an old state: the catch-up draws it again until Teams takes it.
+      if (isDeliveryFailure(error)) await this.core.postedCards.markStale(card._id).catch(() => undefined);
+      throw error;
     }
     await this.core.postedCards.renderedFor(card._id, clearance, new Date());
   }
@@ -343,6 +415,18 @@ export class RoomPublisher {
     } catch (error) {
       // The message is out; only a later update of it is at stake.
       this.logger.warn({ err: describe(error), caseId: kase._id }, 'could not remember a posted card');
+    }
+  }
+}
+
+/** Tries a send a few times, quickly: Teams' hiccups are often over within a second. */
+async function sendWithRetry<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= SEND_ATTEMPTS || !isDeliveryFailure(error)) throw error;
+      await new Promise((r) => setTimeout(r, SEND_BACKOFF_MS * 2 ** (attempt - 1)));
     }
   }
 }

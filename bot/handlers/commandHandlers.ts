@@ -75,6 +75,7 @@ export function createCommandHandlers(deps: BotDependencies): CommandHandlers {
         return;
       }
       const kase = await core.cases.createCase(actorOf(context.activity), conversation, { title: command.title, childRef: command.childRef });
+      publisher.recordOutcome(context, 'case.created', { title: kase.title });
       const { room } = await publisher.clearanceHere(context, kase);
       await publisher.post(context, kase, { kind: 'case' }, locale, (c) =>
         cardMessage(caseCard(locale, kase, c), c === 'outsider' ? t(locale, 'case.createdNeutral') : t(locale, 'case.created', { title: kase.title })),

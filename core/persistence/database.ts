@@ -15,6 +15,7 @@ import type { PostedCard } from './postedCardRepository';
 import type { RoomRecord } from './roomRepository';
 import type { VerificationRecord } from '../audit/verifier';
 import type { ChannelLink } from './channelLinkRepository';
+import type { PendingPost } from './pendingPostRepository';
 
 /**
  * The collections Samspil uses. Only features shared by MongoDB 6+, Cosmos DB for MongoDB
@@ -28,6 +29,7 @@ export interface Collections {
   accessHeads: Collection<ChainHeadDoc>;
   auditRuns: Collection<VerificationRecord>;
   caseChannels: Collection<ChannelLink>;
+  pendingPosts: Collection<PendingPost>;
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
   meetings: Collection<MeetingRecord>;
@@ -49,6 +51,7 @@ export function collections(db: Db): Collections {
     accessHeads: db.collection<ChainHeadDoc>('accessHeads'),
     auditRuns: db.collection<VerificationRecord>('auditRuns'),
     caseChannels: db.collection<ChannelLink>('caseChannels'),
+    pendingPosts: db.collection<PendingPost>('pendingPosts'),
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
     meetings: db.collection<MeetingRecord>(MEETINGS_COLLECTION),
@@ -93,6 +96,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.postedCards.createIndex({ conversationId: 1, postedAt: -1 }, { name: 'postedCards_by_conversation' });
   // Case channels (bot/channels): which case a channel belongs to.
   await c.caseChannels.createIndex({ channelId: 1 }, { unique: true, name: 'caseChannels_by_channel' });
+  // Posts and card updates Teams did not take (bot/audience/publisher.ts): sent again when due.
+  await c.pendingPosts.createIndex({ nextAt: 1 }, { name: 'pendingPosts_by_due' });
+  await c.postedCards.createIndex({ stale: 1 }, { name: 'postedCards_stale' });
   // Reminders (core/persistence/reminderRepository.ts): planning queries and the reminder collections.
   await ensureReminderIndexes(db);
 }

@@ -1,9 +1,16 @@
 import type { Collection } from 'mongodb';
 import { insertOnce } from './writes';
 
+/** What a handled activity answered, in words, so that a redelivery can answer the same. */
+export interface DeliveryOutcome {
+  key: string;
+  params: Record<string, string | number>;
+}
+
 export interface InboxEntry {
   _id: string;
   receivedAt: Date;
+  outcome?: DeliveryOutcome[];
 }
 
 /**
@@ -21,5 +28,13 @@ export class InboxRepository {
   /** Lets a failed handling be retried by the next delivery. */
   async release(key: string): Promise<void> {
     await this.collection.deleteOne({ _id: key });
+  }
+
+  async recordOutcome(key: string, outcome: DeliveryOutcome[]): Promise<void> {
+    await this.collection.updateOne({ _id: key }, { $set: { outcome } });
+  }
+
+  async outcomeOf(key: string): Promise<DeliveryOutcome[] | undefined> {
+    return (await this.collection.findOne({ _id: key }, { projection: { outcome: 1 } }))?.outcome;
   }
 }

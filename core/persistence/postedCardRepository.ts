@@ -15,6 +15,8 @@ export type PostSpec =
   | { kind: 'summary'; roundId: string }
   | { kind: 'closing'; closedBy: string; counts: { observations: number; assessments: number; agreements: number }; channel?: 'archiving' | 'kept' }
   | { kind: 'minutes'; meetingId: string }
+  /** A scheduled meeting (core/domain/meeting.ts); `minutes` above is the minutes of a held one. */
+  | { kind: 'meeting'; meetingId: string }
   | { kind: 'form'; formId: string }
   | { kind: 'text'; key: string; params: Record<string, string | number> };
 
@@ -34,6 +36,8 @@ export interface PostedCard {
   renderedFor: Clearance;
   postedAt: Date;
   updatedAt: Date;
+  /** An update Teams did not take: drawn again until it does (a string, so the index serves the lookup). */
+  stale?: 'pending';
 }
 
 /** Cards shown per room when its audience changes; older ones are left as they are. */
@@ -48,7 +52,15 @@ export class PostedCardRepository {
   }
 
   async renderedFor(id: string, clearance: Clearance, at: Date): Promise<void> {
-    await this.collection.updateOne({ _id: id }, { $set: { renderedFor: clearance, updatedAt: at } });
+    await this.collection.updateOne({ _id: id }, { $set: { renderedFor: clearance, updatedAt: at }, $unset: { stale: '' } });
+  }
+
+  async markStale(id: string): Promise<void> {
+    await this.collection.updateOne({ _id: id }, { $set: { stale: 'pending' } });
+  }
+
+  stale(limit: number): Promise<PostedCard[]> {
+    return this.collection.find({ stale: 'pending' }).limit(limit).toArray();
   }
 
   /** Messages that show one thing (an agreement, a consent request …), newest first. */

@@ -1,6 +1,6 @@
 import type { Reader, RoomKind } from '../domain/audience';
 import type { ConversationRecord, ConversationRepository } from '../persistence/conversationRepository';
-import type { InboxRepository } from '../persistence/inboxRepository';
+import type { DeliveryOutcome, InboxRepository } from '../persistence/inboxRepository';
 import type { RoomRecord, RoomRepository } from '../persistence/roomRepository';
 
 /**
@@ -60,5 +60,14 @@ export class ConversationService {
   /** Lets a delivery that failed be handled again when it is redelivered. */
   releaseDelivery(key: string): Promise<void> {
     return this.inbox.release(key);
+  }
+
+  /** What a handled delivery answered, for answering a redelivery the same way. */
+  recordOutcome(key: string, outcome: DeliveryOutcome[]): Promise<void> {
+    return this.inbox.recordOutcome(key, outcome);
+  }
+
+  outcomeOf(key: string): Promise<DeliveryOutcome[] | undefined> {
+    return this.inbox.outcomeOf(key);
   }
 }

@@ -85,6 +85,11 @@ export class FakeConnector {
     this.failures.push({ ...failure });
   }
 
+  /** Teams answers again: scripted failures still waiting are dropped. */
+  clearFailures(): void {
+    this.failures = [];
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.failures = [];

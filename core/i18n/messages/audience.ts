@@ -66,6 +66,9 @@ export const da = {
   'event.member.linked': 'Teams-identitet koblet til {count|# medlem|# medlemmer}',
   'event.person.erased': 'En persons oplysninger blev pseudonymiseret efter instruks fra den dataansvarlige',
   'reminder.mentionNeutral': '{mention} – jeg har en påmindelse til dig, men kan ikke skrive til dig privat. Start en chat med Samspil, så sender jeg den dér.',
+  // When Teams does not take a post right away
+  'delivery.savedLater': 'Det er gemt. Teams tog ikke imod kortet lige nu – det kommer af sig selv, så snart Teams svarer igen.',
+  'delivery.answerLater': 'Teams tog ikke imod svaret lige nu – det kommer af sig selv, så snart Teams svarer igen.',
 };
 
 export const en: Record<keyof typeof da, string> = {
@@ -130,4 +133,6 @@ export const en: Record<keyof typeof da, string> = {
   'event.member.linked': 'Teams identity linked for {count|# member|# members}',
   'event.person.erased': "A person's data was pseudonymised on the data controller's instruction",
   'reminder.mentionNeutral': '{mention} – I have a reminder for you, but I cannot write to you privately. Start a chat with Samspil and I will send it there.',
+  'delivery.savedLater': 'It is saved. Teams did not take the card just now – it will follow by itself as soon as Teams answers again.',
+  'delivery.answerLater': 'Teams did not take the answer just now – it will follow by itself as soon as Teams answers again.',
 };
