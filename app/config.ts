@@ -1,10 +1,71 @@
 import { z } from 'zod';
+import { DEFAULT_EARLY_WARNING_RULES, type EarlyWarningRules } from '../core/domain/earlyWarning';
+import { ROLES } from '../core/domain/roles';
+import { WELLBEING_LEVELS } from '../core/domain/scales';
 
 const optionalString = z
   .string()
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A setting holding JSON, checked against a schema; empty means `fallback`. */
+const jsonSetting = <T extends z.ZodTypeAny>(schema: T, fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw === '' ? fallback : raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+/** Changes to the early-warning rules (docs/early-warning.md); anything not given keeps its default. */
+const earlyWarningRulesSchema = z
+  .object({
+    crossDiscipline: z
+      .object({
+        enabled: z.boolean(),
+        windowDays: z.number().int().min(1).max(365),
+        minDisciplines: z.number().int().min(1).max(10),
+        levels: z.array(z.enum(WELLBEING_LEVELS)).min(1),
+        disciplines: z.array(z.enum(ROLES)).min(1),
+      })
+      .partial()
+      .strict(),
+    redObservation: z.object({ enabled: z.boolean(), withinDays: z.number().int().min(1).max(3650) }).partial().strict(),
+    areaWorsened: z.object({ enabled: z.boolean(), turnsRed: z.boolean(), minSteps: z.number().int().min(1).max(2) }).partial().strict(),
+    disagreement: z.object({ enabled: z.boolean(), minDifference: z.number().min(0.5).max(2) }).partial().strict(),
+  })
+  .partial()
+  .strict();
+
+/** The units of the leader's overview (docs/leader.md). */
+const leaderPlace = z.object({ id: z.string().trim().min(1).max(300), name: z.string().trim().min(1).max(120) }).strict();
+const leaderUnitsSchema = z
+  .array(
+    z
+      .object({
+        id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'a unit id is letters, digits, _ and -'),
+        name: z.string().trim().min(1).max(120),
+        leaderGroupId: z.string().regex(GUID, 'must be the Entra group object ID (a GUID)').optional(),
+        leaders: z.array(z.string().regex(GUID, 'must be Entra object IDs (GUIDs)')).default([]),
+        teams: z.array(leaderPlace).default([]),
+        conversations: z.array(leaderPlace).default([]),
+      })
+      .strict()
+      .refine((u) => !!u.leaderGroupId || u.leaders.length > 0, 'a unit needs leaderGroupId or leaders')
+      .refine((u) => u.teams.length + u.conversations.length > 0, 'a unit needs teams or conversations'),
+  )
+  .max(200)
+  .refine((units) => new Set(units.map((u) => u.id)).size === units.length, 'unit ids must be unique');
 
 /** Every setting Samspil reads. `.env.example` documents each one; keep them in step. */
 export const configSchema = z.object({
@@ -69,6 +130,17 @@ export const configSchema = z.object({
   RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
   // GDPR art. 15 export: include professionals-only content only where the controller decided the law allows it.
   GDPR_EXPORT_PROFESSIONAL_CONTENT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  // The child's voice (docs/child-voice.md): a young person recorded as 15 or older decides which professionals read it.
+  CHILD_VOICE_YOUTH_CONSENT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  // Early warning inside a case (docs/early-warning.md): on or off, and changes to the rules as JSON.
+  EARLY_WARNING_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  EARLY_WARNING_RULES: jsonSetting(earlyWarningRulesSchema, '{}'),
+  // The Teams app ID (the manifest's id): with it, warning cards link straight to the case's tab.
+  TEAMS_APP_ID: optionalString.pipe(z.string().regex(GUID, 'must be a GUID').optional()),
+  // The leader's overview (docs/leader.md): units as JSON, and when a case counts as inactive or consent as waiting long.
+  LEADER_UNITS: jsonSetting(leaderUnitsSchema, '[]'),
+  LEADER_INACTIVE_WEEKS: z.coerce.number().int().min(1).max(104).default(4),
+  LEADER_CONSENT_PENDING_DAYS: z.coerce.number().int().min(1).max(365).default(14),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -101,6 +173,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration – TAB_ALLOWED_TENANTS: list the tenant IDs whose users may use the tab when TAB_CLIENT_ID is set');
   }
   return config;
+}
+
+/** The early-warning rules: the defaults with the configured changes on top. */
+export function earlyWarningRules(config: Pick<Config, 'EARLY_WARNING_RULES'>): EarlyWarningRules {
+  const o = config.EARLY_WARNING_RULES;
+  const d = DEFAULT_EARLY_WARNING_RULES;
+  return {
+    crossDiscipline: { ...d.crossDiscipline, ...o.crossDiscipline },
+    redObservation: { ...d.redObservation, ...o.redObservation },
+    areaWorsened: { ...d.areaWorsened, ...o.areaWorsened },
+    disagreement: { ...d.disagreement, ...o.disagreement },
+  };
 }
 
 /** A copy that is safe to log. */

@@ -11,10 +11,13 @@ import { createCaseConversationPort } from '../bot/proactive';
 import { RoomPublisher } from '../bot/audience/publisher';
 import { RoomDirectory } from '../bot/audience/rooms';
 import { SamspilBot } from '../bot/samspilBot';
+import { startCaseNotices } from '../bot/handlers/notices';
+import { startMeetings } from '../bot/meetings';
 import { startReminders, type ReminderRuntime } from '../bot/reminders';
+import { startEarlyWarnings, type EarlyWarningRuntime } from '../bot/earlyWarnings';
 import type { MsalOverrides } from '../tab/auth/graph';
 import { registerTabRoutes } from '../tab/routes';
-import type { Config } from './config';
+import { earlyWarningRules, type Config } from './config';
 import { jsonBodyParser, MAX_TAB_BODY_BYTES } from './http/body';
 import { BotTokenVerifier } from './http/botToken';
 import { applyConnectionLimits } from './http/connections';
@@ -29,6 +32,8 @@ export interface RunningApp {
   internals: CoreInternals;
   /** The reminder worker of this instance (bot/reminders); tests call `reminders.worker.tick()`. */
   reminders: ReminderRuntime;
+  /** Early-warning cards of this instance (bot/earlyWarnings); tests call `earlyWarnings.sweep()`. */
+  earlyWarnings: EarlyWarningRuntime;
   database: Database;
   /** Resolves when the card updates started so far have been sent (they follow changes asynchronously). */
   settled(): Promise<void>;
@@ -55,7 +60,11 @@ const BOT_ROUTE = '/api/messages';
 /** Connects the database, wires bot and tab onto one restify server, and listens. */
 export async function startApp({ config, logger, mongoUri, now, tab, graph, bot: botOverrides }: AppOptions): Promise<RunningApp> {
   const database = await connectDatabase(mongoUri, config.MONGODB_DB);
-  const { core, internals } = createCoreWithInternals(database.db, now, { caseLink: caseDeepLink });
+  const { core, internals } = createCoreWithInternals(database.db, now, { caseLink: caseDeepLink, gdpr: { professionalContent: config.GDPR_EXPORT_PROFESSIONAL_CONTENT, retentionYears: config.RETENTION_YEARS },
+    earlyWarning: { enabled: config.EARLY_WARNING_ENABLED, rules: earlyWarningRules(config) },
+    leader: { units: config.LEADER_UNITS, inactiveWeeks: config.LEADER_INACTIVE_WEEKS, consentPendingDays: config.LEADER_CONSENT_PENDING_DAYS },
+    childVoice: { youthConsent: config.CHILD_VOICE_YOUTH_CONSENT },
+  });
 
   // The HTTP edge (docs/edge.md). `noWriteContinue`: a client that waits for `100 Continue` gets it only
   // once its headers (and, on the bot route, its token) passed, so a refused body is never sent.
@@ -83,8 +92,16 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   // Posts and card updates Teams did not take are sent again (bot/audience/publisher.ts).
   publisher.startCatchUp(15_000);
   const channels = await createChannelCommands({ config, core, logger, networkClient: graph?.networkClient, publisher: () => publisher });
-  const bot = new SamspilBot({ core, publisher, logger, channels });
+  const bot = new SamspilBot({ core, publisher, logger, channels, teamsAppId: config.TEAMS_APP_ID });
   const reminders = startReminders(config, core, logger, now);
+  // Handover and child's-voice changes tell the people concerned, once, from their events (docs/handover.md).
+  const notices = startCaseNotices({ core, publisher, logger });
+  // Case meetings (docs/meetings.md): Teams meetings through Graph, and what each change tells people.
+  const meetings = startMeetings({ config, core, publisher, logger, networkClient: graph?.networkClient });
+  // Early warnings (docs/early-warning.md) and the leader's overview (docs/leader.md) follow the case histories.
+  core.earlyWarnings.follow((error) => logger.error({ err: error }, 'could not evaluate the early-warning rules after a change'));
+  core.leaderOverview.follow((error) => logger.warn({ err: error }, "could not bring the leader's overview in step with a change; the next refresh does"));
+  const earlyWarnings = startEarlyWarnings({ core, publisher, logger, teamsAppId: config.TEAMS_APP_ID });
   let port = 0;
   registerBotRoutes(server, {
     adapter,
@@ -94,7 +111,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     // Local mode: a serviceUrl may name this machine, but not the database or this server.
     deniedServiceEndpoints: () => [...mongoEndpoints(mongoUri), { host: '127.0.0.1', port }],
   });
-  await registerTabRoutes(server, { core, config, logger, caseConversation: createCaseConversationPort(publisher), msal: tab?.msal });
+  await registerTabRoutes(server, { core, config, logger, caseConversation: createCaseConversationPort(publisher), meetingInvitations: meetings, msal: tab?.msal });
 
   server.get('/healthz', async (_req, res) => {
     const up = await database.ping();
@@ -133,6 +150,19 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
       .then((appended) => appended && logger.warn({ appended }, 'completed events a crash had left behind'))
       .catch((error: unknown) => logger.warn({ err: error }, 'outbox repair failed; it runs again shortly'));
   await repairOutboxes();
+  // Cases whose history moved on while no instance followed it (a crash, the first run with #14):
+  // their overview facts are read again and their early-warning rules run again, in the background.
+  const catchUp = () =>
+    core.leaderOverview
+      .refreshStale()
+      .then(async (stale) => {
+        for (const caseId of stale) await core.earlyWarnings.evaluate(caseId);
+        if (stale.length) logger.info({ cases: stale.length }, 'caught up with changes no instance had followed');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'catching up with missed changes failed; it runs again later'));
+  const catchUpStart = catchUp();
+  const catchUpTimer = setInterval(() => void catchUp(), 10 * 60_000);
+  catchUpTimer.unref();
   const repairTimer = setInterval(() => void repairOutboxes(), 5 * 60_000);
   repairTimer.unref();
   // Every chain is walked a few minutes after start and then every AUDIT_VERIFY_HOURS.
@@ -158,8 +188,18 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
     internals,
     reminders,
     database,
-    settled: () => publisher.idle(),
+    earlyWarnings,
     resendPending: (at) => publisher.catchUp(at),
+    async settled() {
+      // Card updates, early warnings and their cards, and the overview's facts follow changes asynchronously.
+      for (let round = 0; round < 3; round++) {
+        await publisher.idle();
+        await earlyWarnings.idle();
+        await core.leaderOverview.idle();
+        await notices.idle();
+        await meetings.idle();
+      }
+    },
     async close() {
       clearTimeout(retentionStart);
       clearInterval(retentionTimer);
@@ -168,6 +208,13 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
       clearTimeout(verifyStart);
       clearInterval(verifyTimer);
       await reminders.stop();
+      clearInterval(catchUpTimer);
+      earlyWarnings.stop();
+      await catchUpStart;
+      await earlyWarnings.idle().catch(() => undefined);
+      await notices.idle().catch(() => undefined);
+      await meetings.idle().catch(() => undefined);
+      await core.leaderOverview.idle().catch(() => undefined);
       await publisher.idle().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();

@@ -16,6 +16,15 @@ export type Command =
   | { name: 'timeline'; page: number }
   | { name: 'closeCase' }
   | { name: 'remindersDigest'; on?: boolean }
+  /** Coordinator handover (docs/handover.md); `who` is empty when the person is @mentioned. */
+  | { name: 'handover'; who: string }
+  | { name: 'handoverCancel' }
+  | { name: 'coordinator' }
+  /** Barnets stemme (docs/child-voice.md): the form goes to the writer's own chat. */
+  | { name: 'childVoice' }
+  /** Case meetings (docs/meetings.md): `when` is what was typed after the word (a date and time to start the form with). */
+  | { name: 'meeting'; when: string }
+  | { name: 'meetings' }
   /** A command typed without what it needs: answered with its own usage. */
   | { name: 'usage'; command: 'add' | 'remove' | 'withdraw' }
   | { name: 'unknown'; text: string };
@@ -23,6 +32,11 @@ export type Command =
 interface CommandInfo {
   usage: Record<Locale, string>;
   description: MessageKey;
+  /**
+   * False for commands only the help card lists: Teams' command menu holds at most 12 commands per
+   * scope (the manifest schema), and the team and group chat menu is full with the everyday ones.
+   */
+  menu?: false;
 }
 
 /** What `help` lists, in the order it lists them. */
@@ -42,6 +56,11 @@ export const COMMANDS: readonly CommandInfo[] = [
   { usage: { da: 'tidslinje [side]', en: 'timeline [page]' }, description: 'help.cmd.timeline' },
   { usage: { da: 'luk sag', en: 'close case' }, description: 'help.cmd.close' },
   { usage: { da: 'påmindelser samle «til|fra»', en: 'reminders digest «on|off»' }, description: 'help.cmd.remindersDigest' },
+  { usage: { da: 'møde [«dato» «tid»]', en: 'meeting [«date» «time»]' }, description: 'help.cmd.meeting' },
+  { usage: { da: 'møder', en: 'meetings' }, description: 'help.cmd.meetings' },
+  { usage: { da: 'overdrag tovholder @person', en: 'hand over coordinator @person' }, description: 'help.cmd.handover', menu: false },
+  { usage: { da: 'tovholder', en: 'coordinator' }, description: 'help.cmd.coordinator', menu: false },
+  { usage: { da: 'barnets stemme', en: "child's voice" }, description: 'help.cmd.childVoice', menu: false },
 ];
 
 /** Removes Teams `<at>…</at>` mentions and the non-breaking spaces that come with them. */
@@ -80,6 +99,15 @@ const PATTERNS: Array<[RegExp, (match: RegExpExecArray, context: ParseContext) =
     /^(?:withdraw consent|træk samtykke(?: tilbage)?|traek samtykke(?: tilbage)?)(?:\s+(.*))?$/is,
     (m, c) => ((m[1] ?? '').trim() || c.mentions > 0 ? { name: 'withdrawConsent', who: (m[1] ?? '').trim() } : { name: 'usage', command: 'withdraw' }),
   ],
+  [
+    /^(?:overdrag|overdrage|hand over|handover)\s+(?:tovholder(?:en|rollen)?|(?:the\s+)?coordinator(?:\s+role)?)(?:\s+(?:til|to))?(?:\s+(.*))?$/is,
+    (m) => ({ name: 'handover', who: (m[1] ?? '').trim() }),
+  ],
+  [/^(?:træk|traek|annuller|annullér) overdragelse(?:n)?(?: tilbage)?$|^(?:withdraw|cancel) (?:the )?handover$/i, () => ({ name: 'handoverCancel' })],
+  [/^(?:tovholder|tovholderen|coordinator|the coordinator)$/i, () => ({ name: 'coordinator' })],
+  [/^(?:barnets stemme|(?:the )?child(?:['’]s)? voice)$/i, () => ({ name: 'childVoice' })],
+  [/^(?:møde|moede|meeting)(?:\s+(.*))?$/is, (m) => ({ name: 'meeting', when: (m[1] ?? '').trim().slice(0, 100) })],
+  [/^(?:(?:mine )?møder|(?:mine )?moeder|(?:my )?meetings)$/i, () => ({ name: 'meetings' })],
   [/^(members|medlemmer)$/i, () => ({ name: 'members' })],
   [/^(observe|observation|observér|observer)$/i, () => ({ name: 'observe' })],
   [/^(assess|vurdering|vurdér|vurder)$/i, () => ({ name: 'assess' })],

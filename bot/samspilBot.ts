@@ -11,6 +11,7 @@ import { parseCommand, type Command } from './commands';
 import { cardResponse, createCardActions, type CardActionHandler } from './handlers/cardActions';
 import { cardData } from './handlers/cardData';
 import { createCommandHandlers, type BotDependencies, type CommandHandlers } from './handlers/commandHandlers';
+import { coordinatorMayHaveLeft } from './handlers/handoverHandlers';
 import { ReferenceCache } from './referenceCache';
 import { caseConversationOf, channelConversationId, conversationRecordOf, localeOf } from './turn';
 
@@ -20,7 +21,7 @@ import { caseConversationOf, channelConversationId, conversationRecordOf, locale
  */
 const STATIC_ANSWERS: ReadonlySet<Command['name']> = new Set(['help', 'unknown', 'usage']);
 /** Commands that change something: when their post waits for Teams, the change is saved all the same. */
-const CHANGES: ReadonlySet<Command['name']> = new Set(['newCase', 'addMember', 'removeMember', 'withdrawConsent', 'observe', 'assess', 'agree', 'closeCase', 'remindersDigest']);
+const CHANGES: ReadonlySet<Command['name']> = new Set(['newCase', 'addMember', 'removeMember', 'withdrawConsent', 'observe', 'assess', 'agree', 'closeCase', 'remindersDigest', 'handover', 'handoverCancel']);
 
 interface MentionEntity {
   type?: string;
@@ -82,6 +83,8 @@ export class SamspilBot extends TeamsActivityHandler {
     });
     this.onMembersRemoved(async (context, next) => {
       if ((context.activity.membersRemoved ?? []).some((m) => m.id !== context.activity.recipient?.id)) await this.audienceChanged(context);
+      // A coordinator whose account left the case's conversation has left the case (docs/handover.md).
+      await coordinatorMayHaveLeft(this.deps, context);
       await next();
     });
   }

@@ -17,7 +17,8 @@ import { AssessmentService } from './services/assessmentService';
 import { CaseService, type Clock } from './services/caseService';
 import { MemberService } from './services/memberService';
 import { ObservationService } from './services/observationService';
-import { MeetingRepository } from './persistence/meetingRepository';
+import { MeetingNoticeRepository, MeetingRepository, ScheduledMeetingRepository } from './persistence/meetingRepository';
+import { MeetingService } from './services/meetingService';
 import { OverviewService } from './services/overviewService';
 import { TimelineService } from './services/timelineService';
 import { ReminderRepository } from './persistence/reminderRepository';
@@ -34,6 +35,17 @@ import { MinutesService } from './services/minutesService';
 import { PostedCardService } from './services/postedCardService';
 import { PendingPostRepository } from './persistence/pendingPostRepository';
 import { ExportService } from './export/caseExport';
+import { DEFAULT_GDPR_SETTINGS, GdprService, type GdprSettings } from './gdpr/gdprService';
+import { GdprRepository } from './persistence/gdprRepository';
+import { HandoverRepository } from './persistence/handoverRepository';
+import { HandoverService, type UpcomingMeetingsHook } from './services/handoverService';
+import { CHILD_VOICE_ENTRIES, CHILD_VOICE_SETTINGS, ChildVoiceRepository } from './persistence/childVoiceRepository';
+import { ChildVoiceService, type ChildVoiceOptions } from './services/childVoiceService';
+import type { ChildVoiceEntry, ChildVoiceSettings } from './domain/childVoice';
+import { EarlyWarningRepository } from './persistence/earlyWarningRepository';
+import { LeaderFactsRepository } from './persistence/leaderFactsRepository';
+import { EarlyWarningService, type EarlyWarningOptions } from './services/earlyWarningService';
+import { LeaderOverviewService, type LeaderSettings } from './services/leaderOverviewService';
 
 /**
  * What the adapters (bot, tab) may use: services only. Every read of case content and every change
@@ -54,6 +66,8 @@ export interface Core {
   reminders: ReminderService;
   /** Read models for the tab (overview, meeting agenda, stage, minutes). */
   overview: OverviewService;
+  /** Case meetings: scheduling, invitations and answers, moves, reminders, attendance, measures (docs/meetings.md). */
+  meetings: MeetingService;
   /** Posting a meeting's minutes into the case conversation, and recording the meeting. */
   minutes: MinutesService;
   /** Forms handed out as cards; each belongs to the person who asked for it. */
@@ -68,10 +82,20 @@ export interface Core {
   changes: Pick<EventBus, 'subscribe'>;
   /** A case as an HL7 FHIR R4 bundle (docs/fhir.md). */
   exports: ExportService;
+  /** A person's rights under GDPR: access export, erasure on instruction, retention hold and review (docs/audit.md). */
+  gdpr: GdprService;
   /** Walks every hash chain and keeps the outcome of each run (`/healthz/audit`, `npm run audit`). */
   verifier: AuditVerifier;
   /** Housekeeping run by the app: bookkeeping retention, and completing what a crash left in an outbox. */
   maintenance: { retention: RetentionService; repairOutboxes(): Promise<number> };
+  /** Coordinator handover: proposals, answers, a case whose coordinator left, the new coordinator's summary (docs/handover.md). */
+  handover: HandoverService;
+  /** Barnets stemme: the child's own words in three houses (docs/child-voice.md). */
+  childVoice: ChildVoiceService;
+  /** Early warnings inside a case (docs/early-warning.md): rules after each observation and closed round, told to the coordinator once. */
+  earlyWarnings: EarlyWarningService;
+  /** A leader's overview across the cases of a unit: aggregates only (docs/leader.md). */
+  leaderOverview: LeaderOverviewService;
 }
 
 /** The storage behind the services: for the composition root, tests and benchmarks, never for adapters. */
@@ -95,6 +119,16 @@ export interface CoreInternals {
 export interface CoreOptions {
   /** How reminder cards link to a case (a Teams deep link, provided by the bot). */
   caseLink?: CaseLinkBuilder;
+  /** GDPR_EXPORT_PROFESSIONAL_CONTENT and RETENTION_YEARS (app/config.ts); defaults when absent. */
+  gdpr?: Partial<GdprSettings>;
+  /** The child's voice: whether a young person of 15+ decides which professionals read it (CHILD_VOICE_YOUTH_CONSENT). */
+  childVoice?: ChildVoiceOptions;
+  /** Upcoming meetings for the new coordinator's summary (the meetings service); none when absent. */
+  upcomingMeetings?: UpcomingMeetingsHook;
+  /** Whether early warnings run, and their rules (EARLY_WARNING_* in app/config.ts). */
+  earlyWarning?: EarlyWarningOptions;
+  /** Units and their leaders (LEADER_* in app/config.ts). */
+  leader?: LeaderSettings;
 }
 
 export function createCore(db: Db, now: Clock = () => new Date(), options: CoreOptions = {}): Core {
@@ -117,11 +151,31 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
   const rooms = new RoomRepository(c.rooms);
   const postedCards = new PostedCardRepository(c.postedCards);
   const access = new CaseAccess(caseRepository, accessLog, now);
+  const scheduledMeetings = new ScheduledMeetingRepository(c.scheduledMeetings, audited);
+  audited.register(c.scheduledMeetings as unknown as Collection<Document>, db.collection('reminderSnoozes'));
   const forms = new FormService(new FormRepository(c.forms), access, now, {
     observation: (id) => observationRepository.byId(id),
     agreement: (id) => agreementRepository.byId(id),
+    meeting: (id) => scheduledMeetings.byId(id),
   });
+  const reminders = new ReminderService(new ReminderRepository(db, audited), agreementRepository, access, now, { caseLink: options.caseLink, meetings: scheduledMeetings });
+  const meetings = new MeetingService(scheduledMeetings, new MeetingNoticeRepository(c.meetingNotices), caseRepository, agreementRepository, assessmentRepository, access, forms, reminders, now);
   const overview = new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings, audited), caseRepository, access, now);
+  // Early warnings and the leader's overview (issue #14): both follow the histories once `follow` is called.
+  audited.register(c.earlyWarnings as unknown as Collection<Document>);
+  const earlyWarningRepository = new EarlyWarningRepository(c.earlyWarnings, audited);
+  const earlyWarnings = new EarlyWarningService(earlyWarningRepository, caseRepository, observationRepository, assessmentRepository, new AssessmentService(assessmentRepository, access, now), forms, access, bus, now, options.earlyWarning);
+  overview.useEarlyWarnings((actor, kase) => earlyWarnings.forMember(actor, kase));
+  // A meeting's agenda starts with the case's open early warnings (they may rest on professionals-only content).
+  meetings.useEarlyWarnings(async (actor, kase) => ((await earlyWarnings.forMember(actor, kase)) ?? []).filter((w) => w.status === 'open').map((w) => ({ key: w.id, rule: w.rule, visibility: 'professionals' as const })));
+  const leaderOverview = new LeaderOverviewService(new LeaderFactsRepository(c.leaderFacts, c.eventHeads, c.events), caseRepository, agreementRepository, assessmentRepository, earlyWarningRepository, access, accessLog, bus, now, options.leader);
+  earlyWarnings.afterChange((caseId) => leaderOverview.refreshCase(caseId));
+  // Coordinator handover and the child's voice (issue #15): coordination lives on the case document.
+  const childVoiceEntries = db.collection<ChildVoiceEntry>(CHILD_VOICE_ENTRIES);
+  const childVoiceSettings = db.collection<ChildVoiceSettings>(CHILD_VOICE_SETTINGS);
+  audited.register(childVoiceEntries as unknown as Collection<Document>, childVoiceSettings as unknown as Collection<Document>);
+  const handover = new HandoverService(new HandoverRepository(c.cases, audited), access, agreementRepository, assessmentRepository, observationRepository, now, { upcomingMeetings: options.upcomingMeetings ?? ((caseId, from) => meetings.upcomingOfCase(caseId, from)) });
+  const childVoice = new ChildVoiceService(new ChildVoiceRepository(childVoiceEntries, childVoiceSettings, audited), access, (id) => caseRepository.byId(id), now, options.childVoice);
   const core: Core = {
     now,
     access,
@@ -131,18 +185,24 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
     assessments: new AssessmentService(assessmentRepository, access, now),
     agreements: new AgreementService(agreementRepository, caseRepository, access, forms, now),
     timeline: new TimelineService(events, access),
-    reminders: new ReminderService(new ReminderRepository(db), agreementRepository, access, events, now, { caseLink: options.caseLink }),
+    reminders,
     overview,
+    meetings,
     minutes: new MinutesService(overview, inbox),
     forms,
     channelLinks: new ChannelLinkService(new ChannelLinkRepository(c.caseChannels, audited)),
     conversations: new ConversationService(conversationRepository, rooms, inbox),
     postedCards: new PostedCardService(postedCards, new PendingPostRepository(c.pendingPosts)),
     changes: bus,
+    handover,
+    childVoice,
     exports: new ExportService({ caseRepository, agreementRepository, observationRepository, assessmentRepository, access, accessLog }, now),
+    gdpr: new GdprService(new GdprRepository(db, audited), events, accessLog, access, now, { ...DEFAULT_GDPR_SETTINGS, ...options.gdpr }),
     // Verification runs are operational records: stamped by the wall clock, like the inbox.
     verifier: new AuditVerifier(events, accessLog, c.auditRuns, () => new Date(), async () => (await c.cases.distinct('_id')) as string[]),
     maintenance: { retention: new RetentionService({ inbox: c.inbox, forms: c.forms, rooms: c.rooms }, now), repairOutboxes: () => audited.repair() },
+    earlyWarnings,
+    leaderOverview,
   };
   const internals: CoreInternals = { events, accessLog, audited, caseRepository, agreementRepository, observationRepository, assessmentRepository, conversations: conversationRepository, inbox, rooms, postedCards };
   return { core, internals };

@@ -101,16 +101,17 @@ describe('a good package', () => {
       'ny sag', 'sag', 'tilføj', 'fjern', 'medlemmer', 'træk samtykke', 'observation', 'vurdering', 'aftale', 'aftaler', 'tidslinje', 'luk sag',
     ]);
     expect(personal!.scopes).toEqual(['personal']);
-    expect(personal!.commands.map((c) => c.title)).toEqual(['hjælp', 'opgaver', 'påmindelser samle']);
+    expect(personal!.commands.map((c) => c.title)).toEqual(['hjælp', 'opgaver', 'påmindelser samle', 'møde', 'møder']);
   });
 
-  test('every command the bot understands today is in the command menu, in Danish and English', async () => {
+  test('every everyday command is in the command menu, in Danish and English; each menu stays within the 12 the schema allows', async () => {
     const en = JSON.parse(await zip.file('en.json')!.async('string')) as Record<string, string>;
     const danish = (manifest.bots[0].commandLists as Array<{ commands: Array<{ title: string }> }>).flatMap((l) => l.commands.map((c) => c.title));
     const english = Object.entries(en).filter(([key]) => key.endsWith('.title')).map(([, value]) => value);
     // The words before the first argument: "tilføj @person som <rolle>" → "tilføj".
     const word = (usage: string) => usage.split(' ').filter((_, i, all) => !all.slice(0, i + 1).some((w) => /^[@<[«]/.test(w))).join(' ');
-    for (const command of COMMANDS) {
+    for (const list of manifest.bots[0].commandLists as Array<{ commands: unknown[] }>) expect(list.commands.length).toBeLessThanOrEqual(12);
+    for (const command of COMMANDS.filter((c) => c.menu !== false)) {
       expect(danish).toContain(word(command.usage.da));
       expect(english).toContain(word(command.usage.en));
     }
@@ -119,6 +120,15 @@ describe('a good package', () => {
   test('the tab is configurable in channels, chats and meetings, including the stage', () => {
     expect(manifest.configurableTabs[0].scopes).toEqual(['team', 'groupChat']);
     expect(manifest.configurableTabs[0].context).toEqual(['channelTab', 'privateChatTab', 'meetingChatTab', 'meetingDetailsTab', 'meetingSidePanel', 'meetingStage']);
+  });
+
+  test('the leader\'s overview is a personal tab beside the bot\'s chat, named in Danish and English', async () => {
+    expect(manifest.staticTabs).toEqual([
+      { entityId: 'conversations', scopes: ['personal'] },
+      { entityId: 'samspil-leader', name: 'Ledelsesoverblik', contentUrl: 'https://samspil.kommune.dk/tab/leader', websiteUrl: 'https://samspil.kommune.dk/tab/leader', scopes: ['personal'], context: ['personalTab'] },
+    ]);
+    const en = JSON.parse(await zip.file('en.json')!.async('string')) as Record<string, string>;
+    expect(en['staticTabs[1].name']).toBe("Leader's overview");
   });
 
   test('asks only for the resource-specific permissions the features use', () => {

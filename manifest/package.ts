@@ -217,6 +217,7 @@ export function localizableStrings(manifest: Record<string, unknown>): Record<st
     name?: { short?: string; full?: string };
     description?: { short?: string; full?: string };
     bots?: Array<{ commandLists?: Array<{ commands?: Array<{ title?: string; description?: string }> }> }>;
+    staticTabs?: Array<{ name?: string }>;
   };
   const strings: Record<string, string> = {};
   const put = (key: string, value: string | undefined) => {
@@ -232,6 +233,8 @@ export function localizableStrings(manifest: Record<string, unknown>): Record<st
       put(`bots[0].commandLists[${li}].commands[${ci}].description`, command.description);
     }),
   );
+  // Personal tabs (the leader's overview) have a name in each language too.
+  m.staticTabs?.forEach((tab, ti) => put(`staticTabs[${ti}].name`, tab.name));
   return strings;
 }
 

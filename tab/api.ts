@@ -6,6 +6,10 @@ import { isDatabaseUnavailable } from '../core';
 import { renderRefusal, resolveLocale, t, type Locale } from '../core/i18n';
 import type { Directory, Profile } from './auth/graph';
 import { TokenRefused, type TabIdentity, type TokenVerifier } from './auth/tokens';
+import { registerChildVoiceApi } from './childVoiceApi';
+import { registerHandoverApi } from './handoverApi';
+import { registerLeaderApi } from './leaderApi';
+import { registerMeetingApi, type MeetingInvitationsPort } from './meetingsApi';
 import type { CaseConversationPort } from './routes';
 
 export interface TabApiDependencies {
@@ -14,6 +18,8 @@ export interface TabApiDependencies {
   verifier: TokenVerifier;
   directory?: Directory;
   caseConversation?: CaseConversationPort;
+  /** Sends a meeting's missing invitations (the bot's meeting notices). */
+  meetingInvitations?: MeetingInvitationsPort;
 }
 
 interface CallContext {
@@ -114,6 +120,19 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
     })(req, res),
   );
 
+  /**
+   * A member's data for their access request (GDPR art. 15, docs/audit.md), for the case's coordinator
+   * only and from this case only: the export as JSON and its Danish summary. Refusals and the export
+   * are in the access log.
+   */
+  server.get(
+    '/tab/api/cases/:caseId/members/:userId/gdpr-export',
+    call(async ({ req, identity }) => {
+      const { export: data, html, fileName } = await core.gdpr.exportMemberForCoordinator(identity.actor, param(req, 'caseId'), param(req, 'userId'));
+      return { fileName, data, html };
+    }),
+  );
+
   /** Names and photos from Microsoft Graph (on behalf of the caller), for the case's members only. */
   server.get(
     '/tab/api/cases/:caseId/profiles',
@@ -186,4 +205,12 @@ export function registerTabApi(server: Server, deps: TabApiDependencies): void {
       );
     }),
   );
+
+  // Coordinator handover and the child's voice (tab/handoverApi.ts, tab/childVoiceApi.ts).
+  registerHandoverApi(server, core, call);
+  registerChildVoiceApi(server, core, call);
+  // The leader's overview across a unit's cases (tab/leaderApi.ts, docs/leader.md).
+  registerLeaderApi(server, core, call, deps.directory, logger);
+  // Case meetings (tab/meetingsApi.ts, docs/meetings.md).
+  registerMeetingApi(server, { core, call, logger, caseConversation: deps.caseConversation, invitations: deps.meetingInvitations });
 }

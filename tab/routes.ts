@@ -4,6 +4,7 @@ import type { Config } from '../app/config';
 import type { CaseConversationPort, Core } from '../core';
 import { resolveLocale, t, type Locale } from '../core/i18n';
 import { registerTabApi } from './api';
+import type { MeetingInvitationsPort } from './meetingsApi';
 import { loadTabAssets, type TabAssets } from './assets';
 import { GraphDirectory, type Directory, type MsalOverrides } from './auth/graph';
 import { DevTokenVerifier, EntraTokenVerifier, UnconfiguredVerifier, type TokenVerifier } from './auth/tokens';
@@ -15,6 +16,8 @@ export interface TabDependencies {
   config: Config;
   logger: Logger;
   caseConversation?: CaseConversationPort;
+  /** Sends a meeting's missing invitations (bot/meetings). */
+  meetingInvitations?: MeetingInvitationsPort;
   /** Offline tests route msal-node to a local fake Entra ID through these. */
   msal?: MsalOverrides;
 }
@@ -69,7 +72,7 @@ function createDirectory(deps: TabDependencies): Directory | undefined {
   return new GraphDirectory({ clientId: config.TAB_CLIENT_ID, clientSecret: config.TAB_CLIENT_SECRET, graphUrl: config.TAB_GRAPH_URL, msal: deps.msal, logger: deps.logger });
 }
 
-type PageName = 'content' | 'config';
+type PageName = 'content' | 'config' | 'leader';
 
 function page(assets: TabAssets, locale: Locale, pageName: PageName, authMode: TokenVerifier['mode']): string {
   const banner =
@@ -114,6 +117,8 @@ export async function registerTabRoutes(server: Server, deps: TabDependencies): 
   };
   server.get('/tab', sendPage('content'));
   server.get('/tab/config', sendPage('config'));
+  // The leader's overview: a personal (static) tab (docs/leader.md).
+  server.get('/tab/leader', sendPage('leader'));
 
   server.get('/tab/assets/:name', async (req: Request, res: Response) => {
     const name = String((req.params as Record<string, unknown>).name ?? '');
@@ -135,5 +140,5 @@ export async function registerTabRoutes(server: Server, deps: TabDependencies): 
     res.end(file.body);
   });
 
-  registerTabApi(server, { core: deps.core, logger: deps.logger, verifier, directory, caseConversation: deps.caseConversation });
+  registerTabApi(server, { core: deps.core, logger: deps.logger, verifier, directory, caseConversation: deps.caseConversation, meetingInvitations: deps.meetingInvitations });
 }

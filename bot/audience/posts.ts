@@ -8,6 +8,7 @@ import { agreementCard } from '../cards/agreementCards';
 import { assessmentSummaryCard, roundCard } from '../cards/assessmentCards';
 import { caseCard } from '../cards/caseCard';
 import { formBaseCard } from '../cards/formCards';
+import { meetingCard } from '../cards/meetingCards';
 import { consentRequestCard } from '../cards/memberCards';
 import { cardMessage } from '../cards/message';
 import { activeMemberIds } from '../cards/neutralCard';
@@ -70,6 +71,12 @@ export async function renderPost(core: Core, kase: Case, spec: PostSpec, locale:
       const minutes = meeting.minutes;
       const own = { meetingId: meeting._id, userIds: activeMemberIds(kase) };
       return (c) => cardMessage(minutesCard(locale, minutes, c, own), c === 'outsider' ? undefined : t(locale, 'tab.minutes.title', { title: kase.title }));
+    }
+    case 'meeting': {
+      const meeting = await core.meetings.findForCard(kase._id, spec.meetingId);
+      if (!meeting) return undefined;
+      const now = core.now();
+      return (c) => cardMessage(meetingCard(locale, meeting, kase, c, now));
     }
     case 'form': {
       const form = await core.forms.find(spec.formId);

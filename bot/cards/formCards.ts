@@ -4,8 +4,8 @@ import { adaptiveCard, executeAction, paragraph, refreshFor, type AdaptiveCard }
 
 export const FORM_OPEN_VERB = 'form.open';
 
-const BASE = { observation: 'form.observation.base', agreement: 'form.agreement.base' } as const;
-const DONE = { observation: 'form.observation.done', agreement: 'form.agreement.done' } as const;
+const BASE = { observation: 'form.observation.base', agreement: 'form.agreement.base', meeting: 'form.meeting.base' } as const;
+const DONE = { observation: 'form.observation.done', agreement: 'form.agreement.done', meeting: 'form.meeting.done' } as const;
 
 /**
  * What a room sees of a form someone opened: who is writing, and how to get one's own form. The

@@ -2,6 +2,7 @@ import { OWNER_KINDS, SNOOZABLE_KINDS, type ReminderItem, type ReminderKind } fr
 import { t, type Locale, type MessageKey } from '../../core/i18n';
 import { formatDateTime, formatLongDay } from '../../core/i18n/format';
 import { adaptiveCard, executeAction, facts, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
+import { meetingItemFacts, meetingReminderCard } from './meetingCards';
 
 export const REMINDER_DONE_VERB = 'reminder.done';
 export const REMINDER_SNOOZE_VERB = 'reminder.snooze';
@@ -24,6 +25,7 @@ export interface ReminderCardModel {
 const dateLabel = formatLongDay;
 
 function itemFacts(locale: Locale, item: ReminderItem): CardElement {
+  if (item.meetingId) return meetingItemFacts(locale, item);
   const pairs: Array<[string, string]> = [[t(locale, 'reminder.field.case'), item.caseTitle]];
   if (item.what) pairs.push([t(locale, 'reminder.field.what'), item.what]);
   if (item.ownerName) pairs.push([t(locale, 'reminder.field.owner'), item.ownerName]);
@@ -66,6 +68,8 @@ function openAction(locale: Locale, url: string | undefined): CardElement[] {
 export function reminderCard(locale: Locale, model: ReminderCardModel): AdaptiveCard {
   if (model.kind === 'digest') return digestCard(locale, model);
   const item = model.items[0];
+  // Meeting reminders have their own card (bot/cards/meetingCards.ts): "Jeg kan ikke komme" instead of "done".
+  if (item && (model.kind === 'meeting_before' || model.kind === 'meeting_soon')) return meetingReminderCard(locale, { key: model.key, kind: model.kind, item, link: model.links[item.caseId] });
   if (!item) return adaptiveCard([paragraph(t(locale, 'reminder.digest.empty'))]);
   const data = { caseId: item.caseId, agreementId: item.agreementId, reminderKey: model.key, kind: model.kind, locale };
   const actions: CardElement[] = [];

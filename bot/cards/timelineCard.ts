@@ -5,6 +5,7 @@ import { t, type Locale, type MessageKey } from '../../core/i18n';
 import { formatDateTime, icsLabel, levelLabel, roleLabel, truncate } from '../../core/i18n/format';
 import type { TimelinePage } from '../../core/services/timelineService';
 import { adaptiveCard, executeAction, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
+import { describeMeetingEvent } from './meetingCards';
 
 export const TIMELINE_VERB = 'timeline.page';
 const KNOWN = new Set([
@@ -30,12 +31,28 @@ const KNOWN = new Set([
   'reminder.snoozed',
   'member.linked',
   'person.erased',
+  'case.hold.placed',
+  'case.hold.released',
+  'coordinator.handover.proposed',
+  'coordinator.handover.accepted',
+  'coordinator.handover.declined',
+  'coordinator.handover.cancelled',
+  'coordinator.vacated',
+  'coordinator.takenOver',
+  'childVoice.recorded',
+  'childVoice.youthAge',
+  'childVoice.youthConsent',
+  'earlyWarning.raised',
+  'earlyWarning.dismissed',
+  'earlyWarning.acted',
 ]);
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
 export function describeEvent(locale: Locale, event: CaseEvent): string {
   const d = event.data;
+  // Case meetings name the meeting by its time (bot/cards/meetingCards.ts).
+  if (event.type.startsWith('meeting.') && event.type !== 'meeting.minutes') return describeMeetingEvent(locale, event);
   if (!KNOWN.has(event.type)) return t(locale, 'event.other', { type: event.type });
   const params: Record<string, string | number> = {
     name: str(d.name),
@@ -45,6 +62,11 @@ export function describeEvent(locale: Locale, event: CaseEvent): string {
     area: d.area ? icsLabel(locale, d.area as IcsArea) : '',
     level: d.level ? levelLabel(locale, d.level as WellbeingLevel) : '',
     count: Array.isArray(d.userIds) ? d.userIds.length : 0,
+    // Coordinator handover and the child's voice (docs/handover.md, docs/child-voice.md).
+    from: str(d.fromName),
+    to: str(d.toName),
+    previous: str(d.previousName),
+    house: typeof d.house === 'string' && ['worries', 'good_things', 'dreams'].includes(d.house) ? t(locale, `childVoice.house.${d.house}` as MessageKey) : '',
   };
   // A person proposed for the case is not in it yet: the timeline says so.
   if (event.type === 'member.added' && d.status === 'pending') return t(locale, 'event.member.added.pending', params);

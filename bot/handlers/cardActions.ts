@@ -18,6 +18,10 @@ import { activeMemberIds } from '../cards/neutralCard';
 import { OBSERVATION_SUBMIT_VERB, OBSERVATION_VIEW_VERB, observationCard, observationCardFor, observationFormCard, observationSavedCard } from '../cards/observationCards';
 import { TIMELINE_VERB, timelineCard } from '../cards/timelineCard';
 import { createReminderCardActions } from '../reminders/actions';
+import { createEarlyWarningCardActions } from '../earlyWarnings';
+import { createChildVoiceCardActions } from './childVoiceHandlers';
+import { createMeetingCardActions, openMeetingForm } from './meetingHandlers';
+import { createHandoverCardActions } from './handoverHandlers';
 import { actorOf } from '../turn';
 import type { BotDependencies } from './commandHandlers';
 
@@ -92,6 +96,7 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
         if (observation) return observationSavedCard(locale, observation);
         return { ...observationFormCard(locale, kase, form._id, decide(kase, member, 'observation.createProfessionalOnly').allowed), refresh: own };
       }
+      if (form.kind === 'meeting') return openMeetingForm(deps, locale, kase, member, form);
       if (agreement) return agreementCardFor(locale, agreement, kase, member, core.agreements.today());
       return { ...agreementFormCard(locale, kase, form._id, core.agreements.today()), refresh: own };
     },
@@ -173,7 +178,14 @@ export function createCardActions(deps: BotDependencies): Record<string, CardAct
       return minutesCard(locale, meeting.minutes!, memberClearance(member), { meetingId: meeting._id, userIds: activeMemberIds(kase) });
     },
 
+    // Coordinator handover and the child's voice (bot/handlers/handoverHandlers.ts, childVoiceHandlers.ts).
+    ...createHandoverCardActions(deps),
+    ...createChildVoiceCardActions(deps),
+    // Case meetings (bot/handlers/meetingHandlers.ts): the form, answers, proposals, the coordinator's actions, reminders.
+    ...createMeetingCardActions(deps),
     // Reminder cards (bot/reminders/actions.ts): Mark done, Snooze.
     ...createReminderCardActions(core),
+    // Early-warning cards (bot/earlyWarnings): open a round, propose an agreement, dismiss with a reason.
+    ...createEarlyWarningCardActions(core, deps.teamsAppId),
   };
 }

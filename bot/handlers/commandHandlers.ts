@@ -1,4 +1,4 @@
-import type { TurnContext } from 'botbuilder';
+import { CardFactory, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Core } from '../../core';
 import { memberClearance } from '../../core/domain/audience';
@@ -18,6 +18,9 @@ import { timelineCard } from '../cards/timelineCard';
 import { closeCaseCommand, type ChannelCommands } from '../channels/commands';
 import type { Command } from '../commands';
 import { actorOf, caseConversationOf } from '../turn';
+import { createChildVoiceCommands } from './childVoiceHandlers';
+import { createHandoverCommands } from './handoverHandlers';
+import { createMeetingCommands, myMeetingsMessageCard } from './meetingHandlers';
 import { personFromCommand } from './people';
 
 /** What the command handlers need: the core, the one publisher, and case channels when configured. */
@@ -27,6 +30,8 @@ export interface BotDependencies {
   logger: Logger;
   /** Case channels through Graph (bot/channels); without them a case stays where it was created. */
   channels?: ChannelCommands;
+  /** The Teams app ID (TEAMS_APP_ID), for deep links to the case's tab. */
+  teamsAppId?: string;
 }
 
 type Handler<C extends Command['name']> = (context: TurnContext, locale: Locale, command: Extract<Command, { name: C }>) => Promise<void>;
@@ -63,6 +68,12 @@ export function createCommandHandlers(deps: BotDependencies): CommandHandlers {
   const where = (context: TurnContext) => ({ serviceUrl: context.activity.serviceUrl, tenantId: caseConversationOf(context.activity).tenantId });
 
   return {
+    // Coordinator handover and the child's voice (bot/handlers/handoverHandlers.ts, childVoiceHandlers.ts).
+    ...createHandoverCommands(deps),
+    // Case meetings (bot/handlers/meetingHandlers.ts): `møde`, `møder`.
+    ...createMeetingCommands(deps),
+    ...createChildVoiceCommands(deps),
+
     help: async (context, locale) => {
       await context.sendActivity(cardMessage(helpCard(locale)));
     },
@@ -165,6 +176,8 @@ export function createCommandHandlers(deps: BotDependencies): CommandHandlers {
     tasks: async (context, locale) => {
       const tasks = await core.agreements.listOwnedBy(actorOf(context.activity));
       const card = cardMessage(tasksCard(locale, tasks, core.agreements.today()));
+      // "Mine møder" beside the agreements (docs/meetings.md).
+      card.attachments = [...(card.attachments ?? []), CardFactory.adaptiveCard(await myMeetingsMessageCard(deps, context, locale))];
       await publisher.showView(context, null, { needs: 'member', crossCase: true, what: 'what.tasks', message: () => card }, locale);
     },
 

@@ -4,10 +4,12 @@ import { t, type Locale } from '../../core/i18n';
 import type { ReminderItem, ReminderKind } from '../../core/reminders/rules';
 import { cardMessage } from '../cards/message';
 import { reminderCard } from '../cards/reminderCard';
+import { vacancyReminderCard } from '../cards/handoverCards';
 
 /** The message that carries one reminder occurrence: its card, a summary and the idempotency key. */
 export function reminderActivity(locale: Locale, occurrence: { key: string; kind: ReminderKind }, items: ReminderItem[], links: Record<string, string>): Partial<Activity> {
-  const card = reminderCard(locale, { key: occurrence.key, kind: occurrence.kind, items, links });
+  // A case without a coordinator has its own card, with "Jeg tager over" (docs/handover.md).
+  const card = occurrence.kind === 'vacancy' ? vacancyReminderCard(locale, occurrence.key, items, links) : reminderCard(locale, { key: occurrence.key, kind: occurrence.kind, items, links });
   const activity = cardMessage(card);
   // The idempotency key travels with the message (Teams ignores unknown channelData fields and
   // the ID a bot proposes), so a duplicate can at least be recognised in a transcript.

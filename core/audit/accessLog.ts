@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import { verifyChain, type ChainVerdict, type Linkable } from './chain';
-import { ChainStore, type ChainEntryBase, type ChainHeadDoc } from './chainStore';
+import { ChainStore, entryId, type ChainEntryBase, type ChainHeadDoc } from './chainStore';
 
 export type Surface = 'bot' | 'tab' | 'export' | 'gdpr';
 
@@ -10,17 +10,21 @@ export interface AccessEntry extends ChainEntryBase {
   at: Date;
   actorId: string;
   actorName: string;
-  action: 'read' | 'refused';
+  /** `erased`: an erasure marker (core/gdpr); the entries it lists in `redacts` may have replaced content. */
+  action: 'read' | 'refused' | 'erased';
   /** What was read (`timeline`, `tab.overview` …) or attempted (`agreement.accept` …). */
   part: string;
   surface: Surface;
   reason?: string;
+  /** On an erasure marker: the positions in this chain whose content the erasure replaced. */
+  redacts?: number[];
   redactedBy?: string;
 }
 
-export function splitAccess(entry: Pick<AccessEntry, 'key' | 'at' | 'action' | 'part' | 'surface' | 'familySeq' | 'actorId' | 'actorName' | 'reason'>) {
+export function splitAccess(entry: Pick<AccessEntry, 'key' | 'at' | 'action' | 'part' | 'surface' | 'familySeq' | 'actorId' | 'actorName' | 'reason' | 'redacts'>) {
   return {
-    envelope: { key: entry.key, at: entry.at, action: entry.action, part: entry.part, surface: entry.surface, familySeq: entry.familySeq },
+    // `redacts` is absent on every other entry, and an absent field is left out of the hash.
+    envelope: { key: entry.key, at: entry.at, action: entry.action, part: entry.part, surface: entry.surface, familySeq: entry.familySeq, redacts: entry.redacts },
     content: { actorId: entry.actorId, actorName: entry.actorName, reason: entry.reason },
   };
 }
@@ -43,6 +47,22 @@ export class AccessLog {
     await this.chain.append(caseId, { ...entry, key: `access:${randomUUID()}` } as never, false);
   }
 
+  /**
+   * An erasure marker (core/gdpr): appended once per key, listing the positions whose content the
+   * erasure is about to replace. Returns the marker as stored.
+   */
+  async recordErasure(caseId: string, entry: { key: string; at: Date; actorId: string; actorName: string; redacts: number[]; reason: string }): Promise<AccessEntry> {
+    const { entry: stored } = await this.chain.append(caseId, { ...entry, action: 'erased', part: 'gdpr.erasure', surface: 'gdpr' } as never, false);
+    return stored;
+  }
+
+  /** Erasure: replaces an entry's content (who, reason) and names the marker that lists it. */
+  async redact(caseId: string, seq: number, content: Pick<AccessEntry, 'actorId' | 'actorName' | 'reason'>, redactedBy: string): Promise<void> {
+    const set: Record<string, unknown> = { actorId: content.actorId, actorName: content.actorName, redactedBy };
+    if (content.reason !== undefined) set.reason = content.reason;
+    await this.collection.updateOne({ _id: entryId(caseId, seq) } as never, { $set: set } as never);
+  }
+
   all(caseId: string): Promise<AccessEntry[]> {
     return this.chain.all(caseId);
   }
@@ -50,7 +70,7 @@ export class AccessLog {
   async verify(caseId: string): Promise<ChainVerdict> {
     const entries = await this.all(caseId);
     const linkable: Linkable[] = entries.map((e) => ({ ...splitAccess(e), caseId: e.caseId, seq: e.seq, contentHash: e.contentHash, prevHash: e.prevHash, hash: e.hash, redactedBy: e.redactedBy }));
-    return verifyChain(linkable, await this.chain.head(caseId), () => true);
+    return verifyChain(linkable, await this.chain.head(caseId), accessErasuresOf(entries));
   }
 
   async caseIds(): Promise<string[]> {
@@ -58,4 +78,10 @@ export class AccessLog {
     const fromEntries = (await this.collection.distinct('caseId')) as string[];
     return [...new Set([...fromHeads, ...fromEntries])].sort();
   }
+}
+
+/** Redacted content verifies only against an erasure marker of the same chain that lists it and was not itself redacted. */
+export function accessErasuresOf(entries: AccessEntry[]): (id: string, seq: number) => boolean {
+  const markers = new Map(entries.filter((e) => e.action === 'erased' && !e.redactedBy).map((e) => [e._id, new Set(e.redacts ?? [])]));
+  return (id, seq) => markers.get(id)?.has(seq) ?? false;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
-import { insertOnce } from '../persistence/writes';
+import { insertOnce, isDuplicateKey } from '../persistence/writes';
 import type { EventDraft } from './events';
 import type { EventStore } from './eventStore';
 
@@ -43,15 +43,25 @@ export class AuditedWrites {
     return inserted;
   }
 
-  /** A conditional update with its events. False when the filter no longer matched (someone else changed it). */
-  async update<T extends Document & { _id: string }>(collection: Collection<T>, filter: Filter<T> & { _id: string }, update: UpdateFilter<T>, drafts: EventDraft[]): Promise<boolean> {
+  /**
+   * A conditional update with its events. False when the filter no longer matched (someone else
+   * changed it). With `upsert`, a missing document is created (a concurrent creator's duplicate-key
+   * error is retried once as a plain update).
+   */
+  async update<T extends Document & { _id: string }>(
+    collection: Collection<T>,
+    filter: Filter<T> & { _id: string },
+    update: UpdateFilter<T>,
+    drafts: EventDraft[],
+    options: { upsert?: boolean } = {},
+  ): Promise<boolean> {
     const withOutbox = {
       ...update,
       $set: { ...(update.$set ?? {}), outbox: 'pending', outboxToken: randomUUID() },
       $push: { ...(update.$push ?? {}), pendingEvents: { $each: drafts } },
     } as unknown as UpdateFilter<T>;
-    const result = await collection.updateOne(filter, withOutbox);
-    if (result.modifiedCount !== 1) return false;
+    const result = options.upsert ? await upsertOnce(collection, filter, withOutbox) : await collection.updateOne(filter, withOutbox);
+    if (result.modifiedCount !== 1 && result.upsertedCount !== 1) return false;
     await this.flush(collection, filter._id);
     return true;
   }
@@ -76,5 +86,15 @@ export class AuditedWrites {
       }
     }
     return appended;
+  }
+}
+
+/** An upsert; two creators racing on one `_id` meet a duplicate-key error, and the loser updates instead. */
+async function upsertOnce<T extends Document>(collection: Collection<T>, filter: Filter<T>, update: UpdateFilter<T>) {
+  try {
+    return await collection.updateOne(filter, update, { upsert: true });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    return collection.updateOne(filter, update);
   }
 }

@@ -3,8 +3,8 @@ import { hashOf, sha256 } from './canonical';
 /**
  * A hash chain per case, for the history and for the access log alike. Each entry stores the hash
  * of its predecessor and its own hash. Its own hash covers the envelope (case, position, time,
- * type, key, visibility, the content's hash and the predecessor's hash); the content (who, and the
- * data) is hashed on its own, so erasure can replace a person's data with a pseudonym without
+ * type, visibility, the content's hash and the predecessor's hash); the content (who, the data and,
+ * in the history, the key) is hashed on its own, so erasure can replace a person's data with a pseudonym without
  * breaking the chain: the content hash stays, and the entry records which erasure replaced it.
  */
 
@@ -53,9 +53,10 @@ export interface ChainHead {
 
 /**
  * Walks one case's chain from its first entry. `entries` must be sorted by `seq`. `isErasure`
- * says whether an entry ID is an erasure entry of this chain (redacted content must point at one).
+ * says whether an entry ID is an erasure entry of this chain that accounts for the redacted entry
+ * at `seq` (redacted content must point at one).
  */
-export function verifyChain(entries: Linkable[], head: ChainHead | null, isErasure: (id: string) => boolean): ChainVerdict {
+export function verifyChain(entries: Linkable[], head: ChainHead | null, isErasure: (id: string, seq: number) => boolean): ChainVerdict {
   let prevHash = GENESIS_HASH;
   let expected = 1;
   for (const entry of entries) {
@@ -64,7 +65,7 @@ export function verifyChain(entries: Linkable[], head: ChainHead | null, isErasu
     if (entry.prevHash !== prevHash) return broken('link');
     if (hashOf({ caseId: entry.caseId, seq: entry.seq, ...entry.envelope, contentHash: entry.contentHash, prevHash: entry.prevHash }) !== entry.hash) return broken('envelope');
     if (entry.redactedBy) {
-      if (!isErasure(entry.redactedBy)) return broken('redaction');
+      if (!isErasure(entry.redactedBy, entry.seq)) return broken('redaction');
     } else if (hashOf(entry.content) !== entry.contentHash) {
       return broken('content');
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { EventBus } from './bus';
-import { ChainStore, linkEntries, type ChainHeadDoc } from './chainStore';
+import { ChainStore, entryId, linkEntries, type ChainHeadDoc } from './chainStore';
 import { verifyChain, type ChainVerdict, type Linkable } from './chain';
 import type { CaseEvent, EventDraft, EventType } from './events';
 
@@ -14,11 +14,15 @@ export interface EventPage {
   total: number;
 }
 
-/** The parts of an event that its own hash covers, and the content that erasure may replace. */
+/**
+ * The parts of an event that its own hash covers, and the content that erasure may replace. The
+ * key is content: some keys name a person (an answer's key carries its author's Teams ID), and
+ * erasure must be able to replace it; the content hash still covers it.
+ */
 export function splitEvent(event: Pick<CaseEvent, 'key' | 'at' | 'type' | 'visibility' | 'familySeq' | 'actorId' | 'actorName' | 'data'>): { envelope: Record<string, unknown>; content: Record<string, unknown> } {
   return {
-    envelope: { key: event.key, at: event.at, type: event.type, visibility: event.visibility, familySeq: event.familySeq },
-    content: { actorId: event.actorId, actorName: event.actorName, data: event.data },
+    envelope: { at: event.at, type: event.type, visibility: event.visibility, familySeq: event.familySeq },
+    content: { key: event.key, actorId: event.actorId, actorName: event.actorName, data: event.data },
   };
 }
 
@@ -121,8 +125,15 @@ export class EventStore {
 
   async verify(caseId: string): Promise<ChainVerdict> {
     const events = await this.all(caseId);
-    const erasures = new Set(events.filter((e) => e.type === 'person.erased').map((e) => e._id));
-    return verifyChain(events.map(asLinkable), await this.chain.head(caseId), (id) => erasures.has(id));
+    return verifyChain(events.map(asLinkable), await this.chain.head(caseId), erasuresOf(events));
+  }
+
+  /**
+   * Erasure (core/gdpr): replaces an entry's content (key, who, data) and names the `person.erased`
+   * event of the same chain that lists this position. The envelope and the hashes stay as they were.
+   */
+  async redact(caseId: string, seq: number, content: Pick<CaseEvent, 'key' | 'actorId' | 'actorName' | 'data'>, redactedBy: string): Promise<void> {
+    await this.collection.updateOne({ _id: entryId(caseId, seq) } as never, { $set: { key: content.key, actorId: content.actorId, actorName: content.actorName, data: content.data, redactedBy } } as never);
   }
 
   /** Every case that has a history, from the heads and from the entries (a head may be missing after a crash). */
@@ -140,4 +151,15 @@ export class EventStore {
 export function chainDrafts(caseId: string, drafts: EventDraft[]): { events: CaseEvent[]; head: ChainHeadDoc } {
   const { entries, head } = linkEntries(caseId, drafts, (e) => splitEvent(e as never), (d) => d.visibility === 'all');
   return { events: entries as unknown as CaseEvent[], head };
+}
+
+/**
+ * Which redactions a chain accounts for: an entry's content may differ from its hash only if
+ * `redactedBy` names a `person.erased` event of the same chain that lists the entry's position and
+ * was not itself redacted.
+ */
+export function erasuresOf(events: CaseEvent[]): (id: string, seq: number) => boolean {
+  const listed = new Map<string, Set<number>>();
+  for (const e of events) if (e.type === 'person.erased' && !e.redactedBy) listed.set(e._id, new Set(e.data.seqs ?? []));
+  return (id, seq) => listed.get(id)?.has(seq) ?? false;
 }

@@ -1,6 +1,7 @@
 import type { AgreementStatus } from '../domain/agreement';
 import type { AssessmentSummary } from '../domain/assessment';
 import type { MemberStatus } from '../domain/case';
+import type { MeetingEvents } from '../domain/meeting';
 import type { Role } from '../domain/roles';
 import type { IcsArea, SosColumn, WellbeingLevel } from '../domain/scales';
 
@@ -31,9 +32,44 @@ export interface EventDataMap {
   'agreement.cancelled': AgreementStepData;
   'reminder.snoozed': { agreementId: string; what: string; days: number; until: Date };
   'meeting.minutes': { formId: string; since: string | null; decisions: number; activityId?: string };
-  /** A person's identifying data in this case was replaced by a pseudonym, on the controller's instruction. */
-  'person.erased': { pseudonym: string; instruction: string; events: number };
+  /** Case meetings (core/services/meetingService.ts, docs/meetings.md). */
+  'meeting.scheduled': MeetingEvents['meeting.scheduled'];
+  'meeting.onlineMeeting': MeetingEvents['meeting.onlineMeeting'];
+  'meeting.answered': MeetingEvents['meeting.answered'];
+  'meeting.moveProposed': MeetingEvents['meeting.moveProposed'];
+  'meeting.moved': MeetingEvents['meeting.moved'];
+  'meeting.moveDeclined': MeetingEvents['meeting.moveDeclined'];
+  'meeting.agendaEdited': MeetingEvents['meeting.agendaEdited'];
+  'meeting.cancelled': MeetingEvents['meeting.cancelled'];
+  'meeting.attendance': MeetingEvents['meeting.attendance'];
+  'meeting.minutesLinked': MeetingEvents['meeting.minutesLinked'];
+  /** Coordinator handover (core/services/handoverService.ts, docs/handover.md). */
+  'coordinator.handover.proposed': HandoverEventData;
+  'coordinator.handover.accepted': HandoverEventData & { followUps: number; openRounds: number };
+  'coordinator.handover.declined': HandoverEventData & { reason?: string };
+  'coordinator.handover.cancelled': HandoverEventData & { reason: 'withdrawn' | 'target_left' | 'coordinator_left' };
+  'coordinator.vacated': { vacancyId: string; previousId: string; previousName: string; reason: 'left_conversation' | 'operator'; note?: string };
+  'coordinator.takenOver': { vacancyId: string; previousId: string; previousName: string; toId: string; toName: string };
+  /** The child's voice (core/services/childVoiceService.ts): the text stays in the entry; the event keeps its hash. */
+  'childVoice.recorded': { entryId: string; house: 'worries' | 'good_things' | 'dreams'; how: 'with_child' | 'as_said' | 'by_child'; visibility: 'family' | 'professionals'; date: string; textSha256: string; length: number };
+  'childVoice.youthAge': { youth15Plus: boolean };
+  'childVoice.youthConsent': { allowedIds: string[]; allowedNames: string[] };
+  /** Early warning (docs/early-warning.md): a rule fired; the data names the rule and its inputs, never content or a score. Professionals only. */
+  'earlyWarning.raised': EarlyWarningData & { newInputs: string[] };
+  'earlyWarning.dismissed': EarlyWarningData & { reason: string };
+  'earlyWarning.acted': EarlyWarningData & { action: 'round' | 'agreement'; roundId?: string; formId?: string };
+  /**
+   * A person's identifying data in this case was replaced by a pseudonym, on the controller's
+   * instruction (core/gdpr). `seqs`: the positions in this chain whose content it replaced; a
+   * redacted entry verifies only if the erasure it names lists it.
+   */
+  'person.erased': { pseudonym: string; instruction: string; events: number; seqs?: number[] };
+  /** A legal retention hold: the case may not be erased or deleted while it stands (core/gdpr). */
+  'case.hold.placed': { reason: string };
+  'case.hold.released': { reason: string; placedAt: Date };
 }
+
+export type HandoverEventData = { handoverId: string; fromId: string; fromName: string; toId: string; toName: string };
 
 export type AgreementStepData = {
   agreementId: string;
@@ -41,6 +77,16 @@ export type AgreementStepData = {
   from: AgreementStatus;
   to: AgreementStatus;
   reason?: string;
+};
+
+/** What every early-warning event names: the warning and its rule (core/services/earlyWarningService.ts). */
+export type EarlyWarningData = {
+  warningId: string;
+  rule: string;
+  observationIds?: string[];
+  roundId?: string;
+  /** Not `area`: the timeline reads `area` as an ICS area. */
+  assessmentArea?: string;
 };
 
 export type EventType = keyof EventDataMap;

@@ -1,3 +1,4 @@
+import type { Coordination } from './handover';
 import { isGuardian, type Role } from './roles';
 
 export type CaseStatus = 'open' | 'closed';
@@ -48,12 +49,14 @@ export interface CaseConversation {
   kind: 'channel' | 'groupChat' | 'personal';
 }
 
-export interface Case {
+/** `Coordination`: an open handover proposal, or a vacancy when the coordinator left (core/domain/handover.ts). */
+export interface Case extends Coordination {
   _id: string;
   title: string;
   /** Initials or a pseudonym. Never a CPR number. */
   childRef: string;
   status: CaseStatus;
+  /** The coordinator's user ID; empty while the role is vacant (`coordinatorState: 'vacant'`). */
   coordinatorId: string;
   members: Member[];
   conversation: CaseConversation;
@@ -63,6 +66,16 @@ export interface Case {
   version: number;
   /** Reminder lead times for this case (core/reminders/rules.ts); defaults apply when absent. */
   reminderSettings?: { leadWorkingDays?: number };
+  /** A legal retention hold (core/gdpr): while it stands, nobody's data in the case is erased. */
+  retentionHold?: RetentionHold;
+}
+
+export interface RetentionHold {
+  reason: string;
+  /** Who placed it (the controller's operator) and when. */
+  by: string;
+  byName: string;
+  at: Date;
 }
 
 export interface Actor {

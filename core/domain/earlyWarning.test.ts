@@ -8,7 +8,10 @@ import {
   disagreementSignals,
   evaluateEarlyWarning,
   levelOfAverage,
+  newSignals,
   redObservationSignal,
+  signalInputs,
+  signalKey,
   type EarlyWarningInput,
   type EarlyWarningRules,
   type WarningObservation,
@@ -190,6 +193,41 @@ describe('all rules together', () => {
       { rule: 'disagreement', roundId: 'r2', area: 'emotional' },
     ]);
     expect(evaluateEarlyWarning(input([], []))).toEqual([]);
+  });
+});
+
+describe('telling once: which signals are news', () => {
+  const red = (...ids: string[]) => ({ rule: 'redObservation' as const, observationIds: ids });
+  const cross = (...ids: string[]) => ({ rule: 'crossDiscipline' as const, observationIds: ids });
+  const area = { rule: 'areaWorsened' as const, roundId: 'r2', previousRoundId: 'r1', area: 'social' as const, reasons: ['turnedRed' as const] };
+
+  test('a signal is keyed by its rule and its inputs, whatever their order', () => {
+    expect(signalKey(red('b', 'a'))).toBe(signalKey(red('a', 'b')));
+    expect(signalKey(red('a'))).not.toBe(signalKey(cross('a')));
+    expect(signalInputs(area)).toEqual(['r2|social']);
+    expect(signalKey({ rule: 'disagreement', roundId: 'r2', area: 'social' })).not.toBe(signalKey(area));
+  });
+
+  test('nothing told yet: every signal is news, with all its inputs new', () => {
+    expect(newSignals([red('a'), area], [])).toEqual([
+      { signal: red('a'), newInputs: ['a'] },
+      { signal: area, newInputs: ['r2|social'] },
+    ]);
+  });
+
+  test('the same warning again (a redelivery, a second evaluation, another instance) is no news', () => {
+    expect(newSignals([red('a', 'b'), area], [{ rule: 'redObservation', inputs: ['a', 'b'] }, { rule: 'areaWorsened', inputs: ['r2|social'] }])).toEqual([]);
+  });
+
+  test('a new red observation is news, naming only it as new; an input that left the window is not', () => {
+    const told = [{ rule: 'redObservation' as const, inputs: ['a'] }];
+    expect(newSignals([red('a', 'b')], told)).toEqual([{ signal: red('a', 'b'), newInputs: ['b'] }]);
+    const crossTold = [{ rule: 'crossDiscipline' as const, inputs: ['a', 'b', 'c'] }];
+    expect(newSignals([cross('b', 'c')], crossTold)).toEqual([]);
+  });
+
+  test('what one rule told does not silence another rule with the same inputs', () => {
+    expect(newSignals([cross('a', 'b')], [{ rule: 'redObservation', inputs: ['a', 'b'] }])).toHaveLength(1);
   });
 });
 

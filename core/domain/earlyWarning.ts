@@ -177,3 +177,56 @@ export function evaluateEarlyWarning(input: EarlyWarningInput, rules: EarlyWarni
     ...disagreementSignals(input, rules.disagreement),
   ].filter((signal): signal is EarlyWarningSignal => signal !== null);
 }
+
+// ---- Telling people once (issue #14, part 1: wiring) ----
+
+export type EarlyWarningRule = EarlyWarningSignal['rule'];
+export const EARLY_WARNING_RULES: readonly EarlyWarningRule[] = ['crossDiscipline', 'redObservation', 'areaWorsened', 'disagreement'];
+
+/**
+ * The inputs a signal names, as stable strings: observation IDs for the observation rules,
+ * `<roundId>|<area>` for the round rules.
+ */
+export function signalInputs(signal: EarlyWarningSignal): string[] {
+  switch (signal.rule) {
+    case 'crossDiscipline':
+    case 'redObservation':
+      return [...signal.observationIds];
+    case 'areaWorsened':
+    case 'disagreement':
+      return [`${signal.roundId}|${signal.area}`];
+  }
+}
+
+/** A signal's identity: its rule and the inputs that set it off. The same warning always has the same key. */
+export function signalKey(signal: EarlyWarningSignal): string {
+  return `${signal.rule}|${[...signalInputs(signal)].sort().join(',')}`;
+}
+
+/** What was told before, per warning: its rule and the inputs it named. */
+export interface ToldWarning {
+  rule: EarlyWarningRule;
+  inputs: readonly string[];
+}
+
+/**
+ * The signals that are news: those naming an input that no earlier warning of the same rule named.
+ * A signal stays true while its inputs do, and an observation-based signal grows and shrinks as
+ * observations come and leave its window; it is told again only when something new sets it off
+ * (a new red observation, a new concern from another discipline), never because an old input
+ * left the window. A round rule's input is one round and area, so it is told once per round and area.
+ * Returns each news signal with the inputs that are new in it.
+ */
+export function newSignals(signals: readonly EarlyWarningSignal[], told: readonly ToldWarning[]): Array<{ signal: EarlyWarningSignal; newInputs: string[] }> {
+  const known = new Map<EarlyWarningRule, Set<string>>();
+  for (const warning of told) {
+    const inputs = known.get(warning.rule) ?? new Set<string>();
+    for (const input of warning.inputs) inputs.add(input);
+    known.set(warning.rule, inputs);
+  }
+  return signals.flatMap((signal) => {
+    const seen = known.get(signal.rule) ?? new Set<string>();
+    const fresh = signalInputs(signal).filter((input) => !seen.has(input));
+    return fresh.length ? [{ signal, newInputs: fresh }] : [];
+  });
+}

@@ -24,7 +24,22 @@ export const CASE_ACTIONS = [
   'agreement.cancel',
   'agreement.read',
   'timeline.read',
+  'person.export',
   'meeting.minutes',
+  'meeting.read',
+  'meeting.schedule',
+  'meeting.manage',
+  'meeting.answer',
+  'earlyWarning.read',
+  'earlyWarning.decide',
+  'coordinator.handover',
+  'coordinator.answer',
+  'coordinator.takeOver',
+  'coordinator.summary',
+  'childVoice.record',
+  'childVoice.read',
+  'childVoice.settings',
+  'childVoice.youthConsent',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -46,6 +61,16 @@ export const WRITE_ACTIONS: ReadonlySet<CaseAction> = new Set<CaseAction>([
   'agreement.done',
   'agreement.cancel',
   'meeting.minutes',
+  'meeting.schedule',
+  'meeting.manage',
+  'meeting.answer',
+  'earlyWarning.decide',
+  'coordinator.handover',
+  'coordinator.answer',
+  'coordinator.takeOver',
+  'childVoice.record',
+  'childVoice.settings',
+  'childVoice.youthConsent',
 ]);
 
 const isCoordinator = (kase: Case, member: Member) => kase.coordinatorId === member.userId;
@@ -75,8 +100,29 @@ const RULES: Record<CaseAction, (kase: Case, member: Member) => boolean> = {
   'agreement.cancel': isCoordinator,
   'agreement.read': () => true,
   'timeline.read': () => true,
+  // A person's data for their access request (GDPR art. 15): the coordinator answers it for a member (core/gdpr).
+  'person.export': isCoordinator,
   // The people who can propose agreements can also record what a meeting decided.
   'meeting.minutes': (_k, m) => isProfessional(m.role) || isGuardian(m.role),
+  // Case meetings (core/services/meetingService.ts): the coordinator schedules and manages; whether
+  // someone may answer an invitation is decided by the meeting (only its participants).
+  'meeting.read': () => true,
+  'meeting.schedule': isCoordinator,
+  'meeting.manage': isCoordinator,
+  'meeting.answer': () => true,
+  // Early warnings may rest on professionals-only observations (docs/early-warning.md); the coordinator answers them.
+  'earlyWarning.read': (_k, m) => isProfessional(m.role),
+  'earlyWarning.decide': isCoordinator,
+  // Coordinator handover (core/domain/handover.ts): the service also checks who a proposal is for.
+  'coordinator.handover': isCoordinator,
+  'coordinator.answer': (_k, m) => isProfessional(m.role),
+  'coordinator.takeOver': (_k, m) => isProfessional(m.role),
+  'coordinator.summary': isCoordinator,
+  // The child's voice (core/domain/childVoice.ts): which entries a reader sees is decided per entry.
+  'childVoice.record': (_k, m) => isProfessional(m.role) || isGuardian(m.role) || m.role === 'child',
+  'childVoice.read': (_k, m) => roleGroup(m.role) !== 'network',
+  'childVoice.settings': isCoordinator,
+  'childVoice.youthConsent': (_k, m) => m.role === 'child',
 };
 
 export type Decision = { allowed: true; member: Member } | { allowed: false; reason: 'not_member' | 'role' | 'closed' };

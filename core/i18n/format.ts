@@ -48,6 +48,15 @@ export const formatLongDay = (locale: Locale, isoDate: string): string => LONG_D
 /** An instant, e.g. "3. mar. 2026 14.05". */
 export const formatDateTime = (locale: Locale, at: Date | string): string => DATE_TIME[locale].format(typeof at === 'string' ? new Date(at) : at);
 
+const WHEN = perLocale((l) => new Intl.DateTimeFormat(l, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Copenhagen' }));
+const CLOCK = perLocale((l) => new Intl.DateTimeFormat(l, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Copenhagen' }));
+
+/** A meeting's start with its weekday, e.g. "torsdag den 5. marts 2026 kl. 13.00" (Copenhagen time). */
+export const formatWhen = (locale: Locale, at: Date | string): string => WHEN[locale].format(typeof at === 'string' ? new Date(at) : at);
+
+/** A time of day in Copenhagen, e.g. "13.00" / "13:00". */
+export const formatClock = (locale: Locale, at: Date | string): string => CLOCK[locale].format(typeof at === 'string' ? new Date(at) : at);
+
 /** A score 0–2 with one or two decimals, in the locale's notation. */
 export const formatScore = (locale: Locale, value: number): string => SCORE[locale].format(value);
 

@@ -4,17 +4,23 @@
  * Each feature keeps its texts in messages/<feature>.ts; add the module to the lists below.
  */
 import * as audience from './messages/audience';
+import * as childVoice from './messages/childVoice';
 import * as channels from './messages/channels';
 import * as collaboration from './messages/collaboration';
+import * as earlyWarning from './messages/earlyWarning';
 import * as exporting from './messages/export';
 import * as foundation from './messages/foundation';
+import * as handover from './messages/handover';
+import * as leader from './messages/leader';
+import * as meetings from './messages/meetings';
+import * as gdpr from './messages/gdpr';
 import * as reminders from './messages/reminders';
 import * as tab from './messages/tab';
 
 export type Locale = 'da' | 'en';
 
-const da = { ...foundation.da, ...collaboration.da, ...reminders.da, ...tab.da, ...channels.da, ...audience.da, ...exporting.da };
-const en: Record<keyof typeof da, string> = { ...foundation.en, ...collaboration.en, ...reminders.en, ...tab.en, ...channels.en, ...audience.en, ...exporting.en };
+const da = { ...foundation.da, ...collaboration.da, ...reminders.da, ...tab.da, ...channels.da, ...audience.da, ...exporting.da, ...gdpr.da, ...earlyWarning.da, ...leader.da, ...handover.da, ...childVoice.da, ...meetings.da };
+const en: Record<keyof typeof da, string> = { ...foundation.en, ...collaboration.en, ...reminders.en, ...tab.en, ...channels.en, ...audience.en, ...exporting.en, ...gdpr.en, ...earlyWarning.en, ...leader.en, ...handover.en, ...childVoice.en, ...meetings.en };
 
 export type MessageKey = keyof typeof da;
 type Messages = Record<MessageKey, string>;

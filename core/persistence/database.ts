@@ -5,17 +5,21 @@ import type { ChainHeadDoc } from '../audit/chainStore';
 import type { CaseEvent } from '../audit/events';
 import type { ConversationRecord } from './conversationRepository';
 import type { InboxEntry } from './inboxRepository';
-import { MEETINGS_COLLECTION, type MeetingRecord } from './meetingRepository';
+import { ensureMeetingNoticeIndexes, ensureScheduledMeetingIndexes, MEETING_NOTICES_COLLECTION, MEETINGS_COLLECTION, SCHEDULED_MEETINGS_COLLECTION, type MeetingNotice, type MeetingRecord } from './meetingRepository';
+import type { Meeting } from '../domain/meeting';
 import type { Agreement } from '../domain/agreement';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
 import type { Observation } from '../domain/observation';
 import { ensureReminderIndexes } from './reminderRepository';
+import { ensureChildVoiceIndexes } from './childVoiceRepository';
 import type { FormRecord } from './formRepository';
 import type { PostedCard } from './postedCardRepository';
 import type { RoomRecord } from './roomRepository';
 import type { VerificationRecord } from '../audit/verifier';
 import type { ChannelLink } from './channelLinkRepository';
 import type { PendingPost } from './pendingPostRepository';
+import { EARLY_WARNINGS_COLLECTION, type EarlyWarningRecord } from './earlyWarningRepository';
+import { LEADER_FACTS_COLLECTION, type StoredFacts } from './leaderFactsRepository';
 
 /**
  * The collections Samspil uses. Only features shared by MongoDB 6+, Cosmos DB for MongoDB
@@ -33,6 +37,9 @@ export interface Collections {
   conversations: Collection<ConversationRecord>;
   inbox: Collection<InboxEntry>;
   meetings: Collection<MeetingRecord>;
+  /** Scheduled case meetings and the messages sent about them (core/services/meetingService.ts). */
+  scheduledMeetings: Collection<Meeting>;
+  meetingNotices: Collection<MeetingNotice>;
   observations: Collection<Observation>;
   assessmentRounds: Collection<AssessmentRound>;
   assessmentAnswers: Collection<AssessmentAnswer>;
@@ -40,6 +47,8 @@ export interface Collections {
   forms: Collection<FormRecord>;
   rooms: Collection<RoomRecord>;
   postedCards: Collection<PostedCard>;
+  earlyWarnings: Collection<EarlyWarningRecord>;
+  leaderFacts: Collection<StoredFacts>;
 }
 
 export function collections(db: Db): Collections {
@@ -55,6 +64,8 @@ export function collections(db: Db): Collections {
     conversations: db.collection<ConversationRecord>('conversations'),
     inbox: db.collection<InboxEntry>('inbox'),
     meetings: db.collection<MeetingRecord>(MEETINGS_COLLECTION),
+    scheduledMeetings: db.collection<Meeting>(SCHEDULED_MEETINGS_COLLECTION),
+    meetingNotices: db.collection<MeetingNotice>(MEETING_NOTICES_COLLECTION),
     observations: db.collection<Observation>('observations'),
     assessmentRounds: db.collection<AssessmentRound>('assessmentRounds'),
     assessmentAnswers: db.collection<AssessmentAnswer>('assessmentAnswers'),
@@ -62,6 +73,8 @@ export function collections(db: Db): Collections {
     forms: db.collection<FormRecord>('forms'),
     rooms: db.collection<RoomRecord>('rooms'),
     postedCards: db.collection<PostedCard>('postedCards'),
+    earlyWarnings: db.collection<EarlyWarningRecord>(EARLY_WARNINGS_COLLECTION),
+    leaderFacts: db.collection<StoredFacts>(LEADER_FACTS_COLLECTION),
   };
 }
 
@@ -87,6 +100,9 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.agreements.createIndex({ ownerId: 1, status: 1 }, { name: 'agreements_by_owner' });
   // Minutes posted from the tab (core/services/overviewService.ts): the last meeting of a case.
   await c.meetings.createIndex({ caseId: 1, at: -1 }, { name: 'meetings_by_case_time' });
+  // Scheduled meetings: by case, by start (reminder planning), by participant ("mine møder"); their messages by meeting.
+  await ensureScheduledMeetingIndexes(c.scheduledMeetings);
+  await ensureMeetingNoticeIndexes(c.meetingNotices);
   // Retention sweeps (core/services/retentionService.ts) delete by age.
   await c.inbox.createIndex({ receivedAt: 1 }, { name: 'inbox_by_received' });
   await c.forms.createIndex({ createdAt: 1 }, { name: 'forms_by_created' });
@@ -99,8 +115,17 @@ export async function ensureIndexes(db: Db): Promise<void> {
   // Posts and card updates Teams did not take (bot/audience/publisher.ts): sent again when due.
   await c.pendingPosts.createIndex({ nextAt: 1 }, { name: 'pendingPosts_by_due' });
   await c.postedCards.createIndex({ stale: 1 }, { name: 'postedCards_stale' });
+  // Early warnings (core/services/earlyWarningService.ts): a case's warnings, cards still to send, crash repair.
+  await c.earlyWarnings.createIndex({ caseId: 1, raisedAt: -1 }, { name: 'earlyWarnings_by_case' });
+  await c.earlyWarnings.createIndex({ deliveryState: 1 }, { name: 'earlyWarnings_by_delivery' });
+  await c.earlyWarnings.createIndex({ outbox: 1 }, { name: 'outbox' });
+  // The leader's overview (core/services/leaderOverviewService.ts): cases by team, and by channel or chat.
+  await c.leaderFacts.createIndex({ teamId: 1 }, { name: 'leaderFacts_by_team' });
+  await c.leaderFacts.createIndex({ conversationId: 1 }, { name: 'leaderFacts_by_conversation' });
   // Reminders (core/persistence/reminderRepository.ts): planning queries and the reminder collections.
   await ensureReminderIndexes(db);
+  // The child's voice (core/persistence/childVoiceRepository.ts): a case's entries, crash repair.
+  await ensureChildVoiceIndexes(db);
 }
 
 export interface Database {

@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
 
-export type FormKind = 'observation' | 'agreement';
+export type FormKind = 'observation' | 'agreement' | 'meeting';
 
 /** A form card handed to one person. Only they may submit it (domain.md). */
 export interface FormRecord {
@@ -11,6 +11,8 @@ export interface FormRecord {
   requesterId: string;
   requesterName: string;
   createdAt: Date;
+  /** What the form starts with (a meeting's date and time typed after `møde`), already checked by the caller. */
+  prefill?: Record<string, string>;
 }
 
 export class FormRepository {

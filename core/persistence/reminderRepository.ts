@@ -1,6 +1,8 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
 import type { DayRecord, EntryRecord } from '../reminders/ledger';
 import type { ReminderItem, ReminderKind } from '../reminders/rules';
+import type { AuditedWrites } from '../audit/auditedWrites';
+import type { EventDraft } from '../audit/events';
 import type { Case } from '../domain/case';
 import type { ConversationRecord } from './conversationRepository';
 import { insertOnce, upsertById } from './writes';
@@ -73,7 +75,10 @@ export class ReminderRepository {
   readonly rate: Collection<RateSlot>;
   private readonly conversations: Collection<ConversationRecord>;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly audited: AuditedWrites,
+  ) {
     this.days = db.collection<ReminderDay>('reminderDays');
     this.preferences = db.collection<ReminderPreference>('reminderPreferences');
     this.snoozes = db.collection<ReminderSnooze>('reminderSnoozes');
@@ -186,8 +191,9 @@ export class ReminderRepository {
     return this.preferences.find({ digest: true }).toArray();
   }
 
-  async snooze(subject: string, until: Date, by: string, at: Date): Promise<void> {
-    await upsertById(this.snoozes, { _id: subject }, { $set: { until, by, at } });
+  /** Sets (or moves) a snooze together with its `reminder.snoozed` event: both or neither. */
+  async snooze(subject: string, until: Date, by: string, at: Date, event: EventDraft<'reminder.snoozed'>): Promise<void> {
+    await this.audited.update(this.snoozes, { _id: subject }, { $set: { until, by, at } }, [event], { upsert: true });
   }
 
   activeSnoozes(now: Date): Promise<ReminderSnooze[]> {
@@ -228,6 +234,11 @@ export class ReminderRepository {
     return ids.length ? this.db.collection<Case>('cases').find({ _id: oneOf(ids) }).toArray() : Promise.resolve([]);
   }
 
+  /** Open cases without a coordinator (docs/handover.md; index cases_by_coordinator_state). */
+  casesWithVacantCoordinator(): Promise<Case[]> {
+    return this.db.collection<Case>('cases').find({ coordinatorState: 'vacant', status: 'open' }).toArray();
+  }
+
   /** Open cases where someone waits for the family's consent (index cases_by_consent_state). */
   casesWithPendingConsent(): Promise<Case[]> {
     return this.db.collection<Case>('cases').find({ 'members.consent.state': 'pending', status: 'open' }).toArray();
@@ -262,6 +273,7 @@ export async function ensureReminderIndexes(db: Db): Promise<void> {
   await agreements.createIndex({ followUpDate: 1 }, { name: 'agreements_by_followup' });
   await agreements.createIndex({ status: 1, createdAt: 1 }, { name: 'agreements_by_status_created' });
   await db.collection('cases').createIndex({ 'members.consent.state': 1 }, { name: 'cases_by_consent_state' });
+  await db.collection('cases').createIndex({ coordinatorState: 1 }, { name: 'cases_by_coordinator_state' });
   await db.collection<ReminderPreference>('reminderPreferences').createIndex({ digest: 1 }, { name: 'preferences_by_digest' });
   await db.collection<ReminderSnooze>('reminderSnoozes').createIndex({ until: 1 }, { name: 'snoozes_by_until' });
   await db.collection<ReminderFailure>('reminderFailures').createIndex({ at: 1 }, { name: 'failures_by_time' });

@@ -73,6 +73,8 @@ export interface StopRecord {
   subject: string;
   /** Only these kinds; all kinds when absent. */
   kinds?: ReminderKind[];
+  /** Only what is addressed to this person (a coordinator who handed over); everyone's when absent. */
+  recipientId?: string;
   reason: string;
   at: Date;
 }
@@ -112,11 +114,14 @@ export interface DayState {
 /** The subject of a stop that ends every reminder about one case (the case was closed). */
 export const caseSubject = (caseId: string): string => `case:${caseId}`;
 
-/** Whether a stop recorded after `createdAt` ends this item: its own subject, or its case (`case:<id>`). */
-export function stopsItem(stops: StopRecord[], subject: string, kind: ReminderKind, createdAt: Date, caseId?: string): boolean {
+/**
+ * Whether a stop recorded after `createdAt` ends this item: its own subject, or its case (`case:<id>`),
+ * of its kind, for its recipient (a stop naming a recipient ends only what is addressed to them).
+ */
+export function stopsItem(stops: StopRecord[], subject: string, kind: ReminderKind, createdAt: Date, caseId?: string, recipientId?: string): boolean {
   if (stops.length === 0) return false;
   const ofCase = caseId === undefined ? undefined : caseSubject(caseId);
-  return stops.some((s) => (s.subject === subject || s.subject === ofCase) && (!s.kinds || s.kinds.includes(kind)) && s.at >= createdAt);
+  return stops.some((s) => (s.subject === subject || s.subject === ofCase) && (!s.kinds || s.kinds.includes(kind)) && (!s.recipientId || s.recipientId === recipientId) && s.at >= createdAt);
 }
 
 /** Folds a day's records into the state of each occurrence at `now`. */
@@ -164,7 +169,7 @@ export function foldDay(records: DayRecord[], now: Date): DayState {
     if (sent.has(entry.key)) return { ...base, status: 'sent' };
     if (gaveUp.has(entry.key)) return { ...base, status: 'gaveUp' };
     // A digest spans cases: a closed case removes its items (liveItems), not the whole card.
-    const stopped = stopsItem(stops, entry.subject, entry.kind, entry.createdAt, entry.kind === 'digest' ? undefined : entry.caseId);
+    const stopped = stopsItem(stops, entry.subject, entry.kind, entry.createdAt, entry.kind === 'digest' ? undefined : entry.caseId, entry.recipientId);
     if (stopped) return { ...base, status: 'stopped' };
     if (latest && !latestFail) {
       if (latest.until > now) return { ...base, status: 'claimed' };
@@ -178,5 +183,5 @@ export function foldDay(records: DayRecord[], now: Date): DayState {
 
 /** The items of a card that are still worth showing (stopped ones and closed cases are left out). */
 export function liveItems(entry: EntryRecord, stops: StopRecord[]): ReminderItem[] {
-  return entry.items.filter((item) => !stopsItem(stops, item.subject, item.kind, entry.createdAt, item.caseId));
+  return entry.items.filter((item) => !stopsItem(stops, item.subject, item.kind, entry.createdAt, item.caseId, entry.recipientId));
 }

@@ -10,13 +10,19 @@ import type { Case, Member } from '../domain/case';
 import { isGuardian } from '../domain/roles';
 import { addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, nextSendingTime, workingDayOnOrAfter, type SendingHours } from './calendar';
 
-export const REMINDER_KINDS = ['upcoming', 'due', 'overdue', 'followup', 'nudge', 'consent', 'failure', 'digest'] as const;
+export const REMINDER_KINDS = ['upcoming', 'due', 'overdue', 'followup', 'nudge', 'consent', 'failure', 'meeting_before', 'meeting_soon', 'vacancy', 'digest'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 /** Kinds that go to the owner of an accepted agreement; done or cancelled stops them. */
 export const OWNER_KINDS: readonly ReminderKind[] = ['upcoming', 'due', 'overdue'];
 /** The reminders a snooze holds back (owner or coordinator); a guardian's nudge is never held. */
 export const SNOOZABLE_KINDS: readonly ReminderKind[] = [...OWNER_KINDS, 'followup'];
+/**
+ * Meetings (core/reminders/meetingRules.ts): one working day before, and two hours before. The
+ * two-hour reminder is about a time of day: it never waits in the morning's digest.
+ */
+export const MEETING_KINDS: readonly ReminderKind[] = ['meeting_before', 'meeting_soon'];
+export const NEVER_IN_DIGEST: readonly ReminderKind[] = ['meeting_soon', 'vacancy'];
 
 /** Per-case settings, stored on the case as `reminderSettings`; every field is optional. */
 export interface ReminderSettings {
@@ -53,6 +59,14 @@ export interface ReminderItem {
   /** Failure notices: whose reminder could not be delivered. */
   failedRecipientName?: string;
   failedKind?: ReminderKind;
+  /** A case without a coordinator (core/reminders/coordinator.ts): the vacancy its "Jeg tager over" answers. */
+  vacancyId?: string;
+  /** Meetings: which one, when (ISO), for how long, where; the snapshot taken when it was planned. */
+  meetingId?: string;
+  startsAt?: string;
+  durationMinutes?: number;
+  place?: string;
+  joinUrl?: string;
   /**
    * Deep link to the case conversation, computed when the day was planned, so that a sweep
    * never reads `cases` (absent only when the service has no link builder: then no button).
@@ -206,7 +220,7 @@ export function foldDigests(planned: PlannedReminder[], digestUsers: ReadonlySet
   const digests = new Map<string, PlannedReminder>();
   const start = startOf(window);
   for (const reminder of planned) {
-    if (!digestUsers.has(reminder.recipientId) || reminder.kind === 'digest') {
+    if (!digestUsers.has(reminder.recipientId) || reminder.kind === 'digest' || NEVER_IN_DIGEST.includes(reminder.kind)) {
       singles.push(reminder);
       continue;
     }

@@ -5,12 +5,15 @@ import { DomainError } from '../domain/errors';
 import type { CaseEvent } from '../domain/events';
 import type { AgreementRepository } from '../persistence/agreementRepository';
 import type { ConversationRecord } from '../persistence/conversationRepository';
-import type { EventRepository } from '../persistence/eventRepository';
+import { draft } from '../audit/events';
 import type { ReminderRepository } from '../persistence/reminderRepository';
 import type { CaseAccess } from '../services/access';
 import type { Clock } from '../services/caseService';
 import { addDays, addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, isWorkingDay, nextSendingTime, type SendingHours } from './calendar';
-import { caseSubject, entryRecord, type PersonalChat, type StopRecord } from './ledger';
+import { caseSubject, entryRecord, foldDay, liveItems, type PersonalChat, type StopRecord } from './ledger';
+import { COORDINATOR_KINDS, movedReminders, routeCoordinatorReminders, vacancySubject } from './coordinator';
+import { meetingSubject, type Meeting } from '../domain/meeting';
+import { planMeeting } from './meetingRules';
 import {
   agreementSubject,
   consentSubject,
@@ -23,6 +26,7 @@ import {
   SNOOZABLE_KINDS,
   type PlannedReminder,
   type PlanWindow,
+  type ReminderItem,
   type ReminderKind,
 } from './rules';
 
@@ -39,6 +43,15 @@ export interface ReminderServiceOptions {
   hours?: SendingHours;
   /** Without it no link is stored with the plan, and the cards have no "Open case" button. */
   caseLink?: CaseLinkBuilder;
+  /** Scheduled meetings (core/persistence/meetingRepository.ts); without it no meeting reminders are planned. */
+  meetings?: MeetingPlanningSource;
+}
+
+/** What meeting reminders are planned from. */
+export interface MeetingPlanningSource {
+  scheduledBetween(from: Date, to: Date): Promise<Meeting[]>;
+  byId(id: string): Promise<Meeting | null>;
+  forCase(caseId: string): Promise<Meeting[]>;
 }
 
 /**
@@ -48,6 +61,7 @@ export interface ReminderServiceOptions {
 export class ReminderService {
   readonly hours: SendingHours;
   private readonly caseLink?: CaseLinkBuilder;
+  private readonly meetings?: MeetingPlanningSource;
 
   /** The ledger as the sender sees it (bot/reminders). */
   readonly delivery: ReminderDelivery;
@@ -56,12 +70,12 @@ export class ReminderService {
     private readonly repository: ReminderRepository,
     private readonly agreements: AgreementRepository,
     private readonly access: CaseAccess,
-    private readonly events: EventRepository,
     private readonly now: Clock,
     options: ReminderServiceOptions = {},
   ) {
     this.hours = options.hours ?? DEFAULT_SENDING_HOURS;
     this.caseLink = options.caseLink;
+    this.meetings = options.meetings;
     this.delivery = new ReminderDelivery(repository);
   }
 
@@ -105,9 +119,13 @@ export class ReminderService {
       this.repository.digestUsers(),
       previous ? this.repository.failuresSince(previous.plannedAt) : Promise.resolve([]),
     ]);
+    // Meetings up to the end of the next working day (its day-before reminder is today), from now on.
+    const meetings = this.meetings ? await this.meetings.scheduledBetween(now, copenhagenTime(addDays(addWorkingDays(day, 1), 1), '00:00')) : [];
+    // Cases without a coordinator: their coordinator reminders go to every professional (core/reminders/coordinator.ts).
+    const vacant = await this.repository.casesWithVacantCoordinator();
     const byId = new Map<string, Agreement>();
     for (const a of [...accepted, ...followUps, ...proposed]) byId.set(a._id, a);
-    const cases = await this.casesById([...new Set([...[...byId.values()].map((a) => a.caseId), ...failures.map((f) => f.caseId)])]);
+    const cases = await this.casesById([...new Set([...[...byId.values()].map((a) => a.caseId), ...failures.map((f) => f.caseId), ...meetings.map((m) => m.caseId)])]);
     const snoozedUntil = new Map(snoozes.map((s) => [s._id, s.until]));
 
     const planned: PlannedReminder[] = [];
@@ -116,6 +134,10 @@ export class ReminderService {
       if (kase) planned.push(...planAgreement(agreement, kase, window, snoozedUntil.get(agreementSubject(agreement._id))));
     }
     for (const kase of consentCases) planned.push(...planConsentRequests(kase, window));
+    for (const meeting of meetings) {
+      const kase = cases.get(meeting.caseId);
+      if (kase) planned.push(...planMeeting(meeting, kase, window, now));
+    }
     for (const failure of failures) {
       const kase = cases.get(failure.caseId);
       if (!kase || kase.status !== 'open') continue;
@@ -131,7 +153,8 @@ export class ReminderService {
         items: failure.items.map((item) => ({ ...item, kind: 'failure' as const, failedKind: item.kind, failedRecipientName: failure.recipientName })),
       });
     }
-    for (const kase of consentCases) if (!cases.has(kase._id)) cases.set(kase._id, kase);
+    planned.splice(0, planned.length, ...routeCoordinatorReminders(planned, cases, vacant, window));
+    for (const kase of [...consentCases, ...vacant]) if (!cases.has(kase._id)) cases.set(kase._id, kase);
     await this.snapshotLinks(planned, cases);
     const folded = foldDigests(planned, new Set(digestUsers.map((p) => p._id)), window);
     const chats = await this.personalChatsOf(folded);
@@ -157,6 +180,45 @@ export class ReminderService {
     await this.snapshotLinks(planned, new Map([[kase._id, kase]]));
     const chats = await this.personalChatsOf(planned);
     return this.repository.addEntries(day, planned.map((p) => entryRecord(p, this.now(), chats.get(p.recipientId))));
+  }
+
+  /**
+   * A meeting scheduled, moved or answered today gets today's reminders now (docs/meetings.md):
+   * like replanAgreement, nothing before today is planned or after hours. `only`: just these
+   * participants (a yes after a no). Entries are stamped a millisecond after now, so that a stop
+   * recorded by the same change (a move) ends only what was planned before it.
+   */
+  async replanMeeting(meetingId: string, only?: readonly string[]): Promise<number> {
+    if (!this.meetings) return 0;
+    const day = this.today();
+    const info = await this.repository.dayInfo(day);
+    if (!info || info.state === 'closed') return 0;
+    const now = this.now();
+    const notBefore = nextSendingTime(now, this.hours);
+    if (copenhagenDate(notBefore) !== day) return 0;
+    const meeting = await this.meetings.byId(meetingId);
+    if (!meeting) return 0;
+    const kase = (await this.casesById([meeting.caseId])).get(meeting.caseId);
+    if (!kase) return 0;
+    const planned = planMeeting(meeting, kase, { day, notBefore, hours: this.hours }, now, only ? new Set(only) : undefined);
+    await this.snapshotLinks(planned, new Map([[kase._id, kase]]));
+    const chats = await this.personalChatsOf(planned);
+    const createdAt = new Date(now.getTime() + 1);
+    return this.repository.addEntries(day, planned.map((p) => entryRecord(p, createdAt, chats.get(p.recipientId))));
+  }
+
+  /** A person who left the case: their reminders of its meetings stop. */
+  private async stopMeetingsOf(caseId: string, userId: string): Promise<void> {
+    if (!this.meetings) return;
+    const now = this.now();
+    for (const meeting of await this.meetings.forCase(caseId)) {
+      if (meeting.status === 'scheduled' && new Date(meeting.endsAt) > now && meeting.participants.some((p) => p.userId === userId)) await this.stop(meetingSubject(meeting._id, userId), 'left');
+    }
+  }
+
+  /** Stops the planned reminders of these participants of a meeting (a decline, a move, a cancellation). */
+  async stopMeeting(meetingId: string, userIds: readonly string[], reason: string): Promise<void> {
+    for (const userId of new Set(userIds)) await this.stop(meetingSubject(meetingId, userId), reason);
   }
 
   /**
@@ -204,14 +266,65 @@ export class ReminderService {
       case 'case.closed':
         await this.stop(caseSubject(event.caseId), 'closed');
         return;
+      // The coordinator changed: what today's plan addressed to the previous one moves (docs/handover.md).
+      case 'coordinator.handover.accepted':
+        if (typeof event.data.fromId === 'string') await this.coordinatorChanged(event.caseId, { previousId: event.data.fromId });
+        return;
+      case 'coordinator.vacated':
+        if (typeof event.data.previousId === 'string') await this.coordinatorChanged(event.caseId, { previousId: event.data.previousId });
+        return;
+      case 'coordinator.takenOver':
+        if (typeof event.data.vacancyId === 'string') await this.coordinatorChanged(event.caseId, { vacancySubject: vacancySubject(event.caseId, event.data.vacancyId) });
+        return;
       case 'member.consent.approved':
       case 'member.consent.declined':
       case 'member.removed':
         if (userId) await this.stop(consentSubject(event.caseId, userId), 'answered');
+        if (userId && event.type === 'member.removed') await this.stopMeetingsOf(event.caseId, userId);
+        return;
+      case 'member.consent.withdrawn':
+        // Someone who lost access is reminded of no meeting of the case (what was planned today stops).
+        if (userId) await this.stopMeetingsOf(event.caseId, userId);
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * The case's coordinator changed (a handover was accepted, someone took over, or the coordinator
+   * left). Coordinator reminders already planned and not yet sent (follow-ups, failure notices, in
+   * single cards or digests) that were addressed to the previous coordinator, or carried by the
+   * ended vacancy's cards, are stopped for them and planned again for whoever coordinates now (the
+   * professionals' vacancy card while nobody does). Later days are planned from the case as it is.
+   * Returns how many occurrences were added.
+   */
+  async coordinatorChanged(caseId: string, from: { previousId?: string; vacancySubject?: string; announce?: boolean }): Promise<number> {
+    const at = this.now();
+    const today = this.today();
+    const pending: ReminderItem[] = [];
+    for (const day of await this.repository.openDays(today)) {
+      const state = foldDay(await this.repository.readDay(day._id), at);
+      for (const { entry, status } of state.entries) {
+        if (status === 'sent' || status === 'gaveUp' || status === 'stopped') continue;
+        const addressed = from.previousId !== undefined && entry.recipientId === from.previousId;
+        const carried = from.vacancySubject !== undefined && entry.subject === from.vacancySubject;
+        if (addressed || carried) pending.push(...liveItems(entry, state.stops).filter((item) => item.caseId === caseId && COORDINATOR_KINDS.includes(item.kind)));
+      }
+      const stop: StopRecord = from.previousId !== undefined
+        ? { _id: `k|${caseSubject(caseId)}|coordinator|${from.previousId}|${at.getTime()}`, t: 'k', subject: caseSubject(caseId), kinds: [...COORDINATOR_KINDS], recipientId: from.previousId, reason: 'coordinator_changed', at }
+        : { _id: `k|${from.vacancySubject}|taken|${at.getTime()}`, t: 'k', subject: from.vacancySubject!, reason: 'taken_over', at };
+      await this.repository.record(day._id, stop);
+    }
+    const info = await this.repository.dayInfo(today);
+    const notBefore = nextSendingTime(at, this.hours);
+    if ((pending.length === 0 && !from.announce) || !info || info.state === 'closed' || copenhagenDate(notBefore) !== today) return 0;
+    const kase = (await this.casesById([caseId])).get(caseId);
+    if (!kase) return 0;
+    const planned = movedReminders(pending, kase, { day: today, notBefore, hours: this.hours }, { announce: from.announce });
+    await this.snapshotLinks(planned, new Map([[kase._id, kase]]));
+    const chats = await this.personalChatsOf(planned);
+    return this.repository.addEntries(today, planned.map((p) => entryRecord(p, at, chats.get(p.recipientId))));
   }
 
   /**
@@ -230,17 +343,10 @@ export class ReminderService {
     const at = this.now();
     const until = nextSendingTime(copenhagenTime(addDays(copenhagenDate(at), days), this.hours.start), this.hours);
     const subject = agreementSubject(agreement._id);
-    await this.repository.snooze(subject, until, member.userId, at);
+    // Keyed by the snooze's end, so a repeated click appends no second event.
+    const event = draft('reminder.snoozed', { agreementId: agreement._id, what: agreement.what, days, until }, { key: `reminder:${agreement._id}:snooze:${until.toISOString()}`, caseId: kase._id, at, actor: member });
+    await this.repository.snooze(subject, until, member.userId, at, event);
     await this.stop(subject, 'snoozed', SNOOZABLE_KINDS);
-    await this.events.append({
-      caseId: kase._id,
-      at,
-      actorId: member.userId,
-      actorName: member.name,
-      type: 'reminder.snoozed',
-      visibility: 'all',
-      data: { agreementId: agreement._id, what: agreement.what, days, until },
-    });
     return { agreement, kase, until };
   }
 

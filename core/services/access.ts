@@ -19,6 +19,19 @@ const ROLE_REFUSAL: Partial<Record<CaseAction, MessageKey>> = {
   'agreement.accept': 'error.onlyGuardian',
   'agreement.decline': 'error.onlyGuardian',
   'observation.createProfessionalOnly': 'error.onlyProfessionals',
+  'person.export': 'error.gdprOnlyCoordinator',
+  'meeting.schedule': 'error.onlyCoordinator',
+  'meeting.manage': 'error.onlyCoordinator',
+  'earlyWarning.decide': 'error.onlyCoordinator',
+  'earlyWarning.read': 'error.onlyProfessionals',
+  'coordinator.handover': 'error.onlyCoordinator',
+  'coordinator.summary': 'error.onlyCoordinator',
+  'coordinator.answer': 'handover.error.onlyProfessionals',
+  'coordinator.takeOver': 'handover.error.onlyProfessionals',
+  'childVoice.record': 'childVoice.error.notAllowed',
+  'childVoice.read': 'childVoice.error.notAllowedToRead',
+  'childVoice.settings': 'error.onlyCoordinator',
+  'childVoice.youthConsent': 'childVoice.error.onlyYoungPerson',
 };
 
 /** A case ID from a card or URL is untrusted: it must be a plain string of sane length. */

@@ -8,7 +8,7 @@ import type { FormKind, FormRecord, FormRepository } from '../persistence/formRe
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 
-const OPEN_ACTION = { observation: 'observation.create', agreement: 'agreement.propose' } as const;
+const OPEN_ACTION = { observation: 'observation.create', agreement: 'agreement.propose', meeting: 'meeting.schedule' } as const;
 
 /** A form ID makes a submit idempotent; it must look like one we issued. */
 export function formIdFrom(raw: unknown): string {
@@ -34,12 +34,13 @@ export class FormService {
     private readonly access: CaseAccess,
     private readonly now: Clock,
     /** The document a submit created, per kind of form. */
-    private readonly documents: { observation: (id: string) => Promise<Observation | null>; agreement: (id: string) => Promise<Agreement | null> },
+    private readonly documents: { observation: (id: string) => Promise<Observation | null>; agreement: (id: string) => Promise<Agreement | null>; meeting?: (id: string) => Promise<unknown> },
   ) {}
 
   /** Whether the form's requester has submitted it. */
   async isSubmitted(form: FormRecord): Promise<boolean> {
-    return (await this.documents[form.kind](documentIdFor(form.requesterId, form._id))) !== null;
+    const find = this.documents[form.kind];
+    return !!find && ((await find(documentIdFor(form.requesterId, form._id))) ?? null) !== null;
   }
 
   /**
@@ -56,9 +57,9 @@ export class FormService {
   }
 
   /** Hands a form to a member who may use it. */
-  async open(actor: Actor, caseId: unknown, kind: FormKind): Promise<{ form: FormRecord; kase: Case; member: Member }> {
+  async open(actor: Actor, caseId: unknown, kind: FormKind, prefill?: Record<string, string>): Promise<{ form: FormRecord; kase: Case; member: Member }> {
     const { kase, member } = await this.access.caseFor(actor, caseId, OPEN_ACTION[kind]);
-    const form: FormRecord = { _id: randomUUID(), kind, caseId: kase._id, requesterId: member.userId, requesterName: member.name, createdAt: this.now() };
+    const form: FormRecord = { _id: randomUUID(), kind, caseId: kase._id, requesterId: member.userId, requesterName: member.name, createdAt: this.now(), ...(prefill && Object.keys(prefill).length ? { prefill } : {}) };
     await this.forms.insert(form);
     return { form, kase, member };
   }

@@ -15,6 +15,7 @@ import { draft } from '../audit/events';
 import type { MeetingRecord, MeetingRepository } from '../persistence/meetingRepository';
 import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
+import type { EarlyWarningView } from './earlyWarningService';
 import type { Clock } from './caseService';
 import { formIdFrom } from './formService';
 import { oneOf } from './observationService';
@@ -106,6 +107,8 @@ export interface Viewer {
 }
 
 export interface CaseOverview {
+  /** Early warnings with their reasons, for professionals only (and never on the stage); absent for anyone else. */
+  earlyWarnings?: EarlyWarningView[];
   case: CaseHeader;
   viewer: Viewer;
   audience: Audience;
@@ -165,7 +168,17 @@ export interface CaseSummary {
 
 const iso = (date: Date | undefined | null): string | null => (date ? new Date(date).toISOString() : null);
 
+/** Where the overview gets a case's early warnings for a member (core/services/earlyWarningService.ts); undefined when they may not see them. */
+export type EarlyWarningSource = (actor: Actor, kase: Case) => Promise<EarlyWarningView[] | undefined>;
+
 export class OverviewService {
+  private earlyWarnings?: EarlyWarningSource;
+
+  /** Shows early warnings in the overview (issue #14). */
+  useEarlyWarnings(source: EarlyWarningSource): void {
+    this.earlyWarnings = source;
+  }
+
   constructor(
     private readonly agreements: AgreementRepository,
     private readonly observationRepository: ObservationRepository,
@@ -194,11 +207,12 @@ export class OverviewService {
   async overview(actor: Actor, caseId: unknown, audience: Audience = 'viewer'): Promise<CaseOverview> {
     const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
     const familyOnly = audience === 'everyone' || !seesProfessionalOnly(member);
-    const [agreements, observations, rounds, lastMeeting] = await Promise.all([
+    const [agreements, observations, rounds, lastMeeting, earlyWarnings] = await Promise.all([
       this.agreementsOf(kase._id),
       this.observationsOf(kase._id, { familyOnly, limit: OVERVIEW_OBSERVATION_LIMIT }),
       this.roundsOf(kase._id),
       this.lastMeeting(kase._id),
+      audience === 'viewer' && this.earlyWarnings ? this.earlyWarnings(actor, kase) : Promise.resolve(undefined),
       this.access.recordRead(actor, kase, audience === 'everyone' ? 'tab.stage' : 'tab.overview'),
     ]);
     const today = copenhagenDate(this.now());
@@ -213,6 +227,7 @@ export class OverviewService {
       wellbeing: rounds,
       agreements: agreements.map((a) => agreementView(a, today, kase, actor, member, audience)),
       observations: observations.map(observationView),
+      ...(earlyWarnings ? { earlyWarnings } : {}),
     };
   }
 

@@ -30,10 +30,20 @@ export interface GraphSettings {
 export interface Directory {
   /** Profiles of the given object IDs, seen with the caller's delegated rights. Missing ones are absent. */
   profiles(assertion: string, tenantId: string, objectIds: string[]): Promise<Map<string, Profile>>;
+  /**
+   * Which of the given groups the signed-in user is a member of, directly or through nested groups.
+   * Throws when the directory cannot answer (the caller then decides nothing).
+   */
+  memberGroups?(assertion: string, tenantId: string, userObjectId: string, groupIds: string[]): Promise<Set<string>>;
 }
+
+/** `checkMemberGroups` for the signed-in user needs only User.Read (delegated); at most 20 groups per request. */
+export const MEMBERSHIP_SCOPES = ['https://graph.microsoft.com/User.Read'];
+const CHECK_MEMBER_GROUPS_MAX = 20;
 
 export const GRAPH_SCOPES = ['https://graph.microsoft.com/User.ReadBasic.All'];
 const MAX_PHOTO_BYTES = 64 * 1024;
+const MEMBERSHIP_TTL_MS = 5 * 60 * 1000;
 
 /**
  * Microsoft Graph through the on-behalf-of flow. msal-node keeps the OBO access tokens in its
@@ -43,6 +53,7 @@ const MAX_PHOTO_BYTES = 64 * 1024;
 export class GraphDirectory implements Directory {
   private readonly apps = new Map<string, ConfidentialClientApplication>();
   private readonly cache = new Map<string, { at: number; profile: Profile }>();
+  private readonly memberships = new Map<string, { at: number; groups: Set<string> }>();
   private readonly ttl: number;
 
   constructor(private readonly settings: GraphSettings) {
@@ -70,8 +81,8 @@ export class GraphDirectory implements Directory {
     return app;
   }
 
-  private async graphToken(assertion: string, tenantId: string): Promise<string> {
-    const result = await this.appFor(tenantId).acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: GRAPH_SCOPES });
+  private async graphToken(assertion: string, tenantId: string, scopes: string[] = GRAPH_SCOPES): Promise<string> {
+    const result = await this.appFor(tenantId).acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes });
     if (!result?.accessToken) throw new Error('on-behalf-of returned no token');
     return result.accessToken;
   }
@@ -105,6 +116,35 @@ export class GraphDirectory implements Directory {
       }),
     );
     return found;
+  }
+
+  /**
+   * Group membership of the signed-in user (the leader's overview, docs/leader.md):
+   * `POST /me/checkMemberGroups` on behalf of the user, which is transitive (nested groups count),
+   * 20 group IDs per request. Answers are kept for 5 minutes per user, so a leader who changes
+   * filters does not ask Graph again; a removal from the group takes effect within that time.
+   */
+  async memberGroups(assertion: string, tenantId: string, userObjectId: string, groupIds: string[]): Promise<Set<string>> {
+    const wanted = [...new Set(groupIds.map((g) => g.toLowerCase()))].sort();
+    const key = `${tenantId}|${userObjectId.toLowerCase()}|${wanted.join(',')}`;
+    const hit = this.memberships.get(key);
+    if (hit && Date.now() - hit.at < MEMBERSHIP_TTL_MS) return hit.groups;
+    const token = await this.graphToken(assertion, tenantId, MEMBERSHIP_SCOPES);
+    const groups = new Set<string>();
+    for (let i = 0; i < wanted.length; i += CHECK_MEMBER_GROUPS_MAX) {
+      const response = await fetch(`${this.settings.graphUrl.replace(/\/$/, '')}/v1.0/me/checkMemberGroups`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ groupIds: wanted.slice(i, i + CHECK_MEMBER_GROUPS_MAX) }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok) throw new Error(`Graph checkMemberGroups answered ${response.status}`);
+      const body = (await response.json()) as { value?: unknown };
+      for (const id of Array.isArray(body.value) ? body.value : []) if (typeof id === 'string') groups.add(id.toLowerCase());
+    }
+    if (this.memberships.size >= 10_000) this.memberships.clear();
+    this.memberships.set(key, { at: Date.now(), groups });
+    return groups;
   }
 
   private async fetchProfile(token: string, oid: string): Promise<Profile | undefined> {

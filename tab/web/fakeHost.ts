@@ -83,6 +83,7 @@ export class FakeHost implements TabHost {
       tenantId: p.get('tenant') ?? undefined,
       conversationId: p.get('conversation') ?? undefined,
       entityId: p.get('entity') ?? undefined,
+      subPageId: p.get('subEntity') ?? undefined,
       meetingId: meeting ? (p.get('meeting') ?? 'fake-meeting') : undefined,
     };
   }

@@ -18,6 +18,8 @@ export interface HostContext {
   conversationId?: string;
   /** The entity ID saved by the configuration page. */
   entityId?: string;
+  /** What a deep link opened the tab at (`observation:<id>`, `round:<id>`): the `subEntityId` of the link. */
+  subPageId?: string;
   meetingId?: string;
 }
 

@@ -6,6 +6,9 @@ import { caseIdFromEntity, type HostContext, type TabHost, type Theme } from './
 import { setLocale, tr } from './i18n';
 import { renderConfig } from './views/config';
 import { renderMeetingPanel } from './views/meeting';
+import { focusSubPage } from './views/earlyWarnings';
+import { renderLeader } from './views/leader';
+import { meetingLinks, renderMeeting, renderMeetings } from './views/meetings';
 import { renderMinutes } from './views/minutes';
 import { renderOverview } from './views/overview';
 import { empty, errorBox } from './views/parts';
@@ -86,6 +89,8 @@ async function renderCasePicker(root: HTMLElement, api: TabApi, context: HostCon
 async function route(root: HTMLElement, host: TabHost, api: TabApi, context: HostContext): Promise<void> {
   const params = new URLSearchParams(location.search);
   if (document.body.dataset.page === 'config' || context.frameContext === 'settings') return renderConfig(root, api, host, context);
+  // The leader's overview: its own page (a personal tab), across cases (docs/leader.md).
+  if (document.body.dataset.page === 'leader' || params.get('view') === 'leader') return renderLeader(root, api, params);
 
   let caseId = params.get('caseId') ?? caseIdFromEntity(context.entityId);
   let cases: CaseSummary[] | undefined;
@@ -99,10 +104,16 @@ async function route(root: HTMLElement, host: TabHost, api: TabApi, context: Hos
   const view = params.get('view');
   const minutesLink = viewLink({ view: 'minutes' });
   const backLink = viewLink({ view: undefined });
-  if (view === 'minutes') return renderMinutes(root, api, caseId, { back: backLink });
+  // Case meetings (tab/web/views/meetings.ts); minutes written for a meeting are tied to it.
+  const meetingId = params.get('meetingId') ?? undefined;
+  if (view === 'meetings') return renderMeetings(root, api, caseId, meetingLinks());
+  if (view === 'meeting' && meetingId) return renderMeeting(root, api, caseId, meetingId, meetingLinks());
+  if (view === 'minutes') return renderMinutes(root, api, caseId, { back: meetingId ? meetingLinks().meeting(meetingId) : backLink }, meetingId);
   if (context.frameContext === 'sidePanel') return renderMeetingPanel(root, api, caseId, { minutes: minutesLink });
   if (context.frameContext === 'meetingStage') return renderStage(root, api, caseId);
-  return renderOverview(root, api, caseId, { minutes: minutesLink });
+  await renderOverview(root, api, caseId, { minutes: minutesLink });
+  // A deep link (an early-warning card) may point at one observation or round.
+  focusSubPage(context.subPageId);
 }
 
 async function start(): Promise<void> {

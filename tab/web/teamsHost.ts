@@ -26,6 +26,7 @@ export class TeamsHost implements TabHost {
       tenantId: context.user?.tenant?.id,
       conversationId: context.channel?.id ?? context.chat?.id,
       entityId: context.page.id,
+      subPageId: context.page.subPageId,
       meetingId: context.meeting?.id,
     };
   }

@@ -43,6 +43,9 @@ beforeAll(async () => {
       [0, 1, 2].map((k) => ({ _id: `${caseId}-event-${k}`, caseId, type: k === 0 ? 'case.created' : 'observation.added', visibility: 'all', at: at(k) })),
     );
     await t.db.collection<AnyDocument>(c.meetings.collectionName).insertOne({ _id: `${caseId}-meeting`, caseId, at: at(i) });
+    // The leader's overview (one facts document per case) and early warnings (docs/leader.md, docs/early-warning.md).
+    await t.db.collection<AnyDocument>(c.leaderFacts.collectionName).insertOne({ _id: caseId, teamId: `team-${i % 3}`, conversationId: `conv-${i}`, seq: 1 });
+    await t.db.collection<AnyDocument>(c.earlyWarnings.collectionName).insertMany([0, 1].map((k) => ({ _id: `${caseId}:w${k}`, caseId, raisedAt: at(k), deliveryState: k === 0 ? 'pending' : 'sent' })));
   }
 });
 afterAll(async () => {
@@ -77,6 +80,10 @@ const shapes: Shape[] = [
   { name: "countDocuments of observations by {caseId, visibility: 'all'}", collection: 'observations', filter: { caseId: 'case-1', visibility: 'all' }, count: true, expect: 2 },
   { name: 'timeline events by {caseId, type: {$nin}}', collection: 'events', filter: { caseId: 'case-8', type: { $nin: ['case.created'] } }, sort: { at: -1, _id: -1 }, limit: 10, expect: 2 },
   { name: 'last meeting by {caseId} sorted by at', collection: 'meetings', filter: { caseId: 'case-9' }, sort: { at: -1 }, limit: 1, expect: 1 },
+  { name: "leader's overview: case facts by {teamId}", collection: 'leaderFacts', filter: { teamId: 'team-1' }, expect: CASES / 3 },
+  { name: "leader's overview: case facts by {conversationId}", collection: 'leaderFacts', filter: { conversationId: 'conv-5' }, expect: 1 },
+  { name: 'early warnings by {caseId} sorted by raisedAt', collection: 'earlyWarnings', filter: { caseId: 'case-4' }, sort: { raisedAt: -1 }, limit: 500, expect: 2 },
+  { name: "early-warning cards to send: {deliveryState: 'pending'}", collection: 'earlyWarnings', filter: { deliveryState: 'pending' }, limit: 500, expect: CASES },
 ];
 
 test.each(shapes)('$name uses an index', async (shape) => {

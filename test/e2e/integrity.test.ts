@@ -43,7 +43,10 @@ describe('repeated deliveries and concurrent clicks lead to one change', () => {
     expect(results.map((r) => (r.body as Record<string, any>).statusCode)).toEqual([200, 200, 200]);
     expect(await t.app.database.db.collection('observations').countDocuments({ caseId: d.caseId })).toBe(1);
     expect(await t.app.database.db.collection('events').countDocuments({ caseId: d.caseId, type: 'observation.created' })).toBe(1);
-    expect(t.connector.sentActivities.length - before).toBe(1);
+    const sent = t.connector.sentActivities.slice(before).map((c) => c.activity as Record<string, any>);
+    expect(d.inRoom(sent)).toHaveLength(1);
+    // A red observation is an early warning, told once to the coordinator in their own chat (docs/early-warning.md).
+    expect(d.privately(sent)).toHaveLength(1);
   });
 
   test('two guardians clicking Accept at the same moment make one transition and one card update', async () => {

@@ -193,9 +193,17 @@ describe('the reminder card', () => {
     const guardianTry = await invoke('reminder.snooze', snooze3.data, seeded.guardian);
     expect((guardianTry.body as any).value.message).toContain('Kun den ansvarlige for aftalen eller sagens tovholder');
 
-    const result = await invoke('reminder.snooze', snooze3.data);
-    expect((result.body as any).statusCode).toBe(200);
-    expect(JSON.stringify((result.body as any).value)).toContain('Udsat. Næste påmindelse kommer tidligst');
+    const [result, doubleClick] = await Promise.all([invoke('reminder.snooze', snooze3.data), invoke('reminder.snooze', snooze3.data)]);
+    for (const answer of [result, doubleClick]) {
+      expect((answer.body as any).statusCode).toBe(200);
+      expect(JSON.stringify((answer.body as any).value)).toContain('Udsat. Næste påmindelse kommer tidligst');
+    }
+    // The snooze and its history entry are written together, once, however often it is clicked.
+    const snoozed = await db().collection('events').find({ caseId: seeded.kase._id, type: 'reminder.snoozed' }).toArray();
+    expect(snoozed).toHaveLength(1);
+    expect(snoozed[0]!.data.days).toBe(3);
+    expect(await db().collection('reminderSnoozes').countDocuments({ outbox: 'pending' })).toBe(0);
+    expect(await db().collection('reminderSnoozes').countDocuments()).toBe(1);
 
     await sweepAt(FRI, '08:00');
     await sweepAt(SAT, '09:00');

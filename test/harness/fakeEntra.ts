@@ -56,8 +56,11 @@ export class FakeEntra {
   private server?: Server;
   private readonly trusted = makeKey(`kid-${randomUUID().slice(0, 8)}`);
   private readonly untrusted = makeKey(`kid-${randomUUID().slice(0, 8)}`);
-  private readonly issuedGraphTokens = new Set<string>();
+  /** Graph access tokens issued by the on-behalf-of grant, and whose they are. */
+  private readonly issuedGraphTokens = new Map<string, { oid: string; tid: string }>();
   readonly graphUsers = new Map<string, GraphUser>();
+  /** Entra groups: their direct members (object IDs) and the groups nested in them. */
+  readonly groups = new Map<string, { members: Set<string>; groups: Set<string> }>();
   readonly calls: Array<{ method: string; path: string; body?: string; authorization?: string }> = [];
   url = '';
 
@@ -119,6 +122,26 @@ export class FakeEntra {
   tokenV2(options: TokenOptions): string {
     const tid = options.tid ?? TENANT;
     return this.token({ ...options, aud: options.aud ?? CLIENT_ID, iss: options.iss ?? `${AUTHORITY_HOST}/${tid}/v2.0` });
+  }
+
+  private graphFailures: { status: number; times: number } = { status: 503, times: 0 };
+
+  /** The next `times` Graph calls answer `status` (throttling, an outage). */
+  failGraph(status: number, times: number): void {
+    this.graphFailures = { status, times };
+  }
+
+  /** Adds an Entra group with direct members and nested groups (membership is transitive, as in Entra ID). */
+  addGroup(groupId: string, { members = [], groups = [] }: { members?: string[]; groups?: string[] } = {}): void {
+    this.groups.set(groupId.toLowerCase(), { members: new Set(members.map((m) => m.toLowerCase())), groups: new Set(groups.map((g) => g.toLowerCase())) });
+  }
+
+  /** Whether a user is in a group, directly or through nested groups. */
+  private isMember(oid: string, groupId: string, seen = new Set<string>()): boolean {
+    const group = this.groups.get(groupId.toLowerCase());
+    if (!group || seen.has(groupId)) return false;
+    seen.add(groupId);
+    return group.members.has(oid.toLowerCase()) || [...group.groups].some((child) => this.isMember(oid, child, seen));
   }
 
   get oboCalls(): number {
@@ -207,7 +230,7 @@ export class FakeEntra {
       if (!valid) return json(400, { error: 'invalid_grant', error_description: 'AADSTS50013: Assertion failed signature validation.' });
       const claims = jwt.decode(assertion) as { oid?: string; tid?: string } | null;
       const accessToken = `graph-${randomUUID()}`;
-      this.issuedGraphTokens.add(accessToken);
+      this.issuedGraphTokens.set(accessToken, { oid: claims?.oid ?? '', tid: claims?.tid ?? token[1]! });
       const clientInfo = Buffer.from(JSON.stringify({ uid: claims?.oid ?? 'x', utid: claims?.tid ?? token[1] })).toString('base64url');
       return json(200, {
         token_type: 'Bearer',
@@ -217,6 +240,28 @@ export class FakeEntra {
         access_token: accessToken,
         client_info: clientInfo,
       });
+    }
+
+    // POST /me/checkMemberGroups: which of up to 20 groups the signed-in user is in (transitively).
+    if (path.startsWith('/v1.0/') && this.graphFailures.times > 0) {
+      this.graphFailures.times -= 1;
+      return json(this.graphFailures.status, { error: { code: this.graphFailures.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'Service unavailable' } });
+    }
+    if (req.method === 'POST' && path === '/v1.0/me/checkMemberGroups') {
+      const caller = this.issuedGraphTokens.get((authorization ?? '').replace(/^Bearer /, ''));
+      if (!caller) return json(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
+      let ids: unknown;
+      try {
+        ids = (JSON.parse(body) as { groupIds?: unknown }).groupIds;
+      } catch {
+        ids = undefined;
+      }
+      const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 20 || !ids.every((id) => typeof id === 'string' && guid.test(id))) {
+        return json(400, { error: { code: 'Request_BadRequest', message: 'Invalid value specified for property \'groupIds\' of resource \'CheckMemberGroups\'.' } });
+      }
+      const value = (ids as string[]).filter((id) => this.isMember(caller.oid, id));
+      return json(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)', value });
     }
 
     const user = /^\/v1\.0\/users\/([^/]+)(\/photos\/48x48\/\$value)?$/.exec(decodeURIComponent(path));

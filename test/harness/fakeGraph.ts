@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeNow, listenOnLoopback } from './localServer';
+import { FakeOnlineMeetings } from './fakeGraphMeetings';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 
@@ -76,6 +77,8 @@ const FORBIDDEN_NAME = /[~#%&*{}+/\\:<>?|'",]/;
 
 export class FakeGraph {
   readonly calls: GraphCall[] = [];
+  /** Online meetings and their attendance reports (fakeGraphMeetings.ts). */
+  readonly onlineMeetings = new FakeOnlineMeetings();
   private readonly apps = new Map<string, FakeApp>();
   private readonly teams = new Map<string, FakeTeam>();
   private readonly tokens = new Map<string, { clientId: string; tenantId: string }>();
@@ -207,7 +210,7 @@ export class FakeGraph {
       const error = failure.status === 429 ? graphError('TooManyRequests', 'Please retry again later.') : graphError('ServiceUnavailable', 'Service unavailable');
       return this.reply(res, failure.status, error, headers);
     }
-    const answer = this.graph(method, path, body, req.headers.authorization);
+    const answer = this.graph(method, path, body, req.headers.authorization, url.searchParams);
     record('graph', answer.status, body);
     return this.reply(res, answer.status, answer.body, answer.headers);
   }
@@ -239,11 +242,13 @@ export class FakeGraph {
     return { status: 404, body: oauthError('invalid_request', `FakeGraph: no Entra ID endpoint ${method} ${url.pathname}`) };
   }
 
-  private graph(method: string, path: string, body: unknown, authorization: string | undefined): { status: number; body?: unknown; headers?: Record<string, string> } {
+  private graph(method: string, path: string, body: unknown, authorization: string | undefined, query = new URLSearchParams()): { status: number; body?: unknown; headers?: Record<string, string> } {
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
     const token = bearer ? this.tokens.get(bearer) : undefined;
     if (!token) return { status: 401, body: graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.') };
     const app = this.apps.get(token.clientId)!;
+    const meetings = this.onlineMeetings.handle(method, path, body, { clientId: app.clientId, tenantId: token.tenantId, roles: app.applicationPermissions, baseUrl: this.graphBaseUrl, query });
+    if (meetings) return meetings;
 
     const match = /^\/teams\/([^/]+)\/channels(?:\/([^/]+)(?:\/(members|archive)(?:\/([^/]+))?)?)?$/.exec(path);
     if (!match) return { status: 404, body: graphError('UnknownError', `FakeGraph: no route ${method} ${path}`) };

@@ -4,6 +4,7 @@ import { h, replaceChildren } from '../dom';
 import { formatDateTime } from '../../../core/i18n/format';
 import { locale, tr, trKey } from '../i18n';
 import { agreementActions, agreementItem, caseHeader, empty, memberItem, observationList, section, statusRegion } from './parts';
+import { meetingLinks, meetingsSection } from './meetings';
 
 const newFormId = () => crypto.randomUUID();
 
@@ -42,6 +43,8 @@ export async function renderMeetingPanel(root: HTMLElement, api: TabApi, caseId:
         data.pendingConsent.length ? h('ul', { class: 'members' }, data.pendingConsent.map((m) => memberItem(m, { showConsent: false }))) : empty(),
       ),
       form ? section('decision', tr('tab.meeting.decision'), form) : null,
+      // Upcoming meetings (tab/web/views/meetings.ts).
+      meetingsSection(api, caseId, meetingLinks(), 3),
       h('p', {}, h('a', { href: links.minutes, class: 'button-link' }, tr('tab.minutes.link'))),
     );
     if (message) status.textContent = message;

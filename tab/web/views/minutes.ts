@@ -6,7 +6,7 @@ import { locale, tr, trKey } from '../i18n';
 import { agreementItem, caseHeader, empty, section, statusRegion } from './parts';
 
 /** After the meeting: what was decided since the last minutes, and posting it to the case conversation. */
-export async function renderMinutes(root: HTMLElement, api: TabApi, caseId: string, links: { back: string }): Promise<void> {
+export async function renderMinutes(root: HTMLElement, api: TabApi, caseId: string, links: { back: string }, meetingId?: string): Promise<void> {
   const path = `/cases/${encodeURIComponent(caseId)}`;
   const data = await api.get<Minutes>(`${path}/minutes`);
   const status = statusRegion();
@@ -20,7 +20,8 @@ export async function renderMinutes(root: HTMLElement, api: TabApi, caseId: stri
       onclick: async () => {
         post.disabled = true;
         try {
-          await api.post(`${path}/minutes`, { formId, locale: locale() });
+          // Minutes written for a scheduled meeting are tied to it (tab/meetingsApi.ts).
+          await api.post(meetingId ? `${path}/meetings/${encodeURIComponent(meetingId)}/minutes` : `${path}/minutes`, { formId, locale: locale() });
           status.textContent = tr('tab.minutes.posted');
         } catch (error) {
           post.disabled = false;

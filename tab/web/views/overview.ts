@@ -3,7 +3,12 @@ import { ICS_AREA_KEYS, WELLBEING_LEVELS } from '../../../core/domain/scales';
 import { ApiError, type TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
 import { tr, trKey } from '../i18n';
+import { earlyWarningsSection } from './earlyWarnings';
 import { agreementActions, agreementBoard, applyProfiles, caseHeader, errorBox, memberItem, observationList, section, statusRegion, wellbeing } from './parts';
+import { childVoiceSection } from './childVoice';
+import { coordinationSection } from './coordination';
+import { meetingLinks, meetingsSection } from './meetings';
+import { gdprExportButton } from './gdprExport';
 
 /** The case overview (channel, chat and meeting tabs): members, well-being, agreements, observations. */
 export async function renderOverview(root: HTMLElement, api: TabApi, caseId: string, links: { minutes: string }, message?: string): Promise<void> {
@@ -11,10 +16,17 @@ export async function renderOverview(root: HTMLElement, api: TabApi, caseId: str
   const data = await api.get<CaseOverview>(`${path}/overview`);
   const redraw = (done: string) => renderOverview(root, api, caseId, links, done);
 
+  // The coordinator can download a member's data for their access request (GDPR art. 15).
+  const memberStatus = statusRegion();
   const members = h(
     'ul',
     { class: 'members' },
-    data.members.map((m) => memberItem(m, { showConsent: true })),
+    data.members.map((m) => {
+      const item = memberItem(m, { showConsent: true });
+      // Under the member's name and role, so that a narrow column keeps it inside the member's cell.
+      if (data.viewer.coordinator) (item.querySelector(':scope > div') ?? item).append(h('div', {}, gdprExportButton(m, api, path, memberStatus)));
+      return item;
+    }),
   );
 
   const observationsHolder = h('div', { class: 'observation-list' }, observationList(data.observations));
@@ -69,17 +81,27 @@ export async function renderOverview(root: HTMLElement, api: TabApi, caseId: str
       h(
         'ul',
         {},
+        data.earlyWarnings ? h('li', {}, h('a', { href: '#early-warnings' }, tr('earlyWarning.tab.title'))) : null,
         h('li', {}, h('a', { href: '#members' }, tr('members.title'))),
         h('li', {}, h('a', { href: '#wellbeing' }, tr('tab.wellbeing.title'))),
         h('li', {}, h('a', { href: '#agreements' }, tr('tab.agreements.title'))),
         h('li', {}, h('a', { href: '#observations' }, tr('tab.observations.title'))),
+        h('li', {}, h('a', { href: '#child-voice' }, tr('childVoice.title'))),
+        h('li', {}, h('a', { href: '#coordinator' }, tr('handover.tab.title'))),
         h('li', {}, h('a', { href: links.minutes }, tr('tab.minutes.link'))),
       ),
     ),
-    section('members', tr('members.title'), members),
+    // Professionals only: the server leaves them out for anyone else.
+    data.earlyWarnings ? earlyWarningsSection(data.earlyWarnings, new Set(data.observations.map((o) => o.id))) : null,
+    section('members', tr('members.title'), members, memberStatus),
     section('wellbeing', tr('tab.wellbeing.title'), ...wellbeing(data.wellbeing)),
     section('agreements', tr('tab.agreements.title'), agreementBoard(data.agreements, (a) => agreementActions(a, api, path, redraw, status))),
     section('observations', tr('tab.observations.title'), filters, status, observationsHolder),
+    // The child's voice and the coordinator load on their own (tab/web/views/childVoice.ts, coordination.ts).
+    childVoiceSection(api, caseId),
+    coordinationSection(api, caseId),
+    // Upcoming meetings load on their own (tab/web/views/meetings.ts).
+    meetingsSection(api, caseId, meetingLinks()),
   );
 
   if (message) status.textContent = message;

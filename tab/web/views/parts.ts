@@ -118,7 +118,7 @@ export function agreementBoard(agreements: AgreementView[], actionsFor: (a: Agre
 export function observationItem(o: ObservationView): HTMLElement {
   return h(
     'li',
-    { class: `observation level-edge-${o.level}`, 'data-observation': o.id, 'data-visibility': o.professionalsOnly ? 'professionals' : 'all' },
+    { class: `observation level-edge-${o.level}`, id: `observation-${o.id}`, 'data-observation': o.id, 'data-visibility': o.professionalsOnly ? 'professionals' : 'all' },
     h('div', { class: 'meta small muted' }, h('time', { datetime: o.createdAt }, formatDateTime(locale(), o.createdAt)), ` · ${o.authorName}, ${trKey(`role.${o.authorRole}`)}`),
     h('div', { class: 'tags' }, levelBadge(o.level), h('span', { class: 'badge area' }, trKey(`ics.${o.area}`)), o.sosColumn ? h('span', { class: 'badge sos' }, trKey(`sos.${o.sosColumn}`)) : null),
     o.professionalsOnly ? h('span', { class: 'badge private' }, tr('observation.professionalsOnly')) : null,

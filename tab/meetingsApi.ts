@@ -1,0 +1,160 @@
+import type { Logger } from 'pino';
+import type { Request, Response, Server } from 'restify';
+import type { CaseConversationPort, Core } from '../core';
+import type { Actor, Case } from '../core/domain/case';
+import type { Meeting } from '../core/domain/meeting';
+import { resolveLocale, type Locale } from '../core/i18n';
+import { formIdFrom } from '../core/services/formService';
+import type { MeetingList, MeetingView } from '../core/services/meetingService';
+
+/** The tab API's `call` wrapper (tab/api.ts): token checked, refusals localized, the handler's value sent as JSON. */
+type TabCall = (handler: (ctx: { req: Request; identity: { actor: Actor }; locale: Locale }) => Promise<unknown>) => (req: Request, res: Response) => Promise<void>;
+
+const tabBody = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {});
+const tabParam = (req: Request, name: string): unknown => (req.params as Record<string, unknown> | undefined)?.[name];
+
+/** Sends a meeting's invitations that have not gone out (the bot provides it: bot/meetings/notifier.ts). */
+export interface MeetingInvitationsPort {
+  sendInvitations(kase: Case, meeting: Meeting): Promise<number>;
+}
+
+export interface MeetingApiDependencies {
+  core: Core;
+  call: TabCall;
+  logger: Logger;
+  caseConversation?: CaseConversationPort;
+  invitations?: MeetingInvitationsPort;
+}
+
+/**
+ * Case meetings in the tab (docs/meetings.md), with the same service and rules as the bot. What a
+ * change means for other people (the room's card, invitations, notes to the coordinator) follows
+ * from its event in the bot (bot/meetings/notifier.ts), so a meeting scheduled here is announced in
+ * Teams exactly as one scheduled from a card.
+ *
+ * | method and path | |
+ * |---|---|
+ * | GET  /tab/api/cases/:caseId/meetings | upcoming and recent meetings, who can be invited |
+ * | POST /tab/api/cases/:caseId/meetings | schedule `{formId, date, time, durationMinutes, place, teams, participantIds}` |
+ * | GET  …/meetings/:meetingId | one meeting for this viewer |
+ * | POST …/meetings/:meetingId/answer | `{answer: 'accepted'|'declined', reason?}` |
+ * | POST …/meetings/:meetingId/proposals | `{date, time, note?}` |
+ * | POST …/meetings/:meetingId/proposals/:proposalId/accept, …/decline `{reason}` | the coordinator |
+ * | POST …/meetings/:meetingId/move `{date, time}`, …/cancel `{reason?}`, …/link `{url}` | the coordinator |
+ * | POST …/meetings/:meetingId/agenda `{items}`, GET …/agenda/suggested | the coordinator |
+ * | POST …/meetings/:meetingId/attendance `{present}`, …/attendance/teams | the coordinator, after the start |
+ * | POST …/meetings/:meetingId/invitations | the coordinator: send the missing invitations |
+ * | POST …/meetings/:meetingId/minutes `{formId, locale?}` | post the minutes and tie them to the meeting |
+ */
+export function registerMeetingApi(server: Server, deps: MeetingApiDependencies): void {
+  const { core, call, logger } = deps;
+  const base = '/tab/api/cases/:caseId/meetings';
+  const one = `${base}/:meetingId`;
+  const view = (actor: Parameters<Core['meetings']['view']>[0], caseId: unknown, meetingId: unknown): Promise<MeetingView> => core.meetings.view(actor, caseId, meetingId);
+
+  server.get(base, call(({ req, identity }): Promise<MeetingList> => core.meetings.list(identity.actor, tabParam(req, 'caseId'))));
+
+  server.post(
+    base,
+    call(async ({ req, identity }) => {
+      const input = tabBody(req);
+      const { meeting, created } = await core.meetings.schedule(identity.actor, tabParam(req, 'caseId'), {
+        formId: input.formId,
+        date: input.date,
+        time: input.time,
+        durationMinutes: input.durationMinutes,
+        place: input.place,
+        teams: input.teams,
+        participantIds: input.participantIds,
+      });
+      return { id: meeting._id, created, online: meeting.online ? { state: meeting.online.state, joinUrl: meeting.online.joinUrl } : null };
+    }),
+  );
+
+  server.get(one, call(({ req, identity }) => view(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'))));
+
+  server.post(
+    `${one}/answer`,
+    call(async ({ req, identity }) => {
+      const { changed, cancellation } = await core.meetings.answer(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabBody(req).answer, { reason: tabBody(req).reason, via: 'tab' });
+      return { changed, cancellation, meeting: await view(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId')) };
+    }),
+  );
+
+  server.post(
+    `${one}/proposals`,
+    call(async ({ req, identity }) => {
+      const input = tabBody(req);
+      const { proposal, created } = await core.meetings.proposeMove(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), { date: input.date, time: input.time, note: input.note });
+      return { id: proposal.id, created };
+    }),
+  );
+
+  const decide = (decision: 'accept' | 'decline') =>
+    call(async ({ req, identity }) => {
+      const { changed, proposal } = await core.meetings.decideProposal(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabParam(req, 'proposalId'), decision, { reason: tabBody(req).reason });
+      return { changed, status: proposal.status };
+    });
+  server.post(`${one}/proposals/:proposalId/accept`, decide('accept'));
+  server.post(`${one}/proposals/:proposalId/decline`, decide('decline'));
+
+  server.post(
+    `${one}/move`,
+    call(async ({ req, identity }) => {
+      const { changed, meeting } = await core.meetings.move(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), { date: tabBody(req).date, time: tabBody(req).time });
+      return { changed, startsAt: new Date(meeting.startsAt).toISOString() };
+    }),
+  );
+  server.post(
+    `${one}/cancel`,
+    call(async ({ req, identity }) => ({ changed: (await core.meetings.cancel(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), { reason: tabBody(req).reason })).changed })),
+  );
+  server.post(
+    `${one}/link`,
+    call(async ({ req, identity }) => ({ changed: (await core.meetings.setLink(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabBody(req).url)).changed })),
+  );
+  server.post(
+    `${one}/agenda`,
+    call(async ({ req, identity }) => ({ changed: (await core.meetings.editAgenda(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabBody(req).items)).changed })),
+  );
+  server.get(`${one}/agenda/suggested`, call(async ({ req, identity }) => ({ items: await core.meetings.suggestedAgenda(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId')) })));
+
+  server.post(
+    `${one}/attendance`,
+    call(async ({ req, identity }) => ({ changed: (await core.meetings.recordAttendance(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabBody(req).present)).changed })),
+  );
+  server.post(
+    `${one}/attendance/teams`,
+    call(async ({ req, identity }) => {
+      const { changed, outcome } = await core.meetings.fetchAttendance(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'));
+      return outcome.ok ? { fetched: true, changed } : { fetched: false, reason: outcome.reason };
+    }),
+  );
+
+  server.post(
+    `${one}/invitations`,
+    call(async ({ req, identity }) => {
+      const { meeting, kase } = await core.meetings.managed(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'));
+      const sent = deps.invitations ? await deps.invitations.sendInvitations(kase, meeting) : 0;
+      return { sent };
+    }),
+  );
+
+  /** The meeting's minutes: the existing minutes flow (core.minutes), then tied to the meeting. */
+  server.post(
+    `${one}/minutes`,
+    call(async ({ req, identity, locale }) => {
+      const caseId = tabParam(req, 'caseId');
+      const meetingId = tabParam(req, 'meetingId');
+      const input = tabBody(req);
+      await core.meetings.authorizeMinutes(identity.actor, caseId, meetingId);
+      const formId = formIdFrom(input.formId);
+      const cardLocale = typeof input.locale === 'string' ? resolveLocale(input.locale) : locale;
+      const result = await core.minutes.post(identity.actor, caseId, formId, cardLocale, deps.caseConversation, (error) =>
+        logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message.slice(0, 300) } : String(error) }, 'the minutes could not be posted'),
+      );
+      await core.meetings.linkMinutes(identity.actor, caseId, meetingId, formId);
+      return result;
+    }),
+  );
+}
