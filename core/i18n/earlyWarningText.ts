@@ -1,4 +1,5 @@
 import type { EarlyWarningView, WarningInput } from '../services/earlyWarningService';
+import { copenhagenDate } from '../domain/dates';
 import { areaLabel, formatDateTime, formatDay, levelLabel, roleLabel } from './format';
 import { t, type Locale } from './index';
 
@@ -30,7 +31,7 @@ export function warningReason(locale: Locale, w: Pick<EarlyWarningView, 'rule' |
 /** How an input is named in a link: what it is, when, whose role, which level. Never its text. */
 export function inputLabel(locale: Locale, input: WarningInput): string {
   if (input.kind === 'round') return t(locale, 'earlyWarning.input.round', { number: input.number, area: areaLabel(locale, input.area) });
-  const label = t(locale, 'earlyWarning.input.observation', { date: formatDay(locale, input.at.slice(0, 10)), role: roleLabel(locale, input.role), level: levelLabel(locale, input.level) });
+  const label = t(locale, 'earlyWarning.input.observation', { date: formatDay(locale, copenhagenDate(new Date(input.at))), role: roleLabel(locale, input.role), level: levelLabel(locale, input.level) });
   const marks = [input.isNew ? t(locale, 'earlyWarning.input.new') : '', input.professionalsOnly ? t(locale, 'earlyWarning.input.professionalsOnly') : ''].filter(Boolean);
   return marks.length ? `${label} (${marks.join(', ')})` : label;
 }
