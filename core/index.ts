@@ -168,7 +168,7 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
   overview.useEarlyWarnings((actor, kase) => earlyWarnings.forMember(actor, kase));
   // A meeting's agenda starts with the case's open early warnings (they may rest on professionals-only content).
   meetings.useEarlyWarnings(async (actor, kase) => ((await earlyWarnings.forMember(actor, kase)) ?? []).filter((w) => w.status === 'open').map((w) => ({ key: w.id, rule: w.rule, visibility: 'professionals' as const })));
-  const leaderOverview = new LeaderOverviewService(new LeaderFactsRepository(c.leaderFacts, c.eventHeads, c.events), caseRepository, agreementRepository, assessmentRepository, earlyWarningRepository, access, accessLog, bus, now, options.leader);
+  const leaderOverview = new LeaderOverviewService(new LeaderFactsRepository(c.leaderFacts, c.eventHeads, c.events), caseRepository, agreementRepository, assessmentRepository, earlyWarningRepository, scheduledMeetings, access, accessLog, bus, now, options.leader);
   earlyWarnings.afterChange((caseId) => leaderOverview.refreshCase(caseId));
   // Coordinator handover and the child's voice (issue #15): coordination lives on the case document.
   const childVoiceEntries = db.collection<ChildVoiceEntry>(CHILD_VOICE_ENTRIES);
@@ -176,6 +176,8 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
   audited.register(childVoiceEntries as unknown as Collection<Document>, childVoiceSettings as unknown as Collection<Document>);
   const handover = new HandoverService(new HandoverRepository(c.cases, audited), access, agreementRepository, assessmentRepository, observationRepository, now, { upcomingMeetings: options.upcomingMeetings ?? ((caseId, from) => meetings.upcomingOfCase(caseId, from)) });
   const childVoice = new ChildVoiceService(new ChildVoiceRepository(childVoiceEntries, childVoiceSettings, audited), access, (id) => caseRepository.byId(id), now, options.childVoice);
+  // A meeting's agenda shows Barnets stemme as everyone in the meeting may read it; the meetings service authorizes and logs the read.
+  meetings.useChildVoice((caseId, readers) => childVoice.forAgenda(caseId, { participants: readers }));
   const core: Core = {
     now,
     access,

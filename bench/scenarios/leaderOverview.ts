@@ -8,6 +8,7 @@ import type { AssessmentAnswer, AssessmentRound } from '../../core/domain/assess
 import { summarizeRound } from '../../core/domain/assessmentSummary';
 import type { Case, Member } from '../../core/domain/case';
 import { addDays, copenhagenDate } from '../../core/domain/dates';
+import type { Meeting, MeetingAnswer, MeetingParticipant } from '../../core/domain/meeting';
 import type { Observation } from '../../core/domain/observation';
 import { roleGroup, type Role } from '../../core/domain/roles';
 import { ASSESSMENT_AREAS, ICS_AREA_KEYS, WELLBEING_LEVELS } from '../../core/domain/scales';
@@ -19,13 +20,14 @@ import { devToken } from './tabOverview';
 /**
  * The leader's overview (docs/leader.md) over a unit of 1,000 cases in 10 Teams teams, with 100,000
  * events in their histories: agreements in every state (some overdue), two closed assessment rounds
- * per case, early warnings (some answered), consent waiting, closed cases. The facts the overview
+ * per case, early warnings (some answered), three scheduled meetings per case (answers, an afbud,
+ * attendance, some cancelled or still to come), consent waiting, closed cases. The facts the overview
  * reads are built by the app's own refresh (`refreshCase`, as `refreshStale` does after a crash or on
  * the first start), then each request is `GET /tab/api/leader/overview` for the unit's leader, who is
  * a member of 10 of the cases. Target (issue #14): p50 under 1 s on the embedded default.
  */
 
-export const LEADER_BENCH = { cases: 1000, eventsPerCase: 100, teams: 10, agreementsPerCase: 8, observationsPerCase: 10, namedCases: 10 };
+export const LEADER_BENCH = { cases: 1000, eventsPerCase: 100, teams: 10, agreementsPerCase: 8, observationsPerCase: 10, meetingsPerCase: 3, namedCases: 10 };
 const LEADER_OID = 'b0000000-0000-4000-8000-00000000be01';
 const TEAM = (i: number) => `19:bench-leader-team-${i}@thread.tacv2`;
 const UNIT = { id: 'bench', name: 'Bench-enheden', leaders: [LEADER_OID], teams: Array.from({ length: LEADER_BENCH.teams }, (_, i) => ({ id: TEAM(i), name: `Skole ${i}` })) };
@@ -47,6 +49,7 @@ export async function seedUnit(db: Db, runId: string): Promise<{ caseIds: string
   const rounds: AssessmentRound[] = [];
   const observations: Observation[] = [];
   const warnings: EarlyWarningRecord[] = [];
+  const meetings: Meeting[] = [];
   let eventCount = 0;
   const allEvents: unknown[] = [];
   const heads: unknown[] = [];
@@ -176,6 +179,60 @@ export async function seedUnit(db: Db, runId: string): Promise<{ caseIds: string
       });
       event('earlyWarning.raised', raisedAt, { userId: 'samspil', name: 'Samspil' } as Member, { warningId: warnings.at(-1)!._id, rule: 'redObservation' }, 'professionals');
     }
+    // Three meetings (issue #15): two in the past (one with an afbud and attendance, one with an answer
+    // still pending), one ahead, which every fourth case has cancelled.
+    const invitees = members.filter((m) => m.status === 'active' && m.role !== 'leader');
+    for (let k = 0; k < LEADER_BENCH.meetingsPerCase; k++) {
+      const startsAt = k < 2 ? at(0.4 + 0.4 * k) : new Date(now + (1 + (i % 20)) * DAY);
+      const scheduledAt = k < 2 ? new Date(startsAt.getTime() - 10 * DAY) : at(0.9);
+      const cancelled = k === 2 && i % 4 === 0;
+      const noticeMinutes = (1 + ((i * 37) % 200)) * 60;
+      const participants: MeetingParticipant[] = invitees.map((m, j) => {
+        // The coordinator (j 0) comes; the health visitor cancels the first meeting; the parent has not answered the second.
+        const answer: MeetingAnswer = k === 0 && j === 3 ? 'declined' : k === 1 && j === 1 ? 'pending' : 'accepted';
+        return {
+          userId: m.userId,
+          aadObjectId: m.aadObjectId,
+          name: m.name,
+          role: m.role,
+          answer,
+          ...(answer === 'pending' ? {} : { answeredAt: scheduledAt, via: 'card' as const }),
+          epoch: answer === 'declined' ? 2 : 1,
+          ...(k === 0 ? { attendance: j < 2 ? ('present' as const) : ('absent' as const) } : {}),
+        };
+      });
+      const meeting: Meeting = {
+        _id: randomUUID(),
+        caseId,
+        startsAt,
+        durationMinutes: 60,
+        endsAt: new Date(startsAt.getTime() + 60 * 60_000),
+        place: 'Mødelokale 1',
+        teams: false,
+        participants,
+        agenda: [],
+        status: cancelled ? 'cancelled' : 'scheduled',
+        ...(cancelled ? { cancelled: { at: at(0.92), by: coordinator.userId, byName: coordinator.name, noticeMinutes: Math.round((startsAt.getTime() - at(0.92).getTime()) / 60_000) } } : {}),
+        proposals: [],
+        cancellations: participants.filter((p) => p.answer === 'declined').map((p) => ({ userId: p.userId, group: roleGroup(p.role), at: new Date(startsAt.getTime() - noticeMinutes * 60_000), noticeMinutes, via: 'card' as const })),
+        revision: 1,
+        scheduledAt,
+        moves: [],
+        ...(k === 0 ? { attendance: { source: 'coordinator' as const, at: new Date(startsAt.getTime() + 2 * 60 * 60_000), by: coordinator.userId, byName: coordinator.name } } : {}),
+        scheduledBy: coordinator.userId,
+        scheduledByName: coordinator.name,
+        createdAt: scheduledAt,
+        updatedAt: scheduledAt,
+        version: 1,
+      };
+      meetings.push(meeting);
+      const base = { meetingId: meeting._id, startsAt: startsAt.toISOString() };
+      event('meeting.scheduled', scheduledAt, coordinator, { ...base, durationMinutes: 60, teams: false, place: meeting.place, participants: participants.length });
+      for (const c of meeting.cancellations) event('meeting.answered', c.at, members.find((m) => m.userId === c.userId)!, { ...base, userId: c.userId, name: 'Bench', answer: 'declined', via: 'card', withReason: false, cancellation: true, noticeMinutes: c.noticeMinutes });
+      if (meeting.attendance) event('meeting.attendance', meeting.attendance.at, coordinator, { ...base, source: 'coordinator', present: 2, absent: participants.length - 2 });
+      if (meeting.cancelled) event('meeting.cancelled', meeting.cancelled.at, coordinator, { ...base, noticeMinutes: meeting.cancelled.noticeMinutes });
+    }
+
     // Reads of the case fill its history to 100 events, as a busy case's would (timeline pages, minutes).
     while (drafts.length < LEADER_BENCH.eventsPerCase) event('reminder.snoozed', at(0.6 + drafts.length / 1000), coordinator, { agreementId: agreements.at(-1)!._id, what: 'Aftale', days: 1, until: at(0.61) });
     drafts.sort((x, y) => x.at.getTime() - y.at.getTime());
@@ -191,6 +248,7 @@ export async function seedUnit(db: Db, runId: string): Promise<{ caseIds: string
   await insertAll(db, c.assessmentRounds.collectionName, rounds);
   await insertAll(db, c.observations.collectionName, observations);
   await insertAll(db, c.earlyWarnings.collectionName, warnings);
+  await insertAll(db, c.scheduledMeetings.collectionName, meetings);
   await insertAll(db, c.events.collectionName, allEvents);
   await insertAll(db, c.eventHeads.collectionName, heads);
   return { caseIds: cases.map((k) => k._id), events: eventCount };
@@ -226,8 +284,9 @@ export const scenario: Scenario = {
       const response = await fetch(url, { headers });
       const text = await response.text();
       if (response.status !== 200) throw new Error(`leader overview answered ${response.status}: ${text.slice(0, 200)}`);
-      const body = JSON.parse(text) as { aggregates: { cases: { total: unknown } }; yourCases: unknown[] };
+      const body = JSON.parse(text) as { aggregates: { cases: { total: unknown }; meetings: { total: unknown } }; yourCases: unknown[] };
       if (typeof body.aggregates.cases.total !== 'number' || body.aggregates.cases.total < 900) throw new Error(`the overview counted ${String(body.aggregates.cases.total)} cases`);
+      if (typeof body.aggregates.meetings.total !== 'number' || body.aggregates.meetings.total < 1000) throw new Error(`the overview counted ${String(body.aggregates.meetings.total)} meetings`);
       if (body.yourCases.length !== LEADER_BENCH.namedCases) throw new Error(`the overview named ${body.yourCases.length} cases`);
     };
   },

@@ -76,7 +76,9 @@ export async function renderPost(core: Core, kase: Case, spec: PostSpec, locale:
       const meeting = await core.meetings.findForCard(kase._id, spec.meetingId);
       if (!meeting) return undefined;
       const now = core.now();
-      return (c) => cardMessage(meetingCard(locale, meeting, kase, c, now));
+      // Only whether Barnets stemme is on the agenda: its words are in each member's own view.
+      const voiceOnAgenda = await core.meetings.agendaVoiceInRoom(kase, meeting);
+      return (c) => cardMessage(meetingCard(locale, meeting, kase, c, now, voiceOnAgenda));
     }
     case 'form': {
       const form = await core.forms.find(spec.formId);

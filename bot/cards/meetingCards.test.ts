@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Case, Member } from '../../core/domain/case';
+import { CHILD_VOICE_TEXT_MAX, HOUSES, type AgendaVoice } from '../../core/domain/childVoice';
 import { AGENDA_MAX_ITEMS, AGENDA_TEXT_MAX, MAX_PARTICIPANTS, PLACE_MAX, type AgendaItem, type Meeting, type MoveProposal } from '../../core/domain/meeting';
 import { ROLES } from '../../core/domain/roles';
-import type { Locale } from '../../core/i18n';
+import { t, type Locale } from '../../core/i18n';
 import { meetingItem } from '../../core/reminders/meetingRules';
 import { cardBytes, cardProblems, MAX_CARD_BYTES } from '../../test/harness/cards';
 import type { AdaptiveCard } from './card';
@@ -11,6 +12,7 @@ import {
   caseChoiceCard,
   coordinatorNoticeCard,
   describeMeetingEvent,
+  CARD_VOICE_TEXT_MAX,
   invitationCard,
   meetingCard,
   meetingCardFor,
@@ -86,6 +88,18 @@ const meeting: Meeting = {
   version: 4,
 };
 
+// Barnets stemme at its limits: five entries of the longest words in each house, more in the tab.
+const voiceText = (house: string, i: number) => `${house.toUpperCase()}-${i} ${long(CHILD_VOICE_TEXT_MAX)}`.slice(0, CHILD_VOICE_TEXT_MAX - 4) + 'SLUT';
+const voice: AgendaVoice = {
+  houses: HOUSES.map((house) => ({
+    house,
+    entries: Array.from({ length: 5 }, (_, i) => ({ id: randomUUID(), text: voiceText(house, i), how: 'as_said' as const, date: '2026-02-27', authorName: long(256), authorRole: 'parent' as const })),
+    more: 3,
+  })),
+  withheld: 0,
+  network: false,
+};
+
 function expectValid(card: AdaptiveCard) {
   expect(cardProblems(card)).toEqual([]);
   expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
@@ -149,6 +163,52 @@ describe.each<Locale>(['da', 'en'])('meeting cards (%s), at the limits', (locale
     // Once the meeting has started, nobody gets answer buttons any more.
     const later = meetingCardFor(locale, meeting, kase, coordinator, new Date('2026-03-05T12:30:00Z'));
     expect(actions(later).map((a) => a.verb).filter(Boolean)).toEqual([]);
+  });
+
+  test("Barnets stemme: the words in a member's own view (cut visibly, never silently), only named on the room's card", () => {
+    const clipped = t(locale, 'childVoice.agenda.clipped');
+    const shownIn = (json: string) => json.split(clipped).length - 1;
+    // A usual meeting: every entry of the agenda, each cut where the card says so (its end is in the tab).
+    const usual: Meeting = { ...meeting, participants: meeting.participants.slice(0, 4), agenda: agenda.slice(0, 4), proposals: [] };
+    for (const card of [meetingCardFor(locale, usual, kase, parent, now, 'view', undefined, voice), invitationCard(locale, usual, kase, parent, now, undefined, voice)]) {
+      expectValid(card);
+      const json = JSON.stringify(card);
+      for (const house of HOUSES) expect(json).toContain(t(locale, `childVoice.house.${house}`));
+      expect(json).toContain(`“${voiceText('dreams', 4).slice(0, CARD_VOICE_TEXT_MAX).trimEnd()}…” ${clipped}`);
+      expect(json).not.toContain('SLUT');
+      expect(shownIn(json)).toBe(15);
+      expect(json).toContain(t(locale, 'childVoice.agenda.more', { count: 3 }));
+    }
+    // The largest meeting: as many entries as fit under 28 KB; the rest are counted, never dropped silently.
+    for (const card of [meetingCardFor(locale, meeting, kase, parent, now, 'view', undefined, voice), meetingCardFor(locale, meeting, kase, coordinator, now, 'view', undefined, voice), invitationCard(locale, meeting, kase, parent, now, undefined, voice)]) {
+      expectValid(card);
+      const json = JSON.stringify(card);
+      const perHouse = shownIn(json) / 3;
+      expect(perHouse).toBeGreaterThanOrEqual(1);
+      expect(json).toContain(t(locale, 'childVoice.agenda.more', { count: 5 + 3 - perHouse }));
+      expect(json).toContain('DREAMS-0');
+    }
+    const short = { ...voice, houses: voice.houses.map((h) => ({ ...h, entries: h.entries.slice(0, 1).map((e) => ({ ...e, text: 'Jeg er god til fodbold' })), more: 0 })) };
+    const shortCard = JSON.stringify(meetingCardFor(locale, meeting, kase, parent, now, 'view', undefined, short));
+    expect(shortCard).toContain('“Jeg er god til fodbold”');
+    expect(shortCard).not.toContain(clipped);
+
+    // The room's card only names it (it is given no words), whoever the room's least-privileged reader is.
+    for (const clearance of ['member', 'professional'] as const) {
+      const room = meetingCard(locale, meeting, kase, clearance, now, true);
+      expectValid(room);
+      expect(JSON.stringify(room)).toContain(t(locale, 'childVoice.agenda.inOwnView'));
+    }
+    expect(JSON.stringify(meetingCard(locale, meeting, kase, 'member', now, false))).not.toContain(t(locale, 'childVoice.agenda.inOwnView'));
+    expect(JSON.stringify(meetingCard(locale, meeting, kase, 'outsider', now, true))).not.toContain(t(locale, 'childVoice.title'));
+
+    // Left out: waiting for the young person's yes, or a network member in the meeting; nothing at all: no section.
+    const none = { houses: HOUSES.map((house) => ({ house, entries: [], more: 0 })), withheld: 0, network: false };
+    const withheld = meetingCardFor(locale, meeting, kase, coordinator, now, 'view', undefined, { ...none, withheld: 4 });
+    expectValid(withheld);
+    expect(JSON.stringify(withheld)).toContain(t(locale, 'childVoice.agenda.withheld', { count: 4 }));
+    expect(JSON.stringify(meetingCardFor(locale, meeting, kase, coordinator, now, 'view', undefined, { ...none, network: true }))).toContain(t(locale, 'childVoice.agenda.network'));
+    expect(JSON.stringify(meetingCardFor(locale, meeting, kase, parent, now, 'view', undefined, none))).not.toContain(t(locale, 'childVoice.title'));
   });
 
   test('reminders, lists and the form', () => {

@@ -1,5 +1,6 @@
 import type { Clearance } from '../../core/domain/audience';
 import type { Case, Member } from '../../core/domain/case';
+import type { AgendaVoice } from '../../core/domain/childVoice';
 import { copenhagenDate } from '../../core/domain/dates';
 import type { CaseEvent } from '../../core/domain/events';
 import {
@@ -26,7 +27,8 @@ import { activeMemberIds, neutralCard, showMine } from './neutralCard';
 /**
  * Cards for case meetings (docs/meetings.md). Pure functions of the meeting and the case:
  * - the room's card, drawn for the room's least-privileged reader (neutral for outsiders), with each
- *   member's own view through `refresh` (answers, proposals, the coordinator's actions);
+ *   member's own view through `refresh` (answers, proposals, the coordinator's actions, and
+ *   Barnets stemme on the agenda: its words are only ever in a member's own view, never in the room);
  * - the invitation in a participant's own chat (*Jeg kommer*, *Jeg kan ikke*, *Foreslå et andet tidspunkt*);
  * - the coordinator's choice on a proposal, notes to the coordinator and to everyone;
  * - the meeting reminders, "mine møder", the case's list, the form.
@@ -57,6 +59,10 @@ const MAX_ROWS = 25;
 /** The cases a coordinator chooses from in their own chat (the newest first). */
 const MAX_CASE_CHOICES = 50;
 const clip = (text: string, max = 200) => truncate(text, max);
+/** The most of one entry of Barnets stemme a card shows; a longer one says so and points to the tab. */
+export const CARD_VOICE_TEXT_MAX = 300;
+/** What a member's view with Barnets stemme may weigh: under Teams' 28 KB, with room for the message around it. */
+const CARD_BYTES_BUDGET = 27 * 1024;
 
 const ruleKey = (rule: string): MessageKey =>
   (['crossDiscipline', 'redObservation', 'areaWorsened', 'disagreement'].includes(rule) ? `meeting.warning.${rule}` : 'meeting.warning.other') as MessageKey;
@@ -75,7 +81,42 @@ export function agendaText(locale: Locale, item: AgendaItem): string {
   }
 }
 
-function agendaBlock(locale: Locale, agenda: AgendaItem[]): CardElement[] {
+/**
+ * Barnets stemme on the agenda, for one reader's own view: per house the entries everyone in the
+ * meeting may read, each cut at CARD_VOICE_TEXT_MAX with a visible pointer to the whole text in the
+ * tab, then what was left out and why. Nothing when there is nothing to say.
+ */
+export function agendaVoiceBlock(locale: Locale, voice: AgendaVoice | null | undefined): CardElement[] {
+  if (!voice) return [];
+  const houses = voice.houses.filter((h) => h.entries.length > 0 || h.more > 0);
+  if (!houses.length && !voice.withheld && !voice.network) return [];
+  const words = (text: string) => (text.length > CARD_VOICE_TEXT_MAX ? `“${text.slice(0, CARD_VOICE_TEXT_MAX).trimEnd()}…” ${t(locale, 'childVoice.agenda.clipped')}` : `“${text}”`);
+  const block: CardElement[] = [paragraph(t(locale, 'childVoice.title'), { weight: 'Bolder', spacing: 'Medium' })];
+  if (houses.length) block.push(paragraph(t(locale, 'childVoice.agenda.hint'), { isSubtle: true, size: 'Small', spacing: 'None' }));
+  for (const { house, entries, more } of houses) {
+    block.push(paragraph(t(locale, `childVoice.house.${house}`), { weight: 'Bolder', spacing: 'Small' }));
+    for (const entry of entries) {
+      block.push(paragraph(words(entry.text), { spacing: 'Small' }));
+      block.push(
+        paragraph(`${formatDay(locale, entry.date)} · ${t(locale, 'childVoice.entry.by', { name: clip(entry.authorName, 100), role: roleLabel(locale, entry.authorRole) })} · ${t(locale, `childVoice.how.${entry.how}`)}`, {
+          isSubtle: true,
+          size: 'Small',
+          spacing: 'None',
+        }),
+      );
+    }
+    if (more > 0) block.push(paragraph(t(locale, 'childVoice.agenda.more', { count: more }), { isSubtle: true, size: 'Small', spacing: 'Small' }));
+  }
+  if (voice.withheld > 0) block.push(paragraph(t(locale, 'childVoice.agenda.withheld', { count: voice.withheld }), { isSubtle: true, spacing: 'Small' }));
+  if (voice.network) block.push(paragraph(t(locale, 'childVoice.agenda.network'), { isSubtle: true, spacing: 'Small' }));
+  return block;
+}
+
+/**
+ * The agenda: its points, then Barnets stemme. `voice` is the reader's own (a member's view);
+ * `voiceInRoom` only says that it is on the agenda (the room's card: never the words).
+ */
+function agendaBlock(locale: Locale, agenda: AgendaItem[], voice?: AgendaVoice | null, voiceInRoom = false): CardElement[] {
   const rows = agenda.slice(0, MAX_ROWS).map((item, i) =>
     paragraph(`${i + 1}. ${agendaText(locale, item)}${item.visibility === 'professionals' ? ` 🔒 ${t(locale, 'meeting.agenda.professionalsOnly')}` : ''}`, { spacing: 'Small' }),
   );
@@ -83,6 +124,8 @@ function agendaBlock(locale: Locale, agenda: AgendaItem[]): CardElement[] {
     paragraph(t(locale, 'meeting.card.agenda'), { weight: 'Bolder', spacing: 'Medium' }),
     ...(rows.length ? rows : [paragraph(t(locale, 'meeting.agenda.empty'), { isSubtle: true })]),
     ...(agenda.length > MAX_ROWS ? [paragraph(`+ ${agenda.length - MAX_ROWS}`, { isSubtle: true })] : []),
+    ...agendaVoiceBlock(locale, voice),
+    ...(voiceInRoom && !voice ? [paragraph(t(locale, 'childVoice.agenda.inOwnView'), { isSubtle: true, spacing: 'Small' })] : []),
   ];
 }
 
@@ -147,14 +190,14 @@ function afterLines(locale: Locale, meeting: Meeting, kase: Case): CardElement[]
   return lines;
 }
 
-/** The body every member view shares: time, place, answers, who comes, the agenda a reader at `professional` may see. */
-function meetingBody(locale: Locale, meeting: Meeting, kase: Case, professional: boolean): CardElement[] {
+/** The room card's body: time, place, answers, who comes, the agenda a reader at `professional` may see. */
+function meetingBody(locale: Locale, meeting: Meeting, kase: Case, professional: boolean, voiceInRoom: boolean): CardElement[] {
   return [
     heading(t(locale, 'meeting.card.title', { title: kase.title })),
     meetingFacts(locale, meeting),
     ...statusLines(locale, meeting, kase),
     ...participantRows(locale, meeting, kase),
-    ...agendaBlock(locale, agendaFor(meeting.agenda, professional)),
+    ...agendaBlock(locale, agendaFor(meeting.agenda, professional), null, voiceInRoom),
     ...afterLines(locale, meeting, kase),
   ];
 }
@@ -164,14 +207,15 @@ const dataOf = (meeting: Meeting, surface: MeetingSurface) => ({ caseId: meeting
 /**
  * The card in the case's room, for its least-privileged reader: neutral when someone there may not
  * see the case; otherwise the meeting without buttons that only some may use, and without
- * professionals-only agenda points unless everyone there is a professional. Each active member's
- * client fetches their own view (`refresh`).
+ * professionals-only agenda points unless everyone there is a professional. Barnets stemme is only
+ * named (`voiceOnAgenda`), never quoted: a room may hold the network, or a professional the young
+ * person has not said yes to. Each active member's client fetches their own view (`refresh`).
  */
-export function meetingCard(locale: Locale, meeting: Meeting, kase: Case, clearance: Clearance, now: Date): AdaptiveCard {
+export function meetingCard(locale: Locale, meeting: Meeting, kase: Case, clearance: Clearance, now: Date, voiceOnAgenda = false): AdaptiveCard {
   const own = { verb: MEETING_VERBS.view, data: dataOf(meeting, 'view'), userIds: activeMemberIds(kase) };
   if (clearance === 'outsider') return neutralCard(locale, 'neutral.meeting', own);
   const live = meeting.status === 'scheduled' && !hasStarted(meeting, now);
-  return adaptiveCard([...meetingBody(locale, meeting, kase, clearance === 'professional'), ...(live ? [paragraph(t(locale, 'meeting.card.ownView'), { isSubtle: true, size: 'Small' })] : [])], {
+  return adaptiveCard([...meetingBody(locale, meeting, kase, clearance === 'professional', voiceOnAgenda), ...(live ? [paragraph(t(locale, 'meeting.card.ownView'), { isSubtle: true, size: 'Small' })] : [])], {
     actions: [...joinAction(locale, meeting), showMine(locale, own.verb, own.data)],
     ...(meeting.status === 'scheduled' ? { refresh: refreshFor(own.verb, own.data, own.userIds) } : {}),
   });
@@ -287,9 +331,27 @@ interface ViewOptions {
   /** The invitation's heading and who invites. */
   title?: string;
   intro?: string;
+  /** Barnets stemme on the agenda as this member reads it (core.meetings.agendaVoice). */
+  voice?: AgendaVoice | null;
 }
 
+/**
+ * A member's view with Barnets stemme: as many entries per house as the card has room for (a card
+ * must stay under Teams' 28 KB); those it leaves out are counted ("+ 3 mere i fanen"), never dropped silently.
+ */
 function memberView(locale: Locale, meeting: Meeting, kase: Case, member: Member, now: Date, options: ViewOptions): AdaptiveCard {
+  const voice = options.voice;
+  if (!voice) return memberViewOf(locale, meeting, kase, member, now, options);
+  let card: AdaptiveCard | undefined;
+  for (let perHouse = Math.max(0, ...voice.houses.map((h) => h.entries.length)); perHouse >= 0; perHouse--) {
+    const fewer = { ...voice, houses: voice.houses.map((h) => ({ ...h, entries: h.entries.slice(0, perHouse), more: h.more + Math.max(0, h.entries.length - perHouse) })) };
+    card = memberViewOf(locale, meeting, kase, member, now, { ...options, voice: fewer });
+    if (Buffer.byteLength(JSON.stringify(card), 'utf8') <= CARD_BYTES_BUDGET) break;
+  }
+  return card!;
+}
+
+function memberViewOf(locale: Locale, meeting: Meeting, kase: Case, member: Member, now: Date, options: ViewOptions): AdaptiveCard {
   const participant = meeting.participants.find((p) => p.userId === member.userId);
   const open = meeting.status === 'scheduled' && !hasStarted(meeting, now) && kase.status === 'open';
   const body: CardElement[] = [
@@ -300,7 +362,7 @@ function memberView(locale: Locale, meeting: Meeting, kase: Case, member: Member
     ...(participant ? [stateLine(locale, meeting, participant, now)] : []),
     ...statusLines(locale, meeting, kase),
     ...participantRows(locale, meeting, kase),
-    ...agendaBlock(locale, agendaFor(meeting.agenda, isProfessional(member.role))),
+    ...agendaBlock(locale, agendaFor(meeting.agenda, isProfessional(member.role)), options.voice),
     ...afterLines(locale, meeting, kase),
   ];
   const actions: CardElement[] = [...joinAction(locale, meeting)];
@@ -312,18 +374,22 @@ function memberView(locale: Locale, meeting: Meeting, kase: Case, member: Member
 
 /**
  * One member's own view of the meeting (the room card's `refresh`, "Vis mine muligheder"): the
- * agenda their role may see, their answer with its buttons if they are invited, and the
- * coordinator's actions for the coordinator.
+ * agenda their role may see with Barnets stemme as they may read it (`voice`), their answer with
+ * its buttons if they are invited, and the coordinator's actions for the coordinator.
  */
-export function meetingCardFor(locale: Locale, meeting: Meeting, kase: Case, member: Member, now: Date, surface: MeetingSurface = 'view', banner?: string): AdaptiveCard {
-  return memberView(locale, meeting, kase, member, now, { surface, banner });
+export function meetingCardFor(locale: Locale, meeting: Meeting, kase: Case, member: Member, now: Date, surface: MeetingSurface = 'view', banner?: string, voice?: AgendaVoice | null): AdaptiveCard {
+  return memberView(locale, meeting, kase, member, now, { surface, banner, voice });
 }
 
-/** The invitation in a participant's own chat: who invites, the meeting, and the three answers. */
-export function invitationCard(locale: Locale, meeting: Meeting, kase: Case, member: Member, now: Date, banner?: string): AdaptiveCard {
+/**
+ * The invitation in a participant's own chat: who invites, the meeting, and the three answers. As
+ * sent it carries no words of Barnets stemme (nobody has read anything yet); its `refresh` draws it
+ * for its reader, with `voice`.
+ */
+export function invitationCard(locale: Locale, meeting: Meeting, kase: Case, member: Member, now: Date, banner?: string, voice?: AgendaVoice | null): AdaptiveCard {
   const coordinator = kase.members.find((m) => m.userId === meeting.scheduledBy);
   const intro = meeting.revision > 1 ? t(locale, 'meeting.invite.movedIntro') : t(locale, 'meeting.invite.intro', { name: coordinator?.name ?? meeting.scheduledByName });
-  return memberView(locale, meeting, kase, member, now, { surface: 'invite', banner, title: t(locale, 'meeting.invite.title', { title: kase.title }), intro });
+  return memberView(locale, meeting, kase, member, now, { surface: 'invite', banner, title: t(locale, 'meeting.invite.title', { title: kase.title }), intro, voice });
 }
 
 /** For the coordinator: a participant proposes another time. Accept moves the meeting; decline needs a reason. */

@@ -92,7 +92,7 @@ export function createMeetingCommands(deps: BotDependencies): Pick<CommandHandle
 export async function openMeetingForm(deps: BotDependencies, locale: Locale, kase: Case, member: Member, form: FormRecord): Promise<AdaptiveCard> {
   const { core } = deps;
   const made = await core.meetings.fromForm(member, kase, form._id);
-  if (made) return meetingCardFor(locale, made, kase, member, core.now());
+  if (made) return meetingCardFor(locale, made, kase, member, core.now(), 'view', undefined, await core.meetings.agendaVoice(member, kase, member, made, 'bot'));
   const own = refreshFor(FORM_OPEN_VERB, { caseId: kase._id, formId: form._id }, [form.requesterId]);
   return { ...meetingFormCard(locale, kase, form._id, member.userId, copenhagenDate(core.now()), form.prefill), refresh: own };
 }
@@ -100,10 +100,11 @@ export async function openMeetingForm(deps: BotDependencies, locale: Locale, kas
 export function createMeetingCardActions(deps: BotDependencies): Record<string, CardActionHandler> {
   const { core, publisher } = deps;
 
-  /** What the clicker sees after acting, as the kind of card they clicked on. */
-  function cardFor(locale: Locale, meeting: Meeting, kase: Case, member: Member, surface: MeetingSurface, banner?: string): AdaptiveCard {
-    if (surface === 'invite') return invitationCard(locale, meeting, kase, member, core.now(), banner);
-    return meetingCardFor(locale, meeting, kase, member, core.now(), surface === 'proposal' ? 'view' : surface, banner);
+  /** What the clicker sees after acting, as the kind of card they clicked on, with Barnets stemme on the agenda as they may read it. */
+  async function cardFor(context: TurnContext, locale: Locale, meeting: Meeting, kase: Case, member: Member, surface: MeetingSurface, banner?: string): Promise<AdaptiveCard> {
+    const voice = await core.meetings.agendaVoice(actorOf(context.activity), kase, member, meeting, 'bot');
+    if (surface === 'invite') return invitationCard(locale, meeting, kase, member, core.now(), banner, voice);
+    return meetingCardFor(locale, meeting, kase, member, core.now(), surface === 'proposal' ? 'view' : surface, banner, voice);
   }
 
   async function reminderCard(locale: Locale, data: Record<string, unknown>, meeting: Meeting, kase: Case, member: Member, state: MeetingReminderState): Promise<AdaptiveCard> {
@@ -128,7 +129,7 @@ export function createMeetingCardActions(deps: BotDependencies): Record<string, 
       });
       // The room's form card says the meeting is scheduled; the meeting's own card and the invitations follow its event.
       if (created) await publisher.refreshSubject(kase._id, { kind: 'form', formId: data.formId });
-      return meetingCardFor(locale, meeting, kase, member, core.now(), 'view', scheduledBanner(locale, meeting, created));
+      return cardFor(context, locale, meeting, kase, member, 'view', scheduledBanner(locale, meeting, created));
     },
 
     [MEETING_VERBS.pickCase]: async (context, locale, data) => {
@@ -139,51 +140,51 @@ export function createMeetingCardActions(deps: BotDependencies): Record<string, 
 
     [MEETING_VERBS.view]: async (context, locale, data) => {
       const { meeting, kase, member } = await core.meetings.get(actorOf(context.activity), data.caseId, data.meetingId);
-      return meetingCardFor(locale, meeting, kase, member, core.now());
+      return cardFor(context, locale, meeting, kase, member, 'view');
     },
 
     [MEETING_VERBS.invitation]: async (context, locale, data) => {
       const { meeting, kase, member } = await core.meetings.get(actorOf(context.activity), data.caseId, data.meetingId);
-      return invitationCard(locale, meeting, kase, member, core.now());
+      return cardFor(context, locale, meeting, kase, member, 'invite');
     },
 
     [MEETING_VERBS.accept]: async (context, locale, data) => {
       const surface = surfaceOf(data);
       const { meeting, kase, member } = await core.meetings.answer(actorOf(context.activity), data.caseId, data.meetingId, 'accepted', { via: surface === 'invite' ? 'invitation' : 'card' });
-      return cardFor(locale, meeting, kase, member, surface);
+      return cardFor(context, locale, meeting, kase, member, surface);
     },
 
     [MEETING_VERBS.decline]: async (context, locale, data) => {
       const surface = surfaceOf(data);
       const { meeting, kase, member } = await core.meetings.answer(actorOf(context.activity), data.caseId, data.meetingId, 'declined', { reason: data.reason, via: surface === 'invite' ? 'invitation' : 'card' });
-      return cardFor(locale, meeting, kase, member, surface);
+      return cardFor(context, locale, meeting, kase, member, surface);
     },
 
     [MEETING_VERBS.propose]: async (context, locale, data) => {
       const { meeting, kase, member } = await core.meetings.proposeMove(actorOf(context.activity), data.caseId, data.meetingId, { date: data.date, time: data.time, note: data.note });
-      return cardFor(locale, meeting, kase, member, surfaceOf(data));
+      return cardFor(context, locale, meeting, kase, member, surfaceOf(data));
     },
 
     [MEETING_VERBS.acceptProposal]: async (context, locale, data) => {
       const { meeting, kase, member, proposal } = await core.meetings.decideProposal(actorOf(context.activity), data.caseId, data.meetingId, data.proposalId, 'accept');
       if (surfaceOf(data) === 'proposal') return proposalCard(locale, meeting, kase, proposal, core.now());
-      return cardFor(locale, meeting, kase, member, surfaceOf(data), t(locale, 'tab.meeting.proposal.accepted'));
+      return cardFor(context, locale, meeting, kase, member, surfaceOf(data), t(locale, 'tab.meeting.proposal.accepted'));
     },
 
     [MEETING_VERBS.declineProposal]: async (context, locale, data) => {
       const { meeting, kase, member, proposal } = await core.meetings.decideProposal(actorOf(context.activity), data.caseId, data.meetingId, data.proposalId, 'decline', { reason: declineReasonOf(data) });
       if (surfaceOf(data) === 'proposal') return proposalCard(locale, meeting, kase, proposal, core.now());
-      return cardFor(locale, meeting, kase, member, surfaceOf(data), t(locale, 'tab.meeting.proposal.declined'));
+      return cardFor(context, locale, meeting, kase, member, surfaceOf(data), t(locale, 'tab.meeting.proposal.declined'));
     },
 
     [MEETING_VERBS.cancel]: async (context, locale, data) => {
       const { meeting, kase, member } = await core.meetings.cancel(actorOf(context.activity), data.caseId, data.meetingId, { reason: data.cancelReason });
-      return meetingCardFor(locale, meeting, kase, member, core.now(), 'view', t(locale, 'meeting.coordinator.cancelled'));
+      return cardFor(context, locale, meeting, kase, member, 'view', t(locale, 'meeting.coordinator.cancelled'));
     },
 
     [MEETING_VERBS.link]: async (context, locale, data) => {
       const { meeting, kase, member } = await core.meetings.setLink(actorOf(context.activity), data.caseId, data.meetingId, data.joinUrl);
-      return meetingCardFor(locale, meeting, kase, member, core.now(), 'view', t(locale, 'meeting.coordinator.linkSaved'));
+      return cardFor(context, locale, meeting, kase, member, 'view', t(locale, 'meeting.coordinator.linkSaved'));
     },
 
     // From a reminder: "Jeg kan ikke komme" (afbud, with an optional reason) and "Foreslå et andet tidspunkt".

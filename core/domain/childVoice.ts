@@ -135,3 +135,16 @@ export function mayRead(entry: Pick<ChildVoiceEntry, 'authorId' | 'visibility'>,
 
 /** Whether a person of this role may write the child's words down. */
 export const mayRecord = (role: Role): boolean => isProfessional(role) || isGuardian(role) || isChild(role);
+
+/**
+ * The child's voice on a meeting's agenda (docs/child-voice.md, docs/meetings.md): per house the
+ * newest family-visible entries that everyone in the meeting may read. `more`: entries of that
+ * house not listed (the tab's "Barnets stemme" has them all).
+ */
+export interface AgendaVoice {
+  houses: Array<{ house: House; entries: Array<Pick<ChildVoiceEntry, 'text' | 'how' | 'date' | 'authorName' | 'authorRole'> & { id: string }>; more: number }>;
+  /** Family-visible entries left out because someone in the meeting waits for the young person's yes. */
+  withheld: number;
+  /** Left out because a network member takes part: the network does not read the child's voice. */
+  network: boolean;
+}

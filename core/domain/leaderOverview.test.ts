@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { aggregate, attentionOf, lastMonths, median, monthsOf, periodFrom, suppress, suppressGroup, SUPPRESSED, type CaseFacts } from './leaderOverview';
+import { aggregate, attentionOf, lastMonths, median, meetingFactsOf, meetingTotals, monthsOf, periodFrom, suppress, suppressGroup, SUPPRESSED, type CaseFacts, type MeetingFacts } from './leaderOverview';
+import { meetingMeasures, type Meeting, type MeetingAnswer } from './meeting';
 
 const NOW = new Date('2026-06-15T10:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;
@@ -21,6 +22,7 @@ function facts(over: Partial<CaseFacts> = {}): CaseFacts {
     warnings: [],
     pendingConsent: [],
     memberIds: [],
+    meetings: [],
     refreshedAt: NOW,
     ...over,
   };
@@ -150,6 +152,10 @@ describe('the aggregates', () => {
       agreements: fc.array(fc.record({ status: fc.constantFrom('proposed', 'accepted', 'declined', 'done', 'cancelled'), dueIn: fc.integer({ min: -200, max: 100 }) }), { maxLength: 6 }),
       warnings: fc.array(fc.record({ raised: fc.integer({ min: 0, max: 400 }), ms: fc.option(fc.nat({ max: 30 * DAY })) }), { maxLength: 4 }),
       level: fc.constantFrom('green', 'yellow', 'red'),
+      meetings: fc.array(
+        fc.record({ daysAgo: fc.integer({ min: -30, max: 400 }), cancelled: fc.boolean(), invited: fc.integer({ min: 1, max: 8 }), answered: fc.nat({ max: 8 }), notices: fc.array(fc.integer({ min: 0, max: 10_000 }), { maxLength: 3 }), present: fc.option(fc.nat({ max: 8 })) }),
+        { maxLength: 3 },
+      ),
     });
     fc.assert(
       fc.property(fc.array(arbFacts, { maxLength: 30 }), (specs) => {
@@ -161,15 +167,135 @@ describe('the aggregates', () => {
             agreements: f.agreements.map((a) => ({ status: a.status as never, dueDate: new Date(NOW.getTime() + a.dueIn * DAY).toISOString().slice(0, 10), createdAt: ago(f.createdDaysAgo), acceptedAt: a.status === 'accepted' ? ago(1) : null })),
             warnings: f.warnings.map((w) => ({ raisedAt: ago(w.raised), status: 'open' as const, answered: w.ms !== null, timeToActionMs: w.ms })),
             rounds: [{ number: 1, closedAt: ago(f.createdDaysAgo), levels: { social: f.level as never } }],
+            meetings: f.meetings.map((m) => ({ startsAt: ago(m.daysAgo), status: m.cancelled ? 'cancelled' : 'scheduled', invited: m.invited, answered: Math.min(m.invited, m.answered), cancellationNotices: m.notices, attendance: m.present === null ? null : { present: m.present, absent: m.invited - Math.min(m.invited, m.present) } })),
           }),
         );
         const walk = (value: unknown, key = ''): void => {
-          if (['weeks', 'days', 'medianDays', 'month'].includes(key)) return;
+          if (['weeks', 'days', 'medianDays', 'medianNoticeHours', 'month'].includes(key)) return;
           if (typeof value === 'number') expect(value).toBeGreaterThanOrEqual(5);
           else if (typeof value === 'string') expect(value).toBe(SUPPRESSED);
           else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
         };
         walk(aggregate(cases, settings));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('meetings (issue #15)', () => {
+  const HOUR = 60 * 60 * 1000;
+  const meeting = (over: Partial<MeetingFacts> = {}): MeetingFacts => ({ startsAt: ago(10), status: 'scheduled', invited: 3, answered: 3, cancellationNotices: [], attendance: null, ...over });
+
+  test('meetings starting in the period: held, still to come, cancelled; invitations answered; attendance', () => {
+    const cases = [
+      ...many(6, { meetings: [meeting({ invited: 3, answered: 2, attendance: { present: 2, absent: 1 } }), meeting({ startsAt: new Date(NOW.getTime() + 2 * HOUR) })] }),
+      facts({ meetings: [meeting({ startsAt: new Date(NOW.getTime() + 2 * DAY) })] }),
+      ...many(2, { meetings: [meeting({ status: 'cancelled', invited: 2, answered: 1 })] }),
+      // Before the period: not counted.
+      facts({ meetings: [meeting({ startsAt: ago(400), attendance: { present: 3, absent: 0 } })] }),
+    ];
+    // 6 held, 7 to come, 2 cancelled of 15: the 2 is hidden, and beside the total so is the next smallest, the 6.
+    expect(aggregate(cases, settings).meetings).toEqual({
+      total: 15,
+      held: SUPPRESSED,
+      upcoming: 7,
+      cancelled: SUPPRESSED,
+      invitations: { sent: 43, answered: 35, unanswered: 8 },
+      cancellations: { total: SUPPRESSED, byNotice: { under24h: SUPPRESSED, from24to72h: SUPPRESSED, over72h: SUPPRESSED }, medianNoticeHours: null },
+      attendance: { meetings: 6, present: 12, absent: 6 },
+    });
+  });
+
+  test('cancellations (afbud) by notice, at the bucket boundaries, with the median from 5 of them', () => {
+    // Hours as the measures round them (one decimal): 23.9 → under 24 h; 24.0 and 72.0 → 24–72 h; 72.1 → over 72 h.
+    const notices = [23 * 60 + 54, 24 * 60, 72 * 60, 72 * 60 + 2, 72 * 60 + 3, 100 * 60];
+    const cases = notices.map((minutes) => facts({ meetings: [meeting({ cancellationNotices: [minutes] })] }));
+    const { cancellations } = aggregate(cases, settings).meetings;
+    // 1 under 24 h, 3 at 24–72 h (24.0, 72.0 and 72.03 → 72.0), 2 over 72 h (72.05 → 72.1, 100): all under 5.
+    expect(cancellations).toEqual({ total: 6, byNotice: { under24h: SUPPRESSED, from24to72h: SUPPRESSED, over72h: SUPPRESSED }, medianNoticeHours: 72 });
+    expect(meetingTotals(cases, settings).byNotice).toEqual({ under24h: 1, from24to72h: 3, over72h: 2 });
+    const more = [...cases, ...many(5, { meetings: [meeting({ cancellationNotices: [2 * 60] })] })];
+    // 6 under 24 h, 3 and 2: one hidden cell beside a shown total would not be enough, and two are hidden anyway.
+    expect(aggregate(more, settings).meetings.cancellations).toEqual({ total: 11, byNotice: { under24h: 6, from24to72h: SUPPRESSED, over72h: SUPPRESSED }, medianNoticeHours: 23.9 });
+    expect(aggregate(cases.slice(0, 4), settings).meetings.cancellations.medianNoticeHours).toBeNull();
+  });
+
+  test('one small cell beside the total hides the next smallest; a cell that must be 0 in the period does not count as hidden', () => {
+    // 7 meetings, 5 held and 2 cancelled, in a past period: nothing can be still to come, so that 0 hides nothing, and the 5 goes too.
+    const past = { ...settings, period: { from: '2025-07', to: '2026-05' } };
+    const cases = [...many(5, { meetings: [meeting({ startsAt: ago(30) })] }), ...many(2, { meetings: [meeting({ startsAt: ago(30), status: 'cancelled' })] })];
+    expect(aggregate(cases, past).meetings).toMatchObject({ total: 7, held: SUPPRESSED, upcoming: SUPPRESSED, cancelled: SUPPRESSED });
+    // In a future period nothing can have been held: 5 to come and 2 cancelled are hidden together.
+    const future = { ...settings, period: { from: '2026-08', to: '2026-09' } };
+    const ahead = [...many(5, { meetings: [meeting({ startsAt: new Date('2026-08-10T08:00:00Z') })] }), ...many(2, { meetings: [meeting({ startsAt: new Date('2026-08-11T08:00:00Z'), status: 'cancelled' })] })];
+    expect(aggregate(ahead, future).meetings).toMatchObject({ total: 7, held: SUPPRESSED, upcoming: SUPPRESSED, cancelled: SUPPRESSED });
+    // 20 invitations, 18 answered: the 2 unanswered would follow from the total, so the 18 is hidden too.
+    const invited = [0, 1, 2, 3, 4].map((i) => facts({ meetings: [meeting({ invited: 4, answered: i === 0 ? 2 : 4 })] }));
+    expect(aggregate(invited, settings).meetings.invitations).toEqual({ sent: 20, answered: SUPPRESSED, unanswered: SUPPRESSED });
+    // Attendance: 9 present, 1 not present: hidden together.
+    const attended = [0, 1, 2, 3, 4].map((i) => facts({ meetings: [meeting({ attendance: i === 0 ? { present: 1, absent: 1 } : { present: 2, absent: 0 } })] }));
+    expect(aggregate(attended, settings).meetings.attendance).toEqual({ meetings: 5, present: SUPPRESSED, absent: SUPPRESSED });
+  });
+
+  /** A stored meeting with what `meetingMeasures` reads of it. */
+  function storedMeeting(i: number, spec: { startsAt: Date; cancelled: boolean; answers: MeetingAnswer[]; notices: number[]; attendance: Array<'present' | 'absent'> | null }): Meeting {
+    return {
+      _id: `m-${i}`,
+      caseId: `case-${i % 7}`,
+      startsAt: spec.startsAt,
+      status: spec.cancelled ? 'cancelled' : 'scheduled',
+      ...(spec.cancelled ? { cancelled: { at: ago(20), by: 'u0', byName: 'X', noticeMinutes: 600 } } : {}),
+      participants: spec.answers.map((answer, k) => ({ userId: `u${k}`, name: `P${k}`, role: k === 0 ? 'caseworker' : 'parent', answer, epoch: 1, ...(spec.attendance ? { attendance: spec.attendance[k] ?? 'absent' } : {}) })),
+      cancellations: spec.notices.map((noticeMinutes, k) => ({ userId: `u${k}`, group: 'family', at: ago(20), noticeMinutes, via: 'card' })),
+      ...(spec.attendance ? { attendance: { source: 'coordinator', at: NOW, by: 'u0', byName: 'X' } } : {}),
+    } as unknown as Meeting;
+  }
+
+  test('property: the overview counts what core.meetings.measures counts, for the same meetings', () => {
+    const spec = fc.record({
+      // Within the period (July 2025 to the end of June 2026), before and after now.
+      startsAt: fc.integer({ min: ago(340).getTime(), max: NOW.getTime() + 14 * DAY }).map((t) => new Date(t)),
+      cancelled: fc.boolean(),
+      answers: fc.array(fc.constantFrom<MeetingAnswer>('pending', 'accepted', 'declined'), { minLength: 1, maxLength: 6 }),
+      notices: fc.array(fc.integer({ min: -120, max: 20_000 }), { maxLength: 4 }),
+      attendance: fc.option(fc.array(fc.constantFrom<'present' | 'absent'>('present', 'absent'), { maxLength: 6 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(spec, { maxLength: 40 }), (specs) => {
+        const meetings = specs.map((m, i) => storedMeeting(i, m));
+        const measures = meetingMeasures(meetings, NOW, 7);
+        const byCase = Array.from({ length: 7 }, (_, c) => facts({ meetings: meetings.filter((m) => m.caseId === `case-${c}`).map(meetingFactsOf) }));
+        const totals = meetingTotals(byCase, settings);
+        expect({
+          meetings: totals.meetings,
+          held: totals.held,
+          cancelled: totals.cancelled,
+          sent: totals.sent,
+          answered: totals.answered,
+          cancellations: totals.notices.length,
+          byNotice: totals.byNotice,
+          attendanceMeetings: totals.attendanceMeetings,
+          present: totals.present,
+          absent: totals.absent,
+        }).toEqual({
+          meetings: measures.meetings,
+          held: measures.held,
+          cancelled: measures.cancelledMeetings,
+          sent: measures.invitations.sent,
+          answered: measures.invitations.answered,
+          cancellations: measures.cancellations.count,
+          byNotice: { under24h: measures.cancellations.under24h, from24to72h: measures.cancellations.from24to72h, over72h: measures.cancellations.over72h },
+          attendanceMeetings: measures.attendance.meetingsRecorded,
+          present: measures.attendance.present,
+          absent: measures.attendance.absent,
+        });
+        const shown = aggregate(byCase, settings).meetings;
+        expect(shown.total).toBe(suppress(measures.meetings));
+        expect(shown.invitations.sent).toBe(suppress(measures.invitations.sent));
+        expect(shown.cancellations.total).toBe(suppress(measures.cancellations.count));
+        // The median is the measures' median, given only from 5 cancellations.
+        expect(shown.cancellations.medianNoticeHours).toBe(measures.cancellations.count >= 5 ? measures.cancellations.medianNoticeHours : null);
       }),
       { numRuns: 200 },
     );

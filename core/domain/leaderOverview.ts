@@ -2,6 +2,7 @@ import type { AgreementStatus } from './agreement';
 import { AGREEMENT_STATUSES, isOpen } from './agreement';
 import type { CaseStatus } from './case';
 import { copenhagenDate } from './dates';
+import type { Meeting, MeetingStatus } from './meeting';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type AssessmentArea, type WellbeingLevel } from './scales';
 
 /**
@@ -14,8 +15,8 @@ import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type AssessmentArea, type Wellbeing
  * subtraction; then the next smallest cell is suppressed too (secondary suppression). Medians are
  * given only over 5 values or more.
  *
- * Aggregate sections are listed in `LEADER_SECTIONS`, so that more (e.g. meetings, #15) can be added
- * as one more function over the same facts.
+ * Aggregate sections are listed in `LEADER_SECTIONS`; each is one function over the same facts
+ * (meetings, #15, were added that way).
  */
 
 export const SUPPRESS_BELOW = 5;
@@ -48,6 +49,35 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/**
+ * One scheduled meeting as the overview counts it: what `meetingMeasures` (core/domain/meeting.ts)
+ * counts of it, and nothing else. No names, no user IDs, no reasons.
+ */
+export interface MeetingFacts {
+  startsAt: Date;
+  status: MeetingStatus;
+  /** Participants invited (the coordinator, who calls the meeting and comes to it, included). */
+  invited: number;
+  /** Of those, how many have answered (yes or no). */
+  answered: number;
+  /** Each participant's cancellation (afbud): the notice it gave, in minutes (negative: after the start). */
+  cancellationNotices: number[];
+  /** Present and not present, once attendance was recorded (from Teams or ticked off by the coordinator). */
+  attendance: { present: number; absent: number } | null;
+}
+
+/** A meeting's facts, as `LeaderOverviewService.rebuild` stores them. */
+export function meetingFactsOf(m: Pick<Meeting, 'startsAt' | 'status' | 'participants' | 'cancellations' | 'attendance'>): MeetingFacts {
+  return {
+    startsAt: new Date(m.startsAt),
+    status: m.status,
+    invited: m.participants.length,
+    answered: m.participants.filter((p) => p.answer === 'accepted' || p.answer === 'declined').length,
+    cancellationNotices: m.cancellations.map((c) => c.noticeMinutes),
+    attendance: m.attendance ? { present: m.participants.filter((p) => p.attendance === 'present').length, absent: m.participants.filter((p) => p.attendance === 'absent').length } : null,
+  };
+}
+
 /** What the overview knows about one case: a projection kept in step with its history (leaderFacts). */
 export interface CaseFacts {
   _id: string;
@@ -65,6 +95,8 @@ export interface CaseFacts {
   warnings: Array<{ raisedAt: Date; status: 'open' | 'dismissed' | 'acted'; answered: boolean; timeToActionMs: number | null }>;
   /** When each person still waiting for the family's consent was proposed. */
   pendingConsent: Date[];
+  /** The case's scheduled meetings (the newest 200 by start, as `core.meetings.measures` reads them). */
+  meetings: MeetingFacts[];
   /** Entra object IDs of the active members (lower case): whose own cases may be named to them. */
   memberIds: string[];
   refreshedAt: Date;
@@ -90,6 +122,10 @@ export interface AggregateSettings {
 export const OVERDUE_AGE_BUCKETS = ['1-7', '8-30', '31-90', '91+'] as const;
 export type OverdueAge = (typeof OVERDUE_AGE_BUCKETS)[number];
 
+/** How much notice a cancellation (afbud) gave: the buckets of `meetingMeasures` (core/domain/meeting.ts). */
+export const NOTICE_BUCKETS = ['under24h', 'from24to72h', 'over72h'] as const;
+export type NoticeBucket = (typeof NOTICE_BUCKETS)[number];
+
 export interface TrendMonth {
   month: string;
   casesOpened: Count;
@@ -111,6 +147,20 @@ export interface LeaderAggregates {
   timeToAction: { warnings: Count; episodes: Count; medianDays: number | null; awaiting: Count };
   inactive: { weeks: number; cases: Count };
   consentPending: { days: number; requests: Count; cases: Count };
+  /**
+   * Meetings starting in the period (issue #15): held (started, not cancelled), still to come, or
+   * cancelled by the coordinator; their invitations answered; the participants' cancellations (afbud)
+   * by notice; attendance where it was recorded. The same counts as `core.meetings.measures`.
+   */
+  meetings: {
+    total: Count;
+    held: Count;
+    upcoming: Count;
+    cancelled: Count;
+    invitations: { sent: Count; answered: Count; unanswered: Count };
+    cancellations: { total: Count; byNotice: Record<NoticeBucket, Count>; medianNoticeHours: number | null };
+    attendance: { meetings: Count; present: Count; absent: Count };
+  };
   trend: TrendMonth[];
 }
 
@@ -276,6 +326,58 @@ function consentSection(facts: readonly CaseFacts[], now: Date, days: number) {
   return { days, requests: suppress(requests), cases: suppress(cases) };
 }
 
+/** The meeting counts of the period, before suppression: the same numbers `meetingMeasures` gives for these meetings. */
+export function meetingTotals(facts: readonly CaseFacts[], settings: Pick<AggregateSettings, 'now' | 'period'>) {
+  return meetingCounts(facts, new Months(settings.period), settings.now);
+}
+
+const noticeHours = (minutes: number): number => Math.round((minutes / 60) * 10) / 10;
+
+function meetingCounts(facts: readonly CaseFacts[], months: Months, now: Date) {
+  const t = { meetings: 0, held: 0, upcoming: 0, cancelled: 0, sent: 0, answered: 0, notices: [] as number[], attendanceMeetings: 0, present: 0, absent: 0 };
+  for (const f of facts) {
+    for (const m of f.meetings) {
+      if (!months.has(m.startsAt)) continue;
+      t.meetings += 1;
+      if (m.status === 'cancelled') t.cancelled += 1;
+      else if (m.startsAt.getTime() <= now.getTime()) t.held += 1;
+      else t.upcoming += 1;
+      t.sent += m.invited;
+      t.answered += m.answered;
+      for (const minutes of m.cancellationNotices) t.notices.push(noticeHours(minutes));
+      if (m.attendance) {
+        t.attendanceMeetings += 1;
+        t.present += m.attendance.present;
+        t.absent += m.attendance.absent;
+      }
+    }
+  }
+  const byNotice: Record<NoticeBucket, number> = { under24h: 0, from24to72h: 0, over72h: 0 };
+  for (const h of t.notices) byNotice[h < 24 ? 'under24h' : h <= 72 ? 'from24to72h' : 'over72h'] += 1;
+  return { ...t, byNotice };
+}
+
+function meetingsSection(facts: readonly CaseFacts[], months: Months, now: Date): LeaderAggregates['meetings'] {
+  const t = meetingCounts(facts, months, now);
+  // A cell that cannot be other than 0 in this period (nothing is still to come in a past period,
+  // nothing has been held in a future one) is known to every reader: it must not count as the second
+  // hidden cell beside a small one, so it is left out of the group (and shown as "< 5").
+  const possible = { held: months.start <= now.getTime(), upcoming: months.end > now.getTime(), cancelled: true };
+  const cells = Object.fromEntries((['held', 'upcoming', 'cancelled'] as const).filter((k) => possible[k]).map((k) => [k, t[k]]));
+  const shown = suppressGroup(cells, t.meetings) as Partial<Record<'held' | 'upcoming' | 'cancelled', Count>>;
+  const mid = median(t.notices);
+  return {
+    total: suppress(t.meetings),
+    held: shown.held ?? SUPPRESSED,
+    upcoming: shown.upcoming ?? SUPPRESSED,
+    cancelled: shown.cancelled ?? SUPPRESSED,
+    invitations: { sent: suppress(t.sent), ...suppressGroup({ answered: t.answered, unanswered: t.sent - t.answered }, t.sent) },
+    cancellations: { total: suppress(t.notices.length), byNotice: suppressGroup(t.byNotice, t.notices.length), medianNoticeHours: mid === null ? null : Math.round(mid * 10) / 10 },
+    // Present and not present add up to the people recorded: hidden together as a group with its total.
+    attendance: { meetings: suppress(t.attendanceMeetings), ...suppressGroup({ present: t.present, absent: t.absent }, t.present + t.absent) },
+  };
+}
+
 function trendSection(facts: readonly CaseFacts[], months: Months): TrendMonth[] {
   const zero = () => months.months.map(() => 0);
   const opened = zero();
@@ -308,12 +410,13 @@ export function aggregate(facts: readonly CaseFacts[], settings: AggregateSettin
     timeToAction: timeToActionSection(facts, months),
     inactive: inactiveSection(facts, now, settings.inactiveWeeks),
     consentPending: consentSection(facts, now, settings.consentPendingDays),
+    meetings: meetingsSection(facts, months, now),
     trend: trendSection(facts, months),
   };
 }
 
-/** The names of the sections, in the order the page shows them (meetings, #15, will join here). */
-export const LEADER_SECTIONS = ['cases', 'agreements', 'overdue', 'assessment', 'timeToAction', 'inactive', 'consentPending', 'trend'] as const satisfies ReadonlyArray<keyof LeaderAggregates>;
+/** The names of the sections, in the order the page shows them. */
+export const LEADER_SECTIONS = ['cases', 'agreements', 'overdue', 'timeToAction', 'inactive', 'consentPending', 'meetings', 'assessment', 'trend'] as const satisfies ReadonlyArray<keyof LeaderAggregates>;
 
 /** What a case of the leader's own (they are an active member) may show by name: hints, no numbers. */
 export function attentionOf(facts: CaseFacts, now: Date, settings: Pick<AggregateSettings, 'inactiveWeeks' | 'consentPendingDays'>) {

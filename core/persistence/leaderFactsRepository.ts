@@ -3,7 +3,7 @@ import { entryId, type ChainHeadDoc } from '../audit/chainStore';
 import type { CaseEvent, EventType } from '../audit/events';
 import type { AgreementStatus } from '../domain/agreement';
 import type { CaseStatus } from '../domain/case';
-import type { CaseFacts } from '../domain/leaderOverview';
+import type { CaseFacts, MeetingFacts } from '../domain/leaderOverview';
 import { ASSESSMENT_AREAS, type AssessmentArea, type WellbeingLevel } from '../domain/scales';
 import { isDuplicateKey } from './writes';
 
@@ -16,7 +16,7 @@ export const LEADER_FACTS_COLLECTION = 'leaderFacts';
  * the same facts as lists of small objects took 5–6 times longer to read, and as a dozen string
  * fields 1.6 times longer, than as one string (1,000 documents, measured here; docs/leader.md).
  *
- * `facts` is seven parts joined by `#` (no part can contain one: statuses, dates, numbers, GUIDs):
+ * `facts` is eight parts joined by `#` (no part can contain one: statuses, dates, numbers, GUIDs):
  * 1. `status|createdAt ms|closedAt ms or empty`
  * 2. agreements: `status|dueDate|createdAt ms|acceptedAt ms or empty`, joined by `;`
  * 3. rounds: `number|closedAt ms|levels`, levels one letter per area in ASSESSMENT_AREAS order (g, y, r, or - when nobody rated it), joined by `;`
@@ -24,6 +24,10 @@ export const LEADER_FACTS_COLLECTION = 'leaderFacts';
  * 5. times people waiting for consent were proposed, ms, joined by `,`
  * 6. Entra object IDs of the active members, joined by `,`
  * 7. when the facts were read, ms
+ * 8. meetings: `startsAt ms|status|invited|answered|cancellation notices in minutes joined by ,|present,absent or empty`, joined by `;`
+ *
+ * `format` says which parts the string has: facts stored in an older format are rebuilt by
+ * `refreshStale` as if their case had moved on (the first start after meetings were added, #15).
  */
 export interface StoredFacts {
   _id: string;
@@ -32,13 +36,33 @@ export interface StoredFacts {
   seq: number;
   lastActivityAt: Date;
   facts: string;
+  format?: number;
 }
+
+/** 2: meetings added (part 8). Facts without it (or older) are rebuilt. */
+export const FACTS_FORMAT = 2;
 
 const LEVEL_CODE: Record<WellbeingLevel, string> = { green: 'g', yellow: 'y', red: 'r' };
 const LEVEL_OF: Record<string, WellbeingLevel> = { g: 'green', y: 'yellow', r: 'red' };
 const ms = (date: Date | null | undefined) => (date ? String(new Date(date).getTime()) : '');
 const date = (text: string | undefined) => (text ? new Date(Number(text)) : null);
 const list = (text: string | undefined, separator: string) => (text ? text.split(separator) : []);
+
+const encodeMeeting = (m: MeetingFacts) =>
+  [ms(m.startsAt), m.status, m.invited, m.answered, m.cancellationNotices.join(','), m.attendance ? `${m.attendance.present},${m.attendance.absent}` : ''].join('|');
+
+function decodeMeeting(text: string): MeetingFacts {
+  const [startsAt, status, invited, answered, notices, attendance] = text.split('|');
+  const [present, absent] = list(attendance, ',').map(Number);
+  return {
+    startsAt: date(startsAt)!,
+    status: status as MeetingFacts['status'],
+    invited: Number(invited),
+    answered: Number(answered),
+    cancellationNotices: list(notices, ',').map(Number),
+    attendance: attendance ? { present: present!, absent: absent! } : null,
+  };
+}
 
 export function encodeFacts(f: CaseFacts): StoredFacts {
   const parts = [
@@ -49,12 +73,13 @@ export function encodeFacts(f: CaseFacts): StoredFacts {
     f.pendingConsent.map((at) => ms(at)).join(','),
     f.memberIds.join(','),
     ms(f.refreshedAt),
+    f.meetings.map(encodeMeeting).join(';'),
   ];
-  return { _id: f._id, teamId: f.teamId, conversationId: f.conversationId, seq: f.seq, lastActivityAt: f.lastActivityAt, facts: parts.join('#') };
+  return { _id: f._id, teamId: f.teamId, conversationId: f.conversationId, seq: f.seq, lastActivityAt: f.lastActivityAt, facts: parts.join('#'), format: FACTS_FORMAT };
 }
 
 export function decodeFacts(s: StoredFacts): CaseFacts {
-  const [info, agreements, rounds, warnings, pending, members, refreshed] = s.facts.split('#');
+  const [info, agreements, rounds, warnings, pending, members, refreshed, meetings] = s.facts.split('#');
   const [status, created, closed] = (info ?? '').split('|');
   return {
     _id: s._id,
@@ -84,6 +109,7 @@ export function decodeFacts(s: StoredFacts): CaseFacts {
     }),
     pendingConsent: list(pending, ',').map((at) => date(at)!),
     memberIds: list(members, ','),
+    meetings: list(meetings, ';').map(decodeMeeting),
     refreshedAt: date(refreshed)!,
   };
 }
@@ -141,13 +167,16 @@ export class LeaderFactsRepository {
     return (await this.heads.findOne({ _id: caseId }, { projection: { seq: 1 } }))?.seq ?? 0;
   }
 
-  /** Every history's recorded position, and every case's facts position: two reads of small documents. */
+  /**
+   * Every history's recorded position, and every case's facts position: two reads of small
+   * documents. Facts in an older format count as behind (-1), so that they are rebuilt.
+   */
   async positions(): Promise<{ heads: Map<string, number>; facts: Map<string, number> }> {
     const [heads, facts] = await Promise.all([
       this.heads.find({}, { projection: { _id: 1, seq: 1 } }).toArray(),
-      this.collection.find({}, { projection: { _id: 1, seq: 1 } }).toArray(),
+      this.collection.find({}, { projection: { _id: 1, seq: 1, format: 1 } }).toArray(),
     ]);
-    return { heads: new Map(heads.map((h) => [h._id, h.seq])), facts: new Map(facts.map((f) => [f._id, f.seq])) };
+    return { heads: new Map(heads.map((h) => [h._id, h.seq])), facts: new Map(facts.map((f) => [f._id, (f.format ?? 1) >= FACTS_FORMAT ? f.seq : -1])) };
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   NO_GATE,
   waitsForYouth,
   youthGate,
+  type AgendaVoice,
   type ChildVoiceEntry,
   type ChildVoiceSettings,
   type House,
@@ -26,7 +27,7 @@ import { addDays, calendarDate, copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
 import { UUID } from '../domain/ids';
 import { decide } from '../domain/policy';
-import { isProfessional, type Role } from '../domain/roles';
+import { isProfessional, roleGroup, type Role } from '../domain/roles';
 import { cleanText } from '../domain/text';
 import type { ChildVoiceRepository } from '../persistence/childVoiceRepository';
 import type { CaseAccess } from './access';
@@ -96,11 +97,7 @@ export interface ChildVoiceView {
 }
 
 /** What the meeting agenda shows of the child's voice: only what everyone in the meeting may read. */
-export interface AgendaChildVoice {
-  houses: Array<{ house: House; entries: Array<Pick<EntryView, 'id' | 'text' | 'how' | 'date' | 'authorName' | 'authorRole'>> }>;
-  /** Family-visible entries left out because someone in the meeting waits for the young person's yes. */
-  withheld: number;
-}
+export type AgendaChildVoice = AgendaVoice;
 
 export const AGENDA_ENTRIES_PER_HOUSE = 5;
 
@@ -218,7 +215,8 @@ export class ChildVoiceService {
    * For the meeting agenda (core/services/meetingService.ts): the newest family-visible entries per
    * house, which everyone in the meeting may read. `participants`: the user IDs invited (all active
    * members when absent). When the young person's yes is needed and some professional in the
-   * meeting lacks it, the words are left out and counted in `withheld`.
+   * meeting lacks it, the words are left out and counted in `withheld`; with a network member in
+   * the meeting none of it is on the agenda (`network`).
    * With `actor`, access is checked and the read logged; without, the caller has done both.
    */
   async forAgenda(caseId: string, options: { actor?: Actor; participants?: string[]; perHouse?: number } = {}): Promise<AgendaChildVoice> {
@@ -229,15 +227,18 @@ export class ChildVoiceService {
     const gate = youthGate(this.youthConsentEnabled, settings);
     const invited = options.participants ? new Set(options.participants) : undefined;
     const readers = kase.members.filter((m) => m.status === 'active' && (!invited || invited.has(m.userId)));
-    const blocked = readers.some((m) => waitsForYouth(m, gate));
+    // The network does not read the child's voice: with a network member in the meeting, none of it is on the agenda.
+    const network = readers.some((m) => roleGroup(m.role) === 'network');
+    const blocked = !network && readers.some((m) => waitsForYouth(m, gate));
     const perHouse = options.perHouse ?? AGENDA_ENTRIES_PER_HOUSE;
     const shared = entries.filter((e) => e.visibility === 'family');
-    const shown = blocked ? [] : shared;
+    const shown = blocked || network ? [] : shared;
     const houses = byHouse(shown).map(({ house, entries: list }) => ({
       house,
       entries: list.slice(0, perHouse).map((e) => ({ id: e._id, text: e.text, how: e.how, date: e.date, authorName: e.authorName, authorRole: e.authorRole })),
+      more: Math.max(0, list.length - perHouse),
     }));
-    return { houses, withheld: blocked ? shared.length : 0 };
+    return { houses, withheld: blocked ? shared.length : 0, network };
   }
 
   /** The coordinator records that the young person is 15 or older (or not); only with the setting on. */

@@ -4,13 +4,14 @@ import type { CaseEvent, EventType } from '../audit/events';
 import type { Actor, Case } from '../domain/case';
 import { levelOfAverage } from '../domain/earlyWarning';
 import { DomainError } from '../domain/errors';
-import { aggregate, attentionOf, periodFrom, type CaseFacts, type LeaderAggregates, type Period } from '../domain/leaderOverview';
+import { aggregate, attentionOf, meetingFactsOf, periodFrom, type CaseFacts, type LeaderAggregates, type Period } from '../domain/leaderOverview';
 import { decide } from '../domain/policy';
 import type { AgreementRepository } from '../persistence/agreementRepository';
 import type { AssessmentRepository } from '../persistence/assessmentRepository';
 import type { CaseRepository } from '../persistence/caseRepository';
 import type { EarlyWarningRepository } from '../persistence/earlyWarningRepository';
 import type { LeaderFactsRepository } from '../persistence/leaderFactsRepository';
+import type { ScheduledMeetingRepository } from '../persistence/meetingRepository';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 
@@ -22,8 +23,9 @@ import type { Clock } from './caseService';
  *   object IDs; its cases are those living in its Teams teams, channels or chats.
  * - **What**: aggregates only (core/domain/leaderOverview.ts), with counts under 5 as "< 5". A case
  *   is named only to a leader who is an active member of it.
- * - **How fast**: one projection document per case (`leaderFacts`), kept in step with the histories
- *   (`follow`), read with one indexed query per team; `refreshStale` repairs what a crash missed.
+ * - **How fast**: one projection document per case (`leaderFacts`: agreements, rounds, warnings,
+ *   consent, meetings), kept in step with the histories (`follow`), read with one indexed query per
+ *   team; `refreshStale` repairs what a crash missed.
  * - **Logged**: every view is one entry in the unit's own hash-chained access log (`leader:<unit>`),
  *   with the filters, how many cases it covered and the IDs of the cases it named. Refusals are
  *   logged the same way.
@@ -87,7 +89,7 @@ export interface LeaderOverview {
 /** Changes that are not a person's activity in the case: bookkeeping and what the app itself records. */
 const NOT_ACTIVITY: ReadonlySet<EventType> = new Set<EventType>(['member.linked', 'earlyWarning.raised', 'person.erased']);
 /** Changes after which a case's facts are read again in full; any other change only moves "last activity". */
-const REFRESH_PREFIXES = ['case.', 'member.', 'agreement.', 'earlyWarning.'];
+const REFRESH_PREFIXES = ['case.', 'member.', 'agreement.', 'earlyWarning.', 'meeting.'];
 const REFRESH_TYPES: ReadonlySet<string> = new Set(['assessment.closed', 'person.erased']);
 const needsRefresh = (type: string) => REFRESH_TYPES.has(type) || REFRESH_PREFIXES.some((prefix) => type.startsWith(prefix));
 
@@ -108,6 +110,7 @@ export class LeaderOverviewService {
     private readonly agreements: AgreementRepository,
     private readonly rounds: AssessmentRepository,
     private readonly warnings: EarlyWarningRepository,
+    private readonly meetings: Pick<ScheduledMeetingRepository, 'forCase'>,
     private readonly access: CaseAccess,
     private readonly accessLog: AccessLog,
     private readonly changes: Pick<EventBus, 'subscribe'>,
@@ -245,11 +248,13 @@ export class LeaderOverviewService {
   private async rebuild(caseId: string): Promise<void> {
     // The position first: whatever is read after it is at least that current.
     const seq = await this.facts.headSeq(caseId);
-    const [kase, agreements, rounds, warnings, previous] = await Promise.all([
+    const [kase, agreements, rounds, warnings, meetings, previous] = await Promise.all([
       this.cases.byId(caseId),
       this.agreements.forCase(caseId, 500),
       this.rounds.closedRounds(caseId),
       this.warnings.forCase(caseId, 500),
+      // The newest 200 by start, as core.meetings.measures reads them: the two count the same meetings.
+      this.meetings.forCase(caseId),
       this.facts.byId(caseId),
     ]);
     if (!kase) return;
@@ -274,6 +279,7 @@ export class LeaderOverviewService {
       warnings: warnings.map((w) => ({ raisedAt: w.raisedAt, status: w.status, answered: !!w.answered, timeToActionMs: w.timeToActionMs ?? null })),
       pendingConsent: kase.members.filter((m) => m.status === 'pending' && m.consent.state === 'pending').map((m) => m.addedAt),
       memberIds: kase.members.filter((m) => m.status === 'active' && m.aadObjectId).map((m) => m.aadObjectId!.toLowerCase()),
+      meetings: meetings.map(meetingFactsOf),
       refreshedAt: new Date(),
     });
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Surface } from '../audit/accessLog';
 import { draft, versionKey, type EventDataMap, type EventDraft, type EventType } from '../audit/events';
 import { activeMember, memberOf, type Actor, type Case, type Member } from '../domain/case';
+import type { AgendaVoice } from '../domain/childVoice';
 import { copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
 import { UUID } from '../domain/ids';
@@ -99,6 +101,13 @@ export interface OnlineMeetingProvider {
 /** Open early warnings for the agenda (core/services/earlyWarningService.ts); the default knows none. */
 export type EarlyWarningSource = (actor: Actor, kase: Case) => Promise<AgendaWarning[]>;
 
+/**
+ * The child's voice for the agenda (core/services/childVoiceService.ts `forAgenda`, wired in
+ * core/index.ts): what every one of `readers` (user IDs) may read. Called only after the meetings
+ * service has authorized the read; it logs it. The default knows none.
+ */
+export type ChildVoiceSource = (caseId: string, readers: string[]) => Promise<AgendaVoice | null>;
+
 /** What the reminder service does for meetings (core/reminders/service.ts). */
 export interface MeetingReminders {
   replanMeeting(meetingId: string, only?: readonly string[]): Promise<number>;
@@ -144,6 +153,8 @@ export interface MeetingView {
   participants: ParticipantView[];
   counts: AnswerCounts;
   agenda: AgendaItem[];
+  /** Barnets stemme on the agenda, as this viewer may read it (one meeting's view only; absent for the network). */
+  childVoice?: AgendaVoice;
   proposals: Array<{ id: string; byName: string; at: string; startsAt: string; note?: string; status: MoveProposal['status']; reason?: string; mine: boolean }>;
   attendance?: { source: 'teams' | 'coordinator'; at: string; byName: string };
   minutesId?: string;
@@ -197,6 +208,7 @@ type Plan<T> = { none: T } | { changes: Partial<Meeting>; event: (key: string, a
 export class MeetingService {
   private online?: OnlineMeetingProvider;
   private warnings: EarlyWarningSource = async () => [];
+  private childVoice: ChildVoiceSource = async () => null;
 
   constructor(
     private readonly meetings: ScheduledMeetingRepository,
@@ -218,6 +230,11 @@ export class MeetingService {
   /** Open early warnings for the agenda (wired by the app when the early-warning service runs). */
   useEarlyWarnings(source: EarlyWarningSource): void {
     this.warnings = source;
+  }
+
+  /** Barnets stemme on the agenda (wired by the app when the child's voice service runs). */
+  useChildVoice(source: ChildVoiceSource): void {
+    this.childVoice = source;
   }
 
   // ---- scheduling ----
@@ -716,10 +733,40 @@ export class MeetingService {
     return meeting?.caseId === caseId ? meeting : null;
   }
 
-  /** The tab's view of one meeting, for this viewer. */
+  /** The tab's view of one meeting, for this viewer, with Barnets stemme on its agenda. */
   async view(actor: Actor, caseId: unknown, meetingId: unknown): Promise<MeetingView> {
     const { meeting, kase, member } = await this.get(actor, caseId, meetingId, 'tab.meeting');
-    return this.viewOf(meeting, kase, member, await this.notices.forMeeting(meeting._id));
+    const [notices, childVoice] = await Promise.all([this.notices.forMeeting(meeting._id), this.agendaVoice(actor, kase, member, meeting, 'tab')]);
+    return { ...this.viewOf(meeting, kase, member, notices), ...(childVoice ? { childVoice } : {}) };
+  }
+
+  /**
+   * Barnets stemme on a meeting's agenda as `member` reads it (docs/child-voice.md), for a meeting
+   * they have just been allowed to read (get, view): the entries that everyone in the meeting and
+   * the reader may read. Null for a reader who does not read the child's voice (the network; policy
+   * `childVoice.read`) and when it is not wired. The read is logged (`childVoice.agenda`). How many
+   * entries wait for the young person's yes is told to professionals only: whom the young person
+   * trusts is theirs to tell (the family's timeline leaves their choice out too).
+   */
+  async agendaVoice(actor: Actor, kase: Case, member: Member, meeting: Meeting, surface: Surface): Promise<AgendaVoice | null> {
+    if (!decide(kase, member, 'childVoice.read').allowed) return null;
+    const readers = [...new Set([...meeting.participants.map((p) => p.userId), member.userId])];
+    const voice = await this.childVoice(kase._id, readers);
+    if (!voice) return null;
+    await this.access.recordRead(actor, kase, 'childVoice.agenda', surface);
+    return seesProfessionalOnly(member) ? voice : { ...voice, withheld: 0 };
+  }
+
+  /**
+   * For the meeting's card in the case's room, without an actor (like findForCard): whether
+   * Barnets stemme has entries on the agenda. The words never go into a room: its readers may
+   * include the network, or a professional the young person has not said yes to.
+   */
+  async agendaVoiceInRoom(kase: Case, meeting: Meeting): Promise<boolean> {
+    if (meeting.caseId !== kase._id) return false;
+    const readers = meeting.participants.filter((p) => kase.members.some((m) => m.userId === p.userId && m.status === 'active')).map((p) => p.userId);
+    const voice = await this.childVoice(kase._id, readers).catch(() => null);
+    return !!voice && voice.houses.some((h) => h.entries.length > 0);
   }
 
   /** The case's meetings: upcoming ones first in time, then the latest past or cancelled ones. */

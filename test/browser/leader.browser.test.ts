@@ -49,6 +49,11 @@ beforeAll(async () => {
     await core.agreements.transition(actorOf(parent), kase._id, agreement._id, 'accepted');
     const { form } = await core.forms.open(c, kase._id, 'observation');
     await core.observations.create(c, kase._id, { formId: form._id, area: 'child_health', level: 'red', text: 'Hemmelig observation', professionalsOnly: true });
+    // A meeting in each Nordskolen case 5 days later, which the parent accepts (issue #15).
+    if (team === TEAM_A) {
+      const { meeting } = await core.meetings.schedule(c, kase._id, { formId: randomUUID(), date: addDays(today, 5), time: '10:00', place: 'Hemmeligt mødelokale', participantIds: [parent.id] });
+      await core.meetings.answer(actorOf(parent), kase._id, meeting._id, 'accepted');
+    }
   }
   t.clock.reset();
   await t.app.settled();
@@ -90,15 +95,23 @@ test('Danish, default theme: the unit’s aggregates with "< 5", the leader’s 
   expect(await cellOf(page, 'lead-overdue', 'Over fristen')).toBe('7');
   expect(await cellOf(page, 'lead-tta', 'Varsler om tidlig opmærksomhed i perioden')).toBe('7');
   expect(await cellOf(page, 'lead-tta', 'Typisk (median) tid')).toBe('For få til at vise');
+  // 6 meetings, all held, 12 invitations all answered; nothing cancelled, so no median notice.
+  expect(await cellOf(page, 'lead-meetings', 'Møder i alt')).toBe('6');
+  expect(await cellOf(page, 'lead-meetings', 'Holdt')).toBe('6');
+  expect(await cellOf(page, 'lead-meetings', 'Aflyst af tovholderen')).toBe('< 5');
+  expect(await cellOf(page, 'lead-meetings', 'Sendt')).toBe('12');
+  expect(await cellOf(page, 'lead-meetings', 'Typisk (median) varsel')).toBe('For få til at vise');
+  expect(await page.locator('#lead-meetings tr[data-notice] td').allInnerTexts()).toEqual(['< 5', '< 5', '< 5']);
   expect(await page.locator('#lead-yours li').allInnerTexts()).toEqual([expect.stringMatching(/^Sag nummer 0 \(X0\)[\s\S]*Aftaler over fristen[\s\S]*Varsel venter/)]);
   expect(await page.locator('#lead-trend svg[role=img] title').textContent()).toBe('Udvikling per måned');
   const text = await pageText(page);
   for (let i = 1; i < 7; i++) expect(text).not.toContain(`Sag nummer ${i}`);
   expect(text).not.toContain('Hemmelig observation');
+  expect(text).not.toContain('Hemmeligt mødelokale');
   // What the browser received: no count under 5 as a number.
   const overview = tab.api.find((r) => r.url.includes('/leader/overview'))!;
   expect(overview.status).toBe(200);
-  expect(overview.body).not.toMatch(/"(total|open|closed|warnings|episodes|awaiting|requests|cases|rated|green|yellow|red|casesOpened|agreementsAccepted|roundsClosed|proposed|accepted|declined|done|cancelled|1-7|8-30|31-90|91\+)":[0-4][,}]/);
+  expect(overview.body).not.toMatch(/"(total|open|closed|warnings|episodes|awaiting|requests|cases|rated|green|yellow|red|casesOpened|agreementsAccepted|roundsClosed|proposed|accepted|declined|done|cancelled|1-7|8-30|31-90|91\+|held|upcoming|sent|answered|unanswered|under24h|from24to72h|over72h|meetings|present|absent)":[0-4][,}]/);
   expect(await axeViolations(page)).toEqual([]);
   await screenshot(page, 'leader-default');
 

@@ -43,6 +43,10 @@ beforeAll(async () => {
       [0, 1, 2].map((k) => ({ _id: `${caseId}-event-${k}`, caseId, type: k === 0 ? 'case.created' : 'observation.added', visibility: 'all', at: at(k) })),
     );
     await t.db.collection<AnyDocument>(c.meetings.collectionName).insertOne({ _id: `${caseId}-meeting`, caseId, at: at(i) });
+    // Scheduled meetings (docs/meetings.md): read by case for the meetings list, core.meetings.measures and the leader's facts.
+    await t.db.collection<AnyDocument>(c.scheduledMeetings.collectionName).insertMany(
+      [0, 1, 2].map((k) => ({ _id: `${caseId}-scheduled-${k}`, caseId, status: k === 2 ? 'cancelled' : 'scheduled', startsAt: at(i + k), participants: [{ userId: `user-${i}` }] })),
+    );
     // The leader's overview (one facts document per case) and early warnings (docs/leader.md, docs/early-warning.md).
     await t.db.collection<AnyDocument>(c.leaderFacts.collectionName).insertOne({ _id: caseId, teamId: `team-${i % 3}`, conversationId: `conv-${i}`, seq: 1 });
     await t.db.collection<AnyDocument>(c.earlyWarnings.collectionName).insertMany([0, 1].map((k) => ({ _id: `${caseId}:w${k}`, caseId, raisedAt: at(k), deliveryState: k === 0 ? 'pending' : 'sent' })));
@@ -80,6 +84,7 @@ const shapes: Shape[] = [
   { name: "countDocuments of observations by {caseId, visibility: 'all'}", collection: 'observations', filter: { caseId: 'case-1', visibility: 'all' }, count: true, expect: 2 },
   { name: 'timeline events by {caseId, type: {$nin}}', collection: 'events', filter: { caseId: 'case-8', type: { $nin: ['case.created'] } }, sort: { at: -1, _id: -1 }, limit: 10, expect: 2 },
   { name: 'last meeting by {caseId} sorted by at', collection: 'meetings', filter: { caseId: 'case-9' }, sort: { at: -1 }, limit: 1, expect: 1 },
+  { name: "scheduled meetings by {caseId} sorted by startsAt (meetings list, measures, leader's facts)", collection: 'scheduledMeetings', filter: { caseId: 'case-6' }, sort: { startsAt: -1 }, limit: 200, expect: 3 },
   { name: "leader's overview: case facts by {teamId}", collection: 'leaderFacts', filter: { teamId: 'team-1' }, expect: CASES / 3 },
   { name: "leader's overview: case facts by {conversationId}", collection: 'leaderFacts', filter: { conversationId: 'conv-5' }, expect: 1 },
   { name: 'early warnings by {caseId} sorted by raisedAt', collection: 'earlyWarnings', filter: { caseId: 'case-4' }, sort: { raisedAt: -1 }, limit: 500, expect: 2 },

@@ -8,7 +8,8 @@ import { startTabTestApp, type TabTestApp } from '../harness/tabApp';
 /**
  * The leader's overview through the tab API (docs/leader.md), with Entra tokens and group
  * membership from the offline Entra ID and Graph: aggregates for the leader's own unit only, counts
- * under 5 as "< 5", names only of cases the leader is in, refusals logged, filters, two languages.
+ * under 5 as "< 5", names only of cases the leader is in, refusals logged, filters, two languages;
+ * meetings (issue #15) scheduled, answered, cancelled and attended through the meeting service.
  */
 
 jest.setTimeout(180_000);
@@ -35,7 +36,7 @@ let t: TabTestApp;
 const titles: Record<string, string> = {};
 const parents: Record<string, TestUser> = {};
 const caseIds: Record<string, string> = {};
-const DAYS = { created: 60, observed: 58, accepted: 56, rounds: 55 };
+const DAYS = { created: 60, observed: 58, accepted: 56, rounds: 55, meetingPlanned: 50, meetingCancelled: 45, meeting: 40 };
 
 const actorOf = (u: TestUser): Actor => ({ userId: u.id, aadObjectId: u.aadObjectId, name: u.name });
 const token = (u: TestUser, tid = TENANT) => t.entra.token({ oid: u.aadObjectId, name: u.name, tid });
@@ -89,6 +90,33 @@ async function seed(label: string, teamId: string, { full, socialRed, withLeader
   return kase._id;
 }
 
+/**
+ * A meeting with the parent, 40 days ago at 10:00, planned 10 days before through the meeting
+ * service. `afbud`: the parent says yes, then cancels 5 days before (an afbud with over 72 hours'
+ * notice), and the coordinator records who came (the coordinator, not the parent). `cancelled`: the
+ * coordinator cancels the meeting; the parent never answered. All more than 4 weeks ago, so the
+ * cases stay "without activity".
+ */
+async function seedMeeting(label: string, kind: 'afbud' | 'cancelled'): Promise<void> {
+  const meetings = t.app.core.meetings;
+  const c = actorOf(coordinator);
+  const p = actorOf(parents[label]!);
+  const caseId = caseIds[label]!;
+  t.clock.setDaysAgo(DAYS.meetingPlanned);
+  const { meeting } = await meetings.schedule(c, caseId, { formId: randomUUID(), date: copenhagenDate(new Date(Date.now() - DAYS.meeting * 86_400_000)), time: '10:00', durationMinutes: 60, place: 'Skolen, mødelokale 2', participantIds: [parents[label]!.id] });
+  if (kind === 'afbud') {
+    await meetings.answer(p, caseId, meeting._id, 'accepted');
+    t.clock.setDaysAgo(DAYS.meetingCancelled);
+    await meetings.answer(p, caseId, meeting._id, 'declined', { reason: `Syg ${label}` });
+    t.clock.setDaysAgo(DAYS.meeting - 1);
+    await meetings.recordAttendance(c, caseId, meeting._id, [coordinator.id]);
+  } else {
+    t.clock.setDaysAgo(DAYS.meetingCancelled + 3);
+    await meetings.cancel(c, caseId, meeting._id, { reason: `Aflyst ${label}` });
+  }
+  t.clock.reset();
+}
+
 beforeAll(async () => {
   t = await startTabTestApp(__filename, { env: { LEADER_UNITS: JSON.stringify(UNITS), LEADER_INACTIVE_WEEKS: '4', LEADER_CONSENT_PENDING_DAYS: '14' } });
   // Leadership through a nested group, as municipalities organise it: the school leaders' group is in the unit's group.
@@ -101,6 +129,10 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) await seed(`B${i}`, TEAM_B, { full: false });
   // Syd: 2 cases, the leader of Nord in none of them.
   for (let i = 0; i < 2; i++) await seed(`C${i}`, TEAM_C, { full: true, socialRed: true });
+  // Meetings: one in each of the 5 full Nord cases (held, the parent's afbud, attendance recorded), one cancelled in each of Bakkeskolen's 3, and one in Syd.
+  for (let i = 0; i < 5; i++) await seedMeeting(`A${i}`, 'afbud');
+  for (let i = 0; i < 3; i++) await seedMeeting(`B${i}`, 'cancelled');
+  await seedMeeting('C0', 'afbud');
   t.clock.setDaysAgo(1);
   for (const label of ['A5', 'A6', 'B0', 'B1', 'B2']) await t.app.core.cases.closeCase(actorOf(coordinator), { caseId: caseIds[label]! });
   t.clock.reset();
@@ -112,7 +144,7 @@ afterAll(async () => {
 
 /** Every count in the aggregates: numbers of 5 or more, or "< 5" (settings such as weeks and medians aside). */
 function counts(value: unknown, path = ''): Array<[string, unknown]> {
-  if (value && typeof value === 'object') return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (['weeks', 'days', 'medianDays', 'month'].includes(k) ? [] : counts(v, `${path}.${k}`)));
+  if (value && typeof value === 'object') return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (['weeks', 'days', 'medianDays', 'medianNoticeHours', 'month'].includes(k) ? [] : counts(v, `${path}.${k}`)));
   return [[path, value]];
 }
 
@@ -139,6 +171,70 @@ describe('a leader of the unit', () => {
     expect(a.inactive).toEqual({ weeks: 4, cases: 5 });
     expect(a.consentPending).toEqual({ days: 14, requests: 5, cases: 5 });
     for (const [path, value] of counts(a)) expect([path, typeof value === 'number' ? value >= 5 : value === '< 5']).toEqual([path, true]);
+  });
+
+  test('meetings in the period: held and cancelled, invitations answered, afbud by notice, attendance; the same numbers as core.meetings.measures', async () => {
+    const { body, text } = await overview(leader);
+    const m = body.aggregates.meetings;
+    // 8 meetings in Nord (Syd's is not counted): 5 held, 3 cancelled; 0 still to come. The 3 and the 0 are hidden, so the 5 may show.
+    expect(m).toEqual({
+      total: 8,
+      held: 5,
+      upcoming: '< 5',
+      cancelled: '< 5',
+      // 16 invitations (the coordinator and the parent, in each): 13 answered, 3 not; the 3 is hidden, and so, beside the 16, is the 13.
+      invitations: { sent: 16, answered: '< 5', unanswered: '< 5' },
+      // 5 afbud, each with about 5 days' notice; the median is given from 5.
+      cancellations: { total: 5, byNotice: { under24h: '< 5', from24to72h: '< 5', over72h: 5 }, medianNoticeHours: expect.any(Number) },
+      // 5 meetings with attendance: the coordinator present, the parent not.
+      attendance: { meetings: 5, present: 5, absent: 5 },
+    });
+    expect(m.cancellations.medianNoticeHours).toBeGreaterThan(96);
+    expect(m.cancellations.medianNoticeHours).toBeLessThan(144);
+
+    // The meeting service's own measures of the same cases say the same.
+    const nord = ['A0', 'A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'B0', 'B1', 'B2'].map((label) => caseIds[label]!);
+    const measures = await t.app.core.meetings.measures(nord);
+    expect(measures).toMatchObject({ meetings: 8, held: 5, cancelledMeetings: 3, invitations: { sent: 16, answered: 13 }, cancellations: { count: 5, over72h: 5 }, attendance: { meetingsRecorded: 5, present: 5, absent: 5 } });
+    expect(m.cancellations.medianNoticeHours).toBe(measures.cancellations.medianNoticeHours);
+
+    // No names, no user IDs, no reasons, no places.
+    for (const label of ['A0', 'A1', 'B0']) {
+      expect(text).not.toContain(parents[label]!.id);
+      expect(text).not.toContain(`Syg ${label}`);
+      expect(text).not.toContain(`Aflyst ${label}`);
+    }
+    expect(text).not.toContain('mødelokale');
+    expect(text).not.toContain(coordinator.id);
+
+    // Bakkeskolen alone: 3 cancelled meetings, all "< 5".
+    const b = (await overview(leader, `?team=${encodeURIComponent(TEAM_B)}`)).body.aggregates.meetings;
+    expect(b).toEqual({
+      total: '< 5',
+      held: '< 5',
+      upcoming: '< 5',
+      cancelled: '< 5',
+      invitations: { sent: 6, answered: '< 5', unanswered: '< 5' },
+      cancellations: { total: '< 5', byNotice: { under24h: '< 5', from24to72h: '< 5', over72h: '< 5' }, medianNoticeHours: null },
+      attendance: { meetings: '< 5', present: '< 5', absent: '< 5' },
+    });
+    // This month alone (the meetings were 40 days ago): none.
+    expect((await overview(leader, `?from=${monthAgo(0)}&to=${monthAgo(0)}`)).body.aggregates.meetings).toMatchObject({ total: '< 5', held: '< 5', invitations: { sent: '< 5' } });
+  });
+
+  test('facts stored before meetings were counted are rebuilt on the next catch-up, with their meetings', async () => {
+    const facts = t.app.database.db.collection<{ _id: string; facts: string; format?: number }>('leaderFacts');
+    const caseId = caseIds.A1!;
+    const current = (await facts.findOne({ _id: caseId }))!;
+    expect(current.format).toBe(2);
+    // As an older version stored them: seven parts, no format.
+    await facts.updateOne({ _id: caseId }, { $set: { facts: current.facts.split('#').slice(0, 7).join('#') }, $unset: { format: '' } });
+    expect(await t.app.core.leaderOverview.refreshStale()).toContain(caseId);
+    const rebuilt = (await facts.findOne({ _id: caseId }))!;
+    expect(rebuilt.format).toBe(2);
+    expect(rebuilt.facts.split('#')).toHaveLength(8);
+    expect(rebuilt.facts.split('#')[7]).toMatch(/^\d+\|scheduled\|2\|2\|\d+\|1,1$/);
+    expect((await overview(leader)).body.aggregates.meetings.total).toBe(8);
   });
 
   test('a trend per month: the months of the period, with what happened in each', async () => {

@@ -151,9 +151,9 @@ describe('the tab', () => {
     expect(parentView.agenda.map((a: any) => a.kind)).toEqual(['overdue', 'dueSoon', 'assessment']);
     const parentInvitation = JSON.stringify(cardsOf(personalTo(t, p.parent)).at(-1));
     expect(parentInvitation).toContain('Over fristen: Lektiehjælp');
-    expect(parentInvitation).not.toContain('Tidlig opsporing');
+    expect(parentInvitation).not.toContain('Tidlig opmærksomhed');
     const teacherInvitation = JSON.stringify(cardsOf(personalTo(t, p.teacher)).at(-1));
-    expect(teacherInvitation).toContain('Tidlig opsporing: en observation i rød');
+    expect(teacherInvitation).toContain('Tidlig opmærksomhed: en observation i rød');
 
     // The coordinator keeps two points, in a new order, and adds one; anyone else is refused; a made-up point is refused.
     const [first, second] = coordinatorView.agenda;

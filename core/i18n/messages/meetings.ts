@@ -85,7 +85,7 @@ export const da = {
   'meeting.agenda.dueSoon': 'Frist snart: {what} ({owner}, frist {due})',
   'meeting.agenda.assessment': 'Seneste trivselsvurdering: runde {number}',
   'meeting.agenda.assessmentClosed': 'Seneste trivselsvurdering: runde {number}, afsluttet {date}',
-  'meeting.agenda.earlyWarning': 'Tidlig opsporing: {rule}',
+  'meeting.agenda.earlyWarning': 'Tidlig opmærksomhed: {rule}',
   'meeting.agenda.professionalsOnly': 'kun for fagpersoner',
   'meeting.agenda.empty': 'Ingen punkter endnu.',
   'meeting.warning.crossDiscipline': 'bekymring fra flere faggrupper',

@@ -1,4 +1,4 @@
-import type { Count, LeaderAggregates, TrendMonth } from '../../../core/domain/leaderOverview';
+import { NOTICE_BUCKETS, type Count, type LeaderAggregates, type TrendMonth } from '../../../core/domain/leaderOverview';
 import type { LeaderOverview } from '../../../core/services/leaderOverviewService';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS } from '../../../core/domain/scales';
 import { AGREEMENT_STATUSES } from '../../../core/domain/agreement';
@@ -25,6 +25,11 @@ function days(value: number | null): string {
   if (value === null) return tr('leader.median.none');
   if (value < 1) return tr('leader.lessThanDay');
   return tr('leader.days', { days: new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(value) });
+}
+
+function hours(value: number | null): string {
+  if (value === null) return tr('leader.median.none');
+  return tr('leader.hours', { hours: new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(value) });
 }
 
 const monthLabel = (month: string, style: 'short' | 'long' = 'short'): string =>
@@ -91,6 +96,48 @@ function assessmentTable(a: LeaderAggregates['assessment']): HTMLElement {
         ),
       ),
     ),
+  );
+}
+
+/** Meetings in the period (issue #15): held or cancelled, invitations answered, cancellations (afbud) by notice, attendance. */
+function meetingsSection(m: LeaderAggregates['meetings']): HTMLElement {
+  const noticeTable = h(
+    'table',
+    {},
+    h('caption', { class: 'vh' }, tr('leader.meetings.cancellations')),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, tr('leader.meetings.notice')), h('th', { scope: 'col' }, tr('leader.count')))),
+    h(
+      'tbody',
+      {},
+      NOTICE_BUCKETS.map((bucket) => h('tr', { 'data-notice': bucket }, h('th', { scope: 'row' }, trKey(`leader.meetings.notice.${bucket}`)), h('td', { class: 'num' }, count(m.cancellations.byNotice[bucket])))),
+      h('tr', { class: 'total' }, h('th', { scope: 'row' }, tr('leader.meetings.cancellationsTotal')), h('td', { class: 'num' }, count(m.cancellations.total))),
+    ),
+  );
+  return section(
+    'lead-meetings',
+    tr('leader.meetings.title'),
+    h('p', { class: 'small muted' }, tr('leader.meetings.help')),
+    stats([
+      [tr('leader.meetings.total'), count(m.total)],
+      [tr('leader.meetings.held'), count(m.held)],
+      [tr('leader.meetings.upcoming'), count(m.upcoming)],
+      [tr('leader.meetings.cancelled'), count(m.cancelled)],
+    ]),
+    h('h3', {}, tr('leader.meetings.invitations')),
+    stats([
+      [tr('leader.meetings.sent'), count(m.invitations.sent)],
+      [tr('leader.meetings.answered'), count(m.invitations.answered)],
+      [tr('leader.meetings.unanswered'), count(m.invitations.unanswered)],
+    ]),
+    h('h3', {}, tr('leader.meetings.cancellations')),
+    stats([[tr('leader.meetings.medianNotice'), hours(m.cancellations.medianNoticeHours)]]),
+    noticeTable,
+    h('h3', {}, tr('leader.meetings.attendance')),
+    stats([
+      [tr('leader.meetings.attendanceMeetings'), count(m.attendance.meetings)],
+      [tr('leader.meetings.present'), count(m.attendance.present)],
+      [tr('leader.meetings.absent'), count(m.attendance.absent)],
+    ]),
   );
 }
 
@@ -251,6 +298,7 @@ export async function renderLeader(root: HTMLElement, api: TabApi, query: URLSea
     ['lead-tta', tr('leader.tta.title')],
     ['lead-inactive', tr('leader.inactive.title')],
     ['lead-consent', tr('leader.consent.title')],
+    ['lead-meetings', tr('leader.meetings.title')],
     ['lead-assessment', tr('leader.assessment.title')],
     ['lead-trend', tr('leader.trend.title')],
     ['lead-yours', tr('leader.yours.title')],
@@ -294,6 +342,7 @@ export async function renderLeader(root: HTMLElement, api: TabApi, query: URLSea
         ]),
       ),
     ),
+    meetingsSection(a.meetings),
     section('lead-assessment', tr('leader.assessment.title'), stats([[tr('leader.assessment.cases'), count(a.assessment.cases)]]), assessmentTable(a.assessment)),
     section('lead-trend', tr('leader.trend.title'), trendChart(a.trend, data.filters.period)),
     section('lead-yours', tr('leader.yours.title'), h('p', { class: 'small muted' }, tr('leader.yours.help')), ...yourCases(data)),

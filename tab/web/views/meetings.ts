@@ -189,7 +189,7 @@ export async function renderMeeting(root: HTMLElement, api: TabApi, caseId: stri
     noTeams,
     m.viewer.participant && m.viewer.canAnswer ? section('meeting-answer', tr('tab.meetings.answers'), ...answerPart(m, status, post, redraw)) : null,
     section('meeting-participants', tr('meeting.card.participants'), participantList(m)),
-    section('meeting-agenda', tr('meeting.card.agenda'), ...agendaPart(m, api, path, status, redraw)),
+    section('meeting-agenda', tr('meeting.card.agenda'), ...agendaPart(m, api, path, status, redraw), voicePart(m)),
     m.proposals.length ? section('meeting-proposals', tr('tab.meeting.proposals'), proposalList(m, status, post, redraw)) : null,
     m.viewer.canManage && live ? section('meeting-tools', tr('meeting.coordinator.actions'), ...toolsPart(m, status, post, redraw)) : null,
     m.status === 'scheduled' && m.viewer.started ? section('meeting-attendance', tr('tab.meeting.attendance'), ...attendancePart(m, status, post, redraw)) : null,
@@ -204,6 +204,47 @@ export async function renderMeeting(root: HTMLElement, api: TabApi, caseId: stri
   );
   if (message) status.textContent = message;
   if (focus) root.querySelector<HTMLElement>(`#${focus}`)?.focus();
+}
+
+/**
+ * Barnets stemme on the agenda (docs/child-voice.md): per house the newest entries everyone in the
+ * meeting may read, in full, then what was left out and why. Nothing for a viewer who does not read
+ * the child's voice (the server sends none) or when there is nothing to say.
+ */
+function voicePart(m: MeetingView): HTMLElement | null {
+  const voice = m.childVoice;
+  if (!voice) return null;
+  const houses = voice.houses.filter((house) => house.entries.length > 0 || house.more > 0);
+  if (!houses.length && !voice.withheld && !voice.network) return null;
+  const headingId = uid('meeting-voice');
+  return h(
+    'section',
+    { class: 'child-voice agenda-voice', 'aria-labelledby': headingId },
+    h('h3', { id: headingId }, tr('childVoice.title')),
+    houses.length ? h('p', { class: 'small muted' }, tr('childVoice.agenda.hint')) : null,
+    houses.map(({ house, entries, more }) =>
+      h(
+        'div',
+        { class: `house house-${house}`, 'data-house': house },
+        h('h4', {}, trKey(`childVoice.house.${house}`)),
+        h(
+          'ul',
+          { class: 'cards compact' },
+          entries.map((entry) =>
+            h(
+              'li',
+              { class: 'voice-entry', 'data-entry': entry.id },
+              h('p', { class: 'voice-text' }, entry.text),
+              h('p', { class: 'small muted' }, `${formatDay(locale(), entry.date)} · ${tr('childVoice.entry.by', { name: entry.authorName, role: trKey(`role.${entry.authorRole}`) })} · ${trKey(`childVoice.how.${entry.how}`)}`),
+            ),
+          ),
+        ),
+        more > 0 ? h('p', { class: 'small muted' }, tr('childVoice.agenda.more', { count: more })) : null,
+      ),
+    ),
+    voice.withheld > 0 ? h('p', { class: 'small muted', 'data-withheld': String(voice.withheld) }, tr('childVoice.agenda.withheld', { count: voice.withheld })) : null,
+    voice.network ? h('p', { class: 'small muted' }, tr('childVoice.agenda.network')) : null,
+  );
 }
 
 type Post = (suffix: string, body?: unknown) => () => Promise<unknown>;
