@@ -314,7 +314,7 @@ export async function runSoak(argv: string[], onInterrupt: Set<() => unknown>, i
         samples.push({ atSeconds: Math.round((performance.now() - started) / 1000), rssMb: mb(rss) });
         const minute = Math.floor((performance.now() - started) / 60_000);
         const now = perMinute[minute];
-        const line = `  ${Math.round((performance.now() - started) / 1000)} s: RSS ${mb(rss)} MB, ${[...stats.values()].reduce((s, x) => s + x.latencies.length, 0)} requests, ${errors} errors${now ? `, p50 this minute ${percentile([...now.latencies].sort((a, b) => a - b), 50).toFixed(1)} ms` : ''}`;
+        const line = `  ${Math.round((performance.now() - started) / 1000)} s: RSS ${mb(rss)} MB, ${[...stats.values()].reduce((s, x) => s + x.latencies.length, 0)} requests, ${errors} errors${now?.latencies.length ? `, p50 this minute ${percentile([...now.latencies].sort((a, b) => a - b), 50).toFixed(1)} ms` : ''}`;
         // A terminal gets one updating line; a log file a line every 30 s.
         if (process.stdout.isTTY) process.stdout.write(`\r${line}   `);
         else if (samples.length % 6 === 1) console.log(line);

@@ -72,9 +72,8 @@ test('one working day before and two hours before, exactly once across two worke
   await sweepBoth(WED, '07:00');
   expect(meetingReminders()).toHaveLength(0);
   const wednesday = await sweepBoth(WED, '08:00');
+  // Which worker claims which reminder is a race; together they send each one once.
   expect(wednesday.sent).toBe(4);
-  expect(wednesday.a.sent).toBeGreaterThan(0);
-  expect(wednesday.b.sent).toBeGreaterThan(0);
   await sweepBoth(WED, '08:05');
   const before = meetingReminders();
   expect(new Set(before.map((c) => c.key)).size).toBe(4);
