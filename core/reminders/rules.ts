@@ -8,6 +8,7 @@
 import type { Agreement } from '../domain/agreement';
 import type { Case, Member } from '../domain/case';
 import { isGuardian } from '../domain/roles';
+import { isVacant } from '../domain/handover';
 import { addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, nextSendingTime, workingDayOnOrAfter, type SendingHours } from './calendar';
 
 export const REMINDER_KINDS = ['upcoming', 'due', 'overdue', 'followup', 'nudge', 'consent', 'failure', 'meeting_before', 'meeting_soon', 'vacancy', 'digest'] as const;
@@ -164,13 +165,18 @@ export function planAgreement(agreement: Agreement, kase: Case, window: PlanWind
   const snoozedAllDay = !!snoozedUntil && snoozedUntil > start && snoozeAt === undefined;
   const at = snoozeAt ? later(start, snoozeAt) : start;
 
-  if (agreement.status === 'accepted' && !snoozedAllDay) {
+  // An owner who left the case (removed, consent withdrawn) is told nothing more of it: their
+  // reminders go to the coordinator, who must find a new owner.
+  // (With no active coordinator either, nobody gets them; the vacancy cards ask for a coordinator.)
+  const active = (userId: string) => kase.members.some((m) => m.userId === userId && m.status === 'active');
+  const ownerReminderTo = active(agreement.ownerId) ? agreement.ownerId : active(kase.coordinatorId) && !isVacant(kase) ? kase.coordinatorId : undefined;
+  if (agreement.status === 'accepted' && !snoozedAllDay && ownerReminderTo) {
     const lead = settingsOf(kase).leadWorkingDays;
     const dueDay = workingDayOnOrAfter(agreement.dueDate);
     const upcomingDay = addWorkingDays(agreement.dueDate, -lead);
-    if (lead > 0 && window.day < dueDay && inWindow(upcomingDay, window)) push('upcoming', `${subject}|upcoming|${agreement.dueDate}`, agreement.ownerId, at);
-    if (window.day === dueDay) push('due', `${subject}|due|${agreement.dueDate}`, agreement.ownerId, at);
-    if (window.day > dueDay) push('overdue', `${subject}|overdue|${window.day}`, agreement.ownerId, at);
+    if (lead > 0 && window.day < dueDay && inWindow(upcomingDay, window)) push('upcoming', `${subject}|upcoming|${agreement.dueDate}`, ownerReminderTo, at);
+    if (window.day === dueDay) push('due', `${subject}|due|${agreement.dueDate}`, ownerReminderTo, at);
+    if (window.day > dueDay) push('overdue', `${subject}|overdue|${window.day}`, ownerReminderTo, at);
   }
   if ((agreement.status === 'accepted' || agreement.status === 'done') && !snoozedAllDay && inWindow(workingDayOnOrAfter(agreement.followUpDate), window)) {
     push('followup', `${subject}|followup|${agreement.followUpDate}`, kase.coordinatorId, at);

@@ -208,6 +208,13 @@ export class ReminderService {
   }
 
   /** A person who left the case: their reminders of its meetings stop. */
+  /** Today's reminders to an owner who left the case stop; from the next day the coordinator gets them (planAgreement). */
+  private async stopOwnerRemindersOf(caseId: string, userId: string): Promise<void> {
+    for (const agreement of await this.agreements.forCase(caseId)) {
+      if (agreement.ownerId === userId && agreement.status === 'accepted') await this.stop(agreementSubject(agreement._id), 'ownerLeft', OWNER_KINDS);
+    }
+  }
+
   private async stopMeetingsOf(caseId: string, userId: string): Promise<void> {
     if (!this.meetings) return;
     const now = this.now();
@@ -280,10 +287,12 @@ export class ReminderService {
       case 'member.consent.declined':
       case 'member.removed':
         if (userId) await this.stop(consentSubject(event.caseId, userId), 'answered');
+        if (userId && event.type === 'member.removed') await this.stopOwnerRemindersOf(event.caseId, userId);
         if (userId && event.type === 'member.removed') await this.stopMeetingsOf(event.caseId, userId);
         return;
       case 'member.consent.withdrawn':
-        // Someone who lost access is reminded of no meeting of the case (what was planned today stops).
+        // Someone who lost access is reminded of nothing in the case (what was planned today stops).
+        if (userId) await this.stopOwnerRemindersOf(event.caseId, userId);
         if (userId) await this.stopMeetingsOf(event.caseId, userId);
         return;
       default:

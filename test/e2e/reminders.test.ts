@@ -87,6 +87,20 @@ describe('when reminders go out', () => {
     expect(await sweepAt(THU, '08:00')).toMatchObject({ sent: 0 });
     expect(cards()).toHaveLength(0);
   });
+
+  test('an owner removed from the case after the day was planned gets no reminder; from the next day the coordinator does', async () => {
+    await seedAgreement(db(), seeded, { status: 'accepted', dueDate: WED, followUpDate: '2025-03-20', createdAt: clock.now() });
+    expect(await sweepAt(THU, '07:30')).toMatchObject({ planned: 'planned', sent: 0 });
+    await t.app.core.members.remove({ userId: seeded.coordinator.id, name: seeded.coordinator.name }, seeded.kase._id, seeded.owner.id);
+    const ledger = db().collection('reminders_20250306');
+    for (let i = 0; i < 100 && !(await ledger.findOne({ t: 'k', reason: 'ownerLeft' })); i++) await new Promise((r) => setTimeout(r, 20));
+    await sweepAt(THU, '08:00');
+    await sweepAt(FRI, '08:00');
+    expect(cardsTo(personalChatId(seeded.owner))).toHaveLength(0);
+    const toCoordinator = cardsTo(personalChatId(seeded.coordinator));
+    expect(toCoordinator).toHaveLength(1);
+    expect(toCoordinator[0]!.text).toContain('en aftale er over fristen');
+  });
 });
 
 describe('quiet hours, nudges and consent', () => {
