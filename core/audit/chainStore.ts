@@ -48,10 +48,14 @@ export class ChainStore<E extends ChainEntryBase> {
     private readonly split: (entry: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq'> & { familySeq: number }) => { envelope: Record<string, unknown>; content: Record<string, unknown> },
   ) {}
 
-  /** Appends `draft` (once per key) and returns the stored entry and whether this call stored it. */
-  append(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean): Promise<{ entry: E; appended: boolean }> {
+  /**
+   * Appends `draft` (once per key) and returns the stored entry and whether this call stored it.
+   * `freshKey`: the key was just made up (a random UUID), so no earlier append can have it and the
+   * lookup by key is skipped; the unique index still guards it.
+   */
+  append(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean, { freshKey = false } = {}): Promise<{ entry: E; appended: boolean }> {
     const previous = this.queues.get(caseId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.appendNow(caseId, draft, familyVisible));
+    const next = previous.catch(() => undefined).then(() => this.appendNow(caseId, draft, familyVisible, freshKey));
     this.queues.set(caseId, next);
     void next
       .finally(() => {
@@ -61,8 +65,8 @@ export class ChainStore<E extends ChainEntryBase> {
     return next;
   }
 
-  private async appendNow(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean): Promise<{ entry: E; appended: boolean }> {
-    const existing = await this.byKey(draft.key as string);
+  private async appendNow(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean, freshKey: boolean): Promise<{ entry: E; appended: boolean }> {
+    const existing = freshKey ? null : await this.byKey(draft.key as string);
     if (existing) return { entry: existing, appended: false };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const tip = await this.tip(caseId);

@@ -94,6 +94,8 @@ const REFRESH_TYPES: ReadonlySet<string> = new Set(['assessment.closed', 'person
 const needsRefresh = (type: string) => REFRESH_TYPES.has(type) || REFRESH_PREFIXES.some((prefix) => type.startsWith(prefix));
 
 const unitChain = (unitId: string) => `leader:${unitId}`;
+/** How long a read of a team's facts serves later views (unless this process changed facts meanwhile). */
+export const FACTS_REUSE_MS = 5_000;
 export const NO_UNIT_CHAIN = 'leader:none';
 
 export class LeaderOverviewService {
@@ -101,8 +103,10 @@ export class LeaderOverviewService {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Refreshes waiting to start, per case: changes in a burst are caught by one refresh. */
   private readonly waiting = new Map<string, Promise<void>>();
-  /** Facts reads under way, per team or conversation (`shared`). */
-  private readonly reads = new Map<string, Promise<CaseFacts[]>>();
+  /** Facts reads under way or recently done, per team or conversation (`shared`). */
+  private readonly reads = new Map<string, { facts: Promise<CaseFacts[]>; done?: number }>();
+  /** Moves on with every change to the facts this process writes; a read started before it is not reused. */
+  private generation = 0;
 
   constructor(
     private readonly facts: LeaderFactsRepository,
@@ -179,16 +183,34 @@ export class LeaderOverviewService {
   }
 
   /**
-   * One read for views that ask for the same team at the same moment (leaders opening the overview
-   * together): a view that arrives while a read of its team is under way shares that read's answer.
-   * Nothing is kept once the read is done, so no view is older than the reads in flight when it came.
+   * One read for views of the same team close together (leaders opening the overview at a meeting,
+   * a leader changing filters): a view shares a read under way, or one finished less than
+   * FACTS_REUSE_MS ago, unless this process changed any case's facts since that read started.
+   * A change written by another instance shows within FACTS_REUSE_MS.
    */
   private shared(key: string, read: () => Promise<CaseFacts[]>): Promise<CaseFacts[]> {
-    const running = this.reads.get(key);
-    if (running) return running;
-    const started = read().finally(() => this.reads.delete(key));
-    this.reads.set(key, started);
-    return started;
+    const known = this.reads.get(key);
+    if (known && (known.done === undefined || Date.now() - known.done < FACTS_REUSE_MS)) return known.facts;
+    const generation = this.generation;
+    const entry: { facts: Promise<CaseFacts[]>; done?: number } = { facts: read() };
+    this.reads.set(key, entry);
+    entry.facts.then(
+      () => {
+        if (this.reads.get(key) !== entry) return;
+        if (this.generation === generation) entry.done = Date.now();
+        else this.reads.delete(key);
+      },
+      () => {
+        if (this.reads.get(key) === entry) this.reads.delete(key);
+      },
+    );
+    return entry.facts;
+  }
+
+  /** The facts changed here: later views read them again. */
+  private factsChanged(): void {
+    this.generation += 1;
+    this.reads.clear();
   }
 
   /**
@@ -226,7 +248,7 @@ export class LeaderOverviewService {
 
   async onEvent(event: CaseEvent): Promise<void> {
     const activity = NOT_ACTIVITY.has(event.type) ? null : new Date(event.at);
-    if (!needsRefresh(event.type) && (await this.facts.touch(event.caseId, activity, event.seq))) return;
+    if (!needsRefresh(event.type) && (await this.facts.touch(event.caseId, activity, event.seq))) return this.factsChanged();
     await this.refreshCase(event.caseId);
   }
 
@@ -282,6 +304,7 @@ export class LeaderOverviewService {
       meetings: meetings.map(meetingFactsOf),
       refreshedAt: new Date(),
     });
+    this.factsChanged();
   }
 
   /**

@@ -237,6 +237,21 @@ describe('a leader of the unit', () => {
     expect((await overview(leader)).body.aggregates.meetings.total).toBe(8);
   });
 
+  test('views close together share one read: a change made here shows at once, one written by another instance within 5 s', async () => {
+    const facts = t.app.database.db.collection<{ _id: string }>('leaderFacts');
+    expect((await overview(leader)).body.aggregates.cases.total).toBe(10);
+    // Another instance stores the facts of a new case in team A (a copy of one, under a new ID).
+    const copy = { ...(await facts.findOne({ _id: caseIds.A1! }))!, _id: randomUUID() };
+    await facts.insertOne(copy);
+    expect((await overview(leader)).body.aggregates.cases.total).toBe(10);
+    await new Promise((r) => setTimeout(r, 5_100));
+    expect((await overview(leader)).body.aggregates.cases.total).toBe(11);
+    // Gone again; a change to any case's facts in this process makes the next view read afresh.
+    await facts.deleteOne({ _id: copy._id });
+    await t.app.core.leaderOverview.refreshCase(caseIds.A1!);
+    expect((await overview(leader)).body.aggregates.cases.total).toBe(10);
+  });
+
   test('a trend per month: the months of the period, with what happened in each', async () => {
     const { body } = await overview(leader);
     const trend: Array<Record<string, unknown>> = body.aggregates.trend;
