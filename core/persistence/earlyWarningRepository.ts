@@ -129,6 +129,11 @@ export class EarlyWarningRepository {
     await this.collection.updateOne({ _id: id }, { $set: { deliveryState: 'sent', deliveredAt: at, deliveredTo: to }, $unset: { deliveryLeaseUntil: '' } });
   }
 
+  /** The case's cards still waiting to be sent are due at `at` (a coordinator arrived). */
+  async dueNow(caseId: string, at: Date): Promise<void> {
+    await this.collection.updateMany({ caseId, deliveryState: 'pending' } as Filter<EarlyWarningRecord>, { $set: { deliveryNextAt: at } });
+  }
+
   async deliveryFailed(id: string, next: { state: 'pending' | 'failed'; at: Date }): Promise<void> {
     await this.collection.updateOne({ _id: id }, { $set: { deliveryState: next.state, deliveryNextAt: next.at }, $unset: { deliveryLeaseUntil: '' } });
   }

@@ -61,6 +61,8 @@ export const SAMSPIL_ACTOR = { userId: 'samspil', name: 'Samspil' };
 const OBSERVATION_LIMIT = 1000;
 /** Card deliveries: attempts before giving up (the warning stays in the tab), and the backoff. */
 export const DELIVERY_MAX_ATTEMPTS = 8;
+/** While a case has no coordinator, a waiting card is looked at again this often. */
+const WAIT_FOR_COORDINATOR_MS = 60 * 60_000;
 const DELIVERY_LEASE_MS = 2 * 60_000;
 const backoffMs = (attempts: number) => Math.min(60 * 60_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 
@@ -147,6 +149,8 @@ export class EarlyWarningService {
   async onEvent(event: CaseEvent): Promise<void> {
     if (event.type === 'observation.created' || event.type === 'assessment.closed') await this.evaluate(event.caseId, new Date(event.at));
     else if (event.type === 'agreement.accepted') await this.recordAcceptance(event.caseId, event.data.agreementId, new Date(event.at));
+    // A new coordinator gets the cards that waited for one at the next sweep.
+    else if (event.type === 'coordinator.takenOver' || event.type === 'coordinator.handover.accepted') await this.warnings.dueNow(event.caseId, new Date());
   }
 
   /**
@@ -285,7 +289,9 @@ export class EarlyWarningService {
   /**
    * Claims the sending of a warning's card for this instance: it must be due, and exactly one
    * instance wins the claim. Null when there is nothing to send (sent, claimed elsewhere, not due).
-   * A case without an active coordinator has nobody to tell: the warning stays in the tab.
+   * A closed case has nobody to tell: the warning stays in the tab. An open case without an active
+   * coordinator (the role is vacant) keeps the card waiting, checked hourly, and it goes out as soon
+   * as someone takes the role over (onEvent).
    */
   async claimDelivery(rawId: string): Promise<WarningDelivery | null> {
     const warning = await this.warnings.byId(rawId);
@@ -294,8 +300,12 @@ export class EarlyWarningService {
     if (!(await this.warnings.claim(warning, new Date(wall + DELIVERY_LEASE_MS)))) return null;
     const kase = await this.cases.byId(warning.caseId);
     const coordinator = kase && coordinatorOf(kase);
-    if (!kase || kase.status !== 'open' || !coordinator || coordinator.status !== 'active') {
+    if (!kase || kase.status !== 'open') {
       await this.warnings.deliveryFailed(warning._id, { state: 'failed', at: new Date(wall) });
+      return null;
+    }
+    if (!coordinator || coordinator.status !== 'active') {
+      await this.warnings.deliveryFailed(warning._id, { state: 'pending', at: new Date(wall + WAIT_FOR_COORDINATOR_MS) });
       return null;
     }
     return { warning: await this.viewOf(warning), kase, coordinator };

@@ -276,6 +276,33 @@ describe('told once', () => {
   });
 });
 
+describe('a case without a coordinator', () => {
+  test('the card waits for one, and goes to whoever takes the role over, in their own chat', async () => {
+    const d = await fullCase('ledig');
+    await t.app.core.handover.vacate({ userId: 'operator', name: 'Drift' }, d.caseId, coordinator.id, 'operator');
+    await t.app.settled();
+    const before = t.connector.sentActivities.length;
+    await observe(d, teacher, 'red');
+    await t.app.settled();
+    expect(warningCards(t.connector.sentActivities.slice(before).map((s) => s.activity as Record<string, any>))).toHaveLength(0);
+    const [waiting] = await warnings(d.caseId);
+    expect(waiting).toMatchObject({ deliveryState: 'pending' });
+    // Nobody to tell yet: the sweep leaves it waiting (looked at again in an hour), never given up.
+    expect(await t.app.earlyWarnings.sweep()).toBe(0);
+
+    const kase = await t.app.database.db.collection('cases').findOne({ _id: d.caseId } as never);
+    const taken = await t.app.core.handover.takeOver({ userId: psychologist.id, aadObjectId: psychologist.aadObjectId, name: psychologist.name }, d.caseId, kase!.vacancy.id);
+    expect(taken).toBeTruthy();
+    await t.app.settled();
+    expect(await t.app.earlyWarnings.sweep()).toBe(1);
+    await t.app.settled();
+    const sent = warningCards(t.connector.sentActivities.slice(before).map((s) => s.activity as Record<string, any>));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.conversationId).toBe(await coordinatorChat(psychologist));
+    expect((await warnings(d.caseId))[0]).toMatchObject({ deliveryState: 'sent' });
+  });
+});
+
 describe('the coordinator answers', () => {
   async function warned(label: string) {
     const d = await fullCase(label);
