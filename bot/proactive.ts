@@ -1,7 +1,7 @@
 import type { Case } from '../core/domain/case';
 import type { Locale } from '../core/i18n';
 import type { Minutes } from '../core/services/overviewService';
-import { minutesCard } from '../tab/cards/minutesCard';
+import { minutesCard } from './cards/minutesCard';
 import type { CaseConversationPort } from '../core';
 import type { RoomPublisher } from './audience/publisher';
 import { cardMessage } from './cards/message';

@@ -3,7 +3,7 @@ import type { Core, PostSpec } from '../../core';
 import type { Clearance } from '../../core/domain/audience';
 import type { Case } from '../../core/domain/case';
 import { t, type Locale, type MessageKey } from '../../core/i18n';
-import { minutesCard } from '../../tab/cards/minutesCard';
+import { minutesCard } from '../cards/minutesCard';
 import { agreementCard } from '../cards/agreementCards';
 import { assessmentSummaryCard, roundCard } from '../cards/assessmentCards';
 import { caseCard } from '../cards/caseCard';

@@ -15,7 +15,7 @@ import { assessmentFormCard, assessmentSavedCard, assessmentSummaryCard, roundCa
 import { MAX_REFRESH_USERS, type AdaptiveCard } from './card';
 import { formBaseCard } from './formCards';
 import { closingCard } from '../channels/closingCard';
-import { minutesCard } from '../../tab/cards/minutesCard';
+import { minutesCard } from './minutesCard';
 import type { Clearance } from '../../core/domain/audience';
 import type { FormRecord } from '../../core/persistence/formRepository';
 import type { Minutes } from '../../core/services/overviewService';

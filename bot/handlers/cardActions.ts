@@ -6,7 +6,7 @@ import { decide } from '../../core/domain/policy';
 import { ASSESSMENT_AREAS } from '../../core/domain/scales';
 import type { Locale } from '../../core/i18n';
 import type { AgreementTarget } from '../../core/services/agreementService';
-import { MINUTES_VIEW_VERB, minutesCard } from '../../tab/cards/minutesCard';
+import { MINUTES_VIEW_VERB, minutesCard } from '../cards/minutesCard';
 import { AGREEMENT_VERBS, agreementCardFor, agreementFormCard } from '../cards/agreementCards';
 import { ASSESSMENT_VERBS, assessmentFormCard, assessmentSavedCard, assessmentSummaryCard } from '../cards/assessmentCards';
 import { ADAPTIVE_CARD_CONTENT_TYPE, refreshFor, type AdaptiveCard } from '../cards/card';

@@ -1,5 +1,5 @@
-import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard, type CardElement } from '../../bot/cards/card';
-import { neutralCard } from '../../bot/cards/neutralCard';
+import { adaptiveCard, facts, heading, paragraph, type AdaptiveCard, type CardElement } from './card';
+import { neutralCard } from './neutralCard';
 import type { Clearance } from '../../core/domain/audience';
 import type { Minutes } from '../../core/services/overviewService';
 import { t, type Locale } from '../../core/i18n';
