@@ -1,12 +1,9 @@
 import type { Case } from '../core/domain/case';
 import type { Locale } from '../core/i18n';
 import type { Minutes } from '../core/services/overviewService';
-import { minutesCard } from './cards/minutesCard';
 import type { CaseConversationPort } from '../core';
 import type { RoomPublisher } from './audience/publisher';
-import { cardMessage } from './cards/message';
-import { activeMemberIds } from './cards/neutralCard';
-import { t } from '../core/i18n';
+import { minutesRender } from './audience/posts';
 
 /**
  * What the tab posts into a case's conversation, through the publisher like everything else, so
@@ -16,10 +13,7 @@ import { t } from '../core/i18n';
 export function createCaseConversationPort(publisher: RoomPublisher): CaseConversationPort {
   return {
     postMinutes(kase: Case, minutes: Minutes, meetingId: string, locale: Locale) {
-      const own = { meetingId, userIds: activeMemberIds(kase) };
-      return publisher.postToCase(kase, { kind: 'minutes', meetingId }, locale, (c) =>
-        cardMessage(minutesCard(locale, minutes, c, own), c === 'outsider' ? undefined : t(locale, 'tab.minutes.title', { title: kase.title })),
-      );
+      return publisher.postToCase(kase, { kind: 'minutes', meetingId }, locale, minutesRender(locale, kase, minutes, meetingId));
     },
     postAgreement(kase: Case, agreementId: string, locale: Locale) {
       return publisher.postToCase(kase, { kind: 'agreement', agreementId }, locale);

@@ -178,7 +178,10 @@ export class SamspilBot extends TeamsActivityHandler {
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const locale = localeOf(context.activity);
+    // A card that names its language (reminders, warnings, invitations: sent in the person's language)
+    // answers in it, whatever language the clicking client reports.
+    const cardLocale = (invokeValue?.action?.data as Record<string, unknown> | undefined)?.locale;
+    const locale = cardLocale === 'da' || cardLocale === 'en' ? cardLocale : localeOf(context.activity);
     const verb = invokeValue?.action?.verb;
     const handler = typeof verb === 'string' && Object.hasOwn(this.cardActions, verb) ? this.cardActions[verb] : undefined;
     try {

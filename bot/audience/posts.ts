@@ -4,6 +4,7 @@ import type { Clearance } from '../../core/domain/audience';
 import type { Case } from '../../core/domain/case';
 import { t, type Locale, type MessageKey } from '../../core/i18n';
 import { minutesCard } from '../cards/minutesCard';
+import type { Minutes } from '../../core/services/overviewService';
 import { agreementCard } from '../cards/agreementCards';
 import { assessmentSummaryCard, roundCard } from '../cards/assessmentCards';
 import { caseCard } from '../cards/caseCard';
@@ -22,6 +23,12 @@ export type RoomRender = (clearance: Clearance) => Partial<Activity>;
 export const textRender =
   (locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): RoomRender =>
   (clearance) => ({ type: 'message', text: clearance === 'outsider' ? t(locale, 'neutral.update') : t(locale, key, params) });
+
+/** The minutes of a meeting as the room may read them; the members' own view is behind the card's refresh. */
+export function minutesRender(locale: Locale, kase: Case, minutes: Minutes, meetingId: string): RoomRender {
+  const own = { meetingId, userIds: activeMemberIds(kase) };
+  return (c) => cardMessage(minutesCard(locale, minutes, c, own), c === 'outsider' ? undefined : t(locale, 'tab.minutes.title', { title: kase.title }));
+}
 
 /**
  * How each kind of post is drawn from the current data. The first post and every later update
@@ -68,9 +75,7 @@ export async function renderPost(core: Core, kase: Case, spec: PostSpec, locale:
     case 'minutes': {
       const meeting = await core.overview.findMeeting(kase._id, spec.meetingId);
       if (!meeting?.minutes) return undefined;
-      const minutes = meeting.minutes;
-      const own = { meetingId: meeting._id, userIds: activeMemberIds(kase) };
-      return (c) => cardMessage(minutesCard(locale, minutes, c, own), c === 'outsider' ? undefined : t(locale, 'tab.minutes.title', { title: kase.title }));
+      return minutesRender(locale, kase, meeting.minutes, meeting._id);
     }
     case 'meeting': {
       const meeting = await core.meetings.findForCard(kase._id, spec.meetingId);

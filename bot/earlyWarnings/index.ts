@@ -107,21 +107,17 @@ export function startEarlyWarnings({ core, publisher, logger, teamsAppId, sweepM
 type Handler = (context: TurnContext, locale: Locale, data: Record<string, unknown>) => Promise<AdaptiveCard>;
 
 /** A warning card answers in the language it was sent in, whatever the clicking client says. */
-const cardLocale = (data: Record<string, unknown>, fallback: Locale): Locale => (data.locale === 'da' || data.locale === 'en' ? data.locale : fallback);
-
 /**
  * The warning card's buttons. Only the case's coordinator may answer a warning (the core refuses
  * anyone else, and logs the refusal); each answer is recorded once, so double clicks are harmless.
  */
 export function createEarlyWarningCardActions(core: Core, teamsAppId?: string): Record<string, Handler> {
   return {
-    [EARLY_WARNING_VERBS.dismiss]: async (context, clientLocale, data) => {
-      const locale = cardLocale(data, clientLocale);
+    [EARLY_WARNING_VERBS.dismiss]: async (context, locale, data) => {
       const { warning, kase } = await core.earlyWarnings.dismiss(actorOf(context.activity), data.warningId, data[DISMISS_REASON_INPUT]);
       return warningCard(core, locale, warning, kase, teamsAppId);
     },
-    [EARLY_WARNING_VERBS.act]: async (context, clientLocale, data) => {
-      const locale = cardLocale(data, clientLocale);
+    [EARLY_WARNING_VERBS.act]: async (context, locale, data) => {
       const { warning, kase, form, repeated } = await core.earlyWarnings.act(actorOf(context.activity), data.warningId, data.action);
       if (form && !repeated) {
         // The form goes to this personal chat as a message of its own; submitting it proposes the
@@ -131,8 +127,7 @@ export function createEarlyWarningCardActions(core: Core, teamsAppId?: string): 
       }
       return warningCard(core, locale, warning, kase, teamsAppId);
     },
-    [EARLY_WARNING_VERBS.refresh]: async (context, clientLocale, data) => {
-      const locale = cardLocale(data, clientLocale);
+    [EARLY_WARNING_VERBS.refresh]: async (context, locale, data) => {
       const { warning, kase } = await core.earlyWarnings.get(actorOf(context.activity), data.warningId);
       return warningCard(core, locale, warning, kase, teamsAppId);
     },

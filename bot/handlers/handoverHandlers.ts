@@ -50,10 +50,14 @@ export function createHandoverCommands(deps: BotDependencies): Pick<CommandHandl
     coordinator: async (context, locale) => {
       const kase = await caseOfTurn(deps, context);
       const view = await core.handover.status(actorOf(context.activity), kase._id);
-      await publisher.showView(context, kase, { needs: 'member', what: 'what.coordinator', message: () => cardMessage(statusCard(locale, view)) }, locale);
+      // In a room the card is read by everyone there: only the asker's own chat gets the asker's buttons.
+      const roomView = { ...view, viewer: NO_BUTTONS };
+      await publisher.showView(context, kase, { needs: 'member', what: 'what.coordinator', message: (placed) => cardMessage(statusCard(locale, placed === 'personal' ? view : roomView)) }, locale);
     },
   };
 }
+
+const NO_BUTTONS = { coordinator: false, canPropose: false, canCancel: false, canAnswer: false, canTakeOver: false };
 
 /** The buttons of the handover cards. Each returns what the clicker sees in place of the card. */
 export function createHandoverCardActions(deps: BotDependencies): Record<string, CardActionHandler> {
@@ -73,8 +77,7 @@ export function createHandoverCardActions(deps: BotDependencies): Record<string,
       return statusCard(locale, await core.handover.status(actor, kase._id));
     },
     // The first click wins; a later one learns who took over instead of getting an error.
-    [HANDOVER_VERBS.takeOver]: async (context, clientLocale, data) => {
-      const locale = data.locale === 'da' || data.locale === 'en' ? data.locale : clientLocale;
+    [HANDOVER_VERBS.takeOver]: async (context, locale, data) => {
       const actor = actorOf(context.activity);
       try {
         await core.handover.takeOver(actor, data.caseId, data.vacancyId);

@@ -43,8 +43,6 @@ const whenOf = (text: string, today: string): Record<string, string> => {
 const surfaceOf = (data: Record<string, unknown>): MeetingSurface => (data.surface === 'invite' || data.surface === 'reminder' || data.surface === 'proposal' ? data.surface : 'view');
 
 /** A reminder card answers in the language it was sent in. */
-const cardLocale = (data: Record<string, unknown>, fallback: Locale): Locale => (data.locale === 'da' || data.locale === 'en' ? data.locale : fallback);
-
 export function createMeetingCommands(deps: BotDependencies): Pick<CommandHandlers, 'meeting' | 'meetings'> {
   const { core, publisher } = deps;
   const today = () => copenhagenDate(core.now());
@@ -188,8 +186,7 @@ export function createMeetingCardActions(deps: BotDependencies): Record<string, 
     },
 
     // From a reminder: "Jeg kan ikke komme" (afbud, with an optional reason) and "Foreslå et andet tidspunkt".
-    [MEETING_VERBS.reminderCancel]: async (context, clientLocale, data) => {
-      const locale = cardLocale(data, clientLocale);
+    [MEETING_VERBS.reminderCancel]: async (context, locale, data) => {
       const actor = actorOf(context.activity);
       try {
         const { meeting, kase, member } = await core.meetings.answer(actor, data.caseId, data.meetingId, 'declined', { reason: data.reason, via: 'reminder' });
@@ -202,8 +199,7 @@ export function createMeetingCardActions(deps: BotDependencies): Record<string, 
       }
     },
 
-    [MEETING_VERBS.reminderPropose]: async (context, clientLocale, data) => {
-      const locale = cardLocale(data, clientLocale);
+    [MEETING_VERBS.reminderPropose]: async (context, locale, data) => {
       const { meeting, kase, member } = await core.meetings.proposeMove(actorOf(context.activity), data.caseId, data.meetingId, { date: data.date, time: data.time, note: data.note });
       return reminderCard(locale, data, meeting, kase, member, { kind: 'proposed' });
     },

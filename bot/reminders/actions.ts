@@ -32,8 +32,6 @@ async function refreshed(core: Core, locale: Locale, key: string, kind: Reminder
 }
 
 /** A reminder card answers in the language it was sent in, whatever the clicking client says. */
-const cardLocale = (data: Record<string, unknown>, fallback: Locale): Locale => (data.locale === 'da' || data.locale === 'en' ? data.locale : fallback);
-
 /**
  * The reminder card's buttons. Mark done goes through the agreement service (only the owner may);
  * snooze through the reminder service (owner or coordinator). Refusals are thrown as DomainError
@@ -41,16 +39,14 @@ const cardLocale = (data: Record<string, unknown>, fallback: Locale): Locale => 
  */
 export function createReminderCardActions(core: Core): Record<string, Handler> {
   return {
-    [REMINDER_DONE_VERB]: async (context, clientLocale, data) => {
-      const locale = cardLocale(data, clientLocale);
+    [REMINDER_DONE_VERB]: async (context, locale, data) => {
       const kind = kindOf(data);
       const key = keyOf(data);
       const { agreement, kase } = await core.agreements.transition(actorOf(context.activity), data.caseId, data.agreementId, 'done');
       await core.reminders.stop(agreementSubject(agreement._id), 'done', OWNER_KINDS);
       return refreshed(core, locale, key, kind, agreement, kase, { kind: 'done' });
     },
-    [REMINDER_SNOOZE_VERB]: async (context, clientLocale, data) => {
-      const locale = cardLocale(data, clientLocale);
+    [REMINDER_SNOOZE_VERB]: async (context, locale, data) => {
       const kind = kindOf(data);
       const key = keyOf(data);
       const { agreement, kase, until } = await core.reminders.snooze(actorOf(context.activity), data.caseId, data.agreementId, data.days);

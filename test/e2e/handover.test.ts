@@ -90,6 +90,12 @@ describe('a handover accepted', () => {
     expect(accept.type).toBe('Action.Execute');
     expect(accept.fallback.type).toBe('Action.Submit');
 
+    // "tovholder" in the family's chat: the room reads the open proposal, without the coordinator's own buttons.
+    const status = cardsOf(d.inRoom(await d.say(p.coordinator, 'tovholder')));
+    expect(status).toHaveLength(1);
+    expect(JSON.stringify(status[0])).toContain(p.teacher.name);
+    expect(JSON.stringify(status[0])).not.toMatch(/"verb":"handover\./);
+
     // Asking again is a repeat, not a second proposal.
     const again = await d.say(p.coordinator, 'overdrag tovholder', { mentions: [p.teacher] });
     expect(textOf(again)).toContain('er allerede spurgt');
