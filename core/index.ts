@@ -1,5 +1,5 @@
-import type { Collection, Db, Document } from 'mongodb';
-import { collections } from './persistence/database';
+import type { Db } from 'mongodb';
+import { collections, outboxCollections } from './persistence/database';
 import { AgreementRepository } from './persistence/agreementRepository';
 import { AssessmentRepository } from './persistence/assessmentRepository';
 import { CaseRepository } from './persistence/caseRepository';
@@ -114,6 +114,7 @@ export interface CoreInternals {
   inbox: InboxRepository;
   rooms: RoomRepository;
   postedCards: PostedCardRepository;
+  scheduledMeetings: ScheduledMeetingRepository;
 }
 
 export interface CoreOptions {
@@ -141,7 +142,7 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
   const events = new EventStore(c.events, c.eventHeads, bus);
   const accessLog = new AccessLog(c.accessLog, c.accessHeads);
   const audited = new AuditedWrites(events);
-  audited.register(...([c.cases, c.observations, c.agreements, c.assessmentRounds, c.assessmentAnswers, c.meetings, c.caseChannels] as unknown as Array<Collection<Document>>));
+  audited.register(...outboxCollections(db));
   const caseRepository = new CaseRepository(c.cases, audited);
   const agreementRepository = new AgreementRepository(c.agreements, audited);
   const observationRepository = new ObservationRepository(c.observations, audited);
@@ -152,7 +153,6 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
   const postedCards = new PostedCardRepository(c.postedCards);
   const access = new CaseAccess(caseRepository, accessLog, now);
   const scheduledMeetings = new ScheduledMeetingRepository(c.scheduledMeetings, audited);
-  audited.register(c.scheduledMeetings as unknown as Collection<Document>, db.collection('reminderSnoozes'));
   const forms = new FormService(new FormRepository(c.forms), access, now, {
     observation: (id) => observationRepository.byId(id),
     agreement: (id) => agreementRepository.byId(id),
@@ -162,22 +162,20 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
   const meetings = new MeetingService(scheduledMeetings, new MeetingNoticeRepository(c.meetingNotices), caseRepository, agreementRepository, assessmentRepository, access, forms, reminders, now);
   const overview = new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings, audited), caseRepository, access, now);
   // Early warnings and the leader's overview (issue #14): both follow the histories once `follow` is called.
-  audited.register(c.earlyWarnings as unknown as Collection<Document>);
   const earlyWarningRepository = new EarlyWarningRepository(c.earlyWarnings, audited);
   const earlyWarnings = new EarlyWarningService(earlyWarningRepository, caseRepository, observationRepository, assessmentRepository, new AssessmentService(assessmentRepository, access, now), forms, access, bus, now, options.earlyWarning);
   overview.useEarlyWarnings((actor, kase) => earlyWarnings.forMember(actor, kase));
   // A meeting's agenda starts with the case's open early warnings (they may rest on professionals-only content).
   meetings.useEarlyWarnings(async (actor, kase) => ((await earlyWarnings.forMember(actor, kase)) ?? []).filter((w) => w.status === 'open').map((w) => ({ key: w.id, rule: w.rule, visibility: 'professionals' as const })));
-  const leaderOverview = new LeaderOverviewService(new LeaderFactsRepository(c.leaderFacts, c.eventHeads, c.events), caseRepository, agreementRepository, assessmentRepository, earlyWarningRepository, scheduledMeetings, access, accessLog, bus, now, options.leader);
+  const leaderOverview = new LeaderOverviewService(new LeaderFactsRepository(c.leaderFacts, c.eventHeads, c.events), caseRepository, agreementRepository, assessmentRepository, earlyWarningRepository, scheduledMeetings, accessLog, bus, now, options.leader);
   earlyWarnings.afterChange((caseId) => leaderOverview.refreshCase(caseId));
   // Coordinator handover and the child's voice (issue #15): coordination lives on the case document.
   const childVoiceEntries = db.collection<ChildVoiceEntry>(CHILD_VOICE_ENTRIES);
   const childVoiceSettings = db.collection<ChildVoiceSettings>(CHILD_VOICE_SETTINGS);
-  audited.register(childVoiceEntries as unknown as Collection<Document>, childVoiceSettings as unknown as Collection<Document>);
   const handover = new HandoverService(new HandoverRepository(c.cases, audited), access, agreementRepository, assessmentRepository, observationRepository, now, { upcomingMeetings: options.upcomingMeetings ?? ((caseId, from) => meetings.upcomingOfCase(caseId, from)) });
   const childVoice = new ChildVoiceService(new ChildVoiceRepository(childVoiceEntries, childVoiceSettings, audited), access, (id) => caseRepository.byId(id), now, options.childVoice);
   // A meeting's agenda shows Barnets stemme as everyone in the meeting may read it; the meetings service authorizes and logs the read.
-  meetings.useChildVoice((caseId, readers) => childVoice.forAgenda(caseId, { participants: readers }));
+  meetings.useChildVoice((kase, readers) => childVoice.forAgenda(kase, readers));
   const core: Core = {
     now,
     access,
@@ -206,7 +204,7 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
     earlyWarnings,
     leaderOverview,
   };
-  const internals: CoreInternals = { events, accessLog, audited, caseRepository, agreementRepository, observationRepository, assessmentRepository, conversations: conversationRepository, inbox, rooms, postedCards };
+  const internals: CoreInternals = { events, accessLog, audited, caseRepository, agreementRepository, observationRepository, assessmentRepository, conversations: conversationRepository, inbox, rooms, postedCards, scheduledMeetings };
   return { core, internals };
 }
 

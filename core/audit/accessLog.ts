@@ -44,7 +44,7 @@ export class AccessLog {
   }
 
   async record(caseId: string, entry: { at: Date; actorId: string; actorName: string; action: AccessEntry['action']; part: string; surface: Surface; reason?: string }): Promise<void> {
-    await this.chain.append(caseId, { ...entry, key: `access:${randomUUID()}` } as never, false, { freshKey: true });
+    await this.chain.append(caseId, { ...entry, key: `access:${randomUUID()}` } as never, false);
   }
 
   /**

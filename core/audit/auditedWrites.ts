@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
-import { insertOnce, isDuplicateKey } from '../persistence/writes';
+import { insertOnce, upsertById } from '../persistence/writes';
 import type { EventDraft } from './events';
 import type { EventStore } from './eventStore';
 
@@ -39,14 +39,15 @@ export class AuditedWrites {
   /** Inserts a document with its events. False when it existed already (its pending events are completed). */
   async insert<T extends Document & { _id: string }>(collection: Collection<T>, doc: T, drafts: EventDraft[]): Promise<boolean> {
     const inserted = await insertOnce(collection, { ...doc, outbox: 'pending', outboxToken: randomUUID(), pendingEvents: drafts } as never);
+    // The outbox is read back rather than taken from memory: events are hashed as stored (BSON has
+    // no `undefined`), so a draft must make the round trip before it is chained.
     await this.flush(collection, doc._id);
     return inserted;
   }
 
   /**
    * A conditional update with its events. False when the filter no longer matched (someone else
-   * changed it). With `upsert`, a missing document is created (a concurrent creator's duplicate-key
-   * error is retried once as a plain update).
+   * changed it). With `upsert`, a missing document is created (upsertById).
    */
   async update<T extends Document & { _id: string }>(
     collection: Collection<T>,
@@ -60,7 +61,7 @@ export class AuditedWrites {
       $set: { ...(update.$set ?? {}), outbox: 'pending', outboxToken: randomUUID() },
       $push: { ...(update.$push ?? {}), pendingEvents: { $each: drafts } },
     } as unknown as UpdateFilter<T>;
-    const result = options.upsert ? await upsertOnce(collection, filter, withOutbox) : await collection.updateOne(filter, withOutbox);
+    const result = options.upsert ? await upsertById(collection, filter, withOutbox) : await collection.updateOne(filter, withOutbox);
     if (result.modifiedCount !== 1 && result.upsertedCount !== 1) return false;
     await this.flush(collection, filter._id);
     return true;
@@ -89,12 +90,3 @@ export class AuditedWrites {
   }
 }
 
-/** An upsert; two creators racing on one `_id` meet a duplicate-key error, and the loser updates instead. */
-async function upsertOnce<T extends Document>(collection: Collection<T>, filter: Filter<T>, update: UpdateFilter<T>) {
-  try {
-    return await collection.updateOne(filter, update, { upsert: true });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    return collection.updateOne(filter, update);
-  }
-}

@@ -50,12 +50,12 @@ export class ChainStore<E extends ChainEntryBase> {
 
   /**
    * Appends `draft` (once per key) and returns the stored entry and whether this call stored it.
-   * `freshKey`: the key was just made up (a random UUID), so no earlier append can have it and the
-   * lookup by key is skipped; the unique index still guards it.
+   * A repeated key is not looked up first: the unique index on `key` refuses the insert, and only
+   * then is the stored entry read (most appends are new, so this saves a read on each).
    */
-  append(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean, { freshKey = false } = {}): Promise<{ entry: E; appended: boolean }> {
+  append(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean): Promise<{ entry: E; appended: boolean }> {
     const previous = this.queues.get(caseId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.appendNow(caseId, draft, familyVisible, freshKey));
+    const next = previous.catch(() => undefined).then(() => this.appendNow(caseId, draft, familyVisible));
     this.queues.set(caseId, next);
     void next
       .finally(() => {
@@ -65,9 +65,7 @@ export class ChainStore<E extends ChainEntryBase> {
     return next;
   }
 
-  private async appendNow(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean, freshKey: boolean): Promise<{ entry: E; appended: boolean }> {
-    const existing = freshKey ? null : await this.byKey(draft.key as string);
-    if (existing) return { entry: existing, appended: false };
+  private async appendNow(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean): Promise<{ entry: E; appended: boolean }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const tip = await this.tip(caseId);
       const seq = tip.seq + 1;

@@ -164,5 +164,8 @@ export function draft<T extends EventType>(
   } as EventDraft<T>;
 }
 
+/** The app itself as the actor of a change no person made (a warning raised, members linked, a coordinator who left). */
+export const SAMSPIL_ACTOR = { userId: 'samspil', name: 'Samspil' };
+
 /** The key of the change that takes a document to `version`. */
 export const versionKey = (kind: string, id: string, version: number): string => `${kind}:${id}:v${version}`;

@@ -3,7 +3,8 @@ import { ASSESSMENT_AREAS, LEVEL_SCORE, WELLBEING_LEVELS, type AssessmentArea } 
 
 const emptyCounts = (): LevelCounts => ({ green: 0, yellow: 0, red: 0 });
 
-function mean(counts: LevelCounts): number | null {
+/** The mean score of some answers (green 0, yellow 1, red 2), or null when there are none. */
+export function meanScore(counts: LevelCounts): number | null {
   const n = counts.green + counts.yellow + counts.red;
   if (n === 0) return null;
   return WELLBEING_LEVELS.reduce((sum, level) => sum + LEVEL_SCORE[level] * counts[level], 0) / n;
@@ -26,9 +27,9 @@ export function summarizeRound(roundNumber: number, answers: AssessmentAnswer[],
       if (answer.group === 'professional') professional[level] += 1;
       else family[level] += 1;
     }
-    const average = mean(counts);
-    const professionalMean = mean(professional);
-    const familyMean = mean(family);
+    const average = meanScore(counts);
+    const professionalMean = meanScore(professional);
+    const familyMean = meanScore(family);
     const previousAverage = previous?.areas.find((a) => a.area === area)?.average ?? null;
     return {
       area,

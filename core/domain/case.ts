@@ -1,5 +1,5 @@
 import type { Coordination } from './handover';
-import { isGuardian, type Role } from './roles';
+import { isGuardian, isProfessional, type Role } from './roles';
 
 export type CaseStatus = 'open' | 'closed';
 export type MemberStatus = 'active' | 'pending' | 'declined' | 'removed';
@@ -107,3 +107,4 @@ export function activeMember(kase: Case, actor: Pick<Actor, 'userId' | 'aadObjec
 
 /** The guardians who decide about consent and agreements: active parents. */
 export const activeGuardians = (kase: Pick<Case, 'members'>): Member[] => kase.members.filter((m) => m.status === 'active' && isGuardian(m.role));
+export const activeProfessionals = (kase: Pick<Case, 'members'>): Member[] => kase.members.filter((m) => m.status === 'active' && isProfessional(m.role));

@@ -1,6 +1,6 @@
 import type { Member } from './case';
 import { DomainError } from './errors';
-import { isGuardian, isProfessional, roleGroup, type Role } from './roles';
+import { isProfessional, roleGroup, type Role } from './roles';
 
 /**
  * Barnets stemme (the child's voice), from Signs of Safety's three houses: what the child says, in
@@ -132,9 +132,6 @@ export function mayRead(entry: Pick<ChildVoiceEntry, 'authorId' | 'visibility'>,
   if (group === 'family') return entry.visibility === 'family';
   return !waitsForYouth(viewer, gate);
 }
-
-/** Whether a person of this role may write the child's words down. */
-export const mayRecord = (role: Role): boolean => isProfessional(role) || isGuardian(role) || isChild(role);
 
 /**
  * The child's voice on a meeting's agenda (docs/child-voice.md, docs/meetings.md): per house the

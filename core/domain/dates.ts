@@ -22,3 +22,41 @@ export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
+
+/** The day of the week of a date (YYYY-MM-DD): 0 is Sunday, 6 is Saturday. */
+export function weekday(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+const partsFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** What Copenhagen's clock shows at an instant: the date, minutes since midnight, and the offset from UTC. */
+export function wallClock(at: Date): { date: string; minutes: number; offsetMs: number } {
+  const parts = Object.fromEntries(partsFormat.formatToParts(at).map((p) => [p.type, p.value])) as Record<string, string>;
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    offsetMs: asUtc - (at.getTime() - at.getMilliseconds()),
+  };
+}
+
+/** The instant at which Copenhagen shows `date` `hhmm` (daylight saving handled). */
+export function copenhagenTime(date: string, hhmm: string): Date {
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const [h = 0, mi = 0] = hhmm.split(':').map(Number);
+  const naive = Date.UTC(y, mo - 1, d, h, mi);
+  let guess = naive - wallClock(new Date(naive)).offsetMs;
+  guess = naive - wallClock(new Date(guess)).offsetMs;
+  return new Date(guess);
+}

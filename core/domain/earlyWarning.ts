@@ -1,8 +1,9 @@
-import type { AssessmentRound, LevelCounts } from './assessment';
+import type { AssessmentRound } from './assessment';
+import { meanScore } from './assessmentSummary';
 import { addDays, copenhagenDate } from './dates';
 import type { Observation } from './observation';
 import { PROFESSIONAL_ROLES, type Role } from './roles';
-import { ASSESSMENT_AREAS, LEVEL_SCORE, WELLBEING_LEVELS, type AssessmentArea, type WellbeingLevel } from './scales';
+import { ASSESSMENT_AREAS, LEVEL_SCORE, type AssessmentArea, type WellbeingLevel } from './scales';
 
 /**
  * Early warning inside a case (issue #14, part 1): rules over a case's observations and closed
@@ -110,12 +111,6 @@ export function redObservationSignal(input: EarlyWarningInput, rule: EarlyWarnin
   if (!rule.enabled) return null;
   const red = within(input.observations, input.now, rule.withinDays).filter((o) => o.level === 'red');
   return red.length ? { rule: 'redObservation', observationIds: red.sort(oldestFirst).map((o) => o._id) } : null;
-}
-
-/** The mean score of some answers (green 0, yellow 1, red 2), or null when there are none. */
-export function meanScore(counts: LevelCounts): number | null {
-  const n = WELLBEING_LEVELS.reduce((sum, level) => sum + counts[level], 0);
-  return n === 0 ? null : WELLBEING_LEVELS.reduce((sum, level) => sum + LEVEL_SCORE[level] * counts[level], 0) / n;
 }
 
 /**

@@ -252,7 +252,7 @@ describe('meetings (issue #15)', () => {
     } as unknown as Meeting;
   }
 
-  test('property: the overview counts what core.meetings.measures counts, for the same meetings', () => {
+  test('property: the overview counts what meetingMeasures counts, for the same meetings', () => {
     const spec = fc.record({
       // Within the period (July 2025 to the end of June 2026), before and after now.
       startsAt: fc.integer({ min: ago(340).getTime(), max: NOW.getTime() + 14 * DAY }).map((t) => new Date(t)),

@@ -1,7 +1,7 @@
 import type { AgreementStatus } from './agreement';
 import { AGREEMENT_STATUSES, isOpen } from './agreement';
 import type { CaseStatus } from './case';
-import { copenhagenDate } from './dates';
+import { copenhagenDate, copenhagenTime } from './dates';
 import type { Meeting, MeetingStatus } from './meeting';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type AssessmentArea, type WellbeingLevel } from './scales';
 
@@ -95,7 +95,7 @@ export interface CaseFacts {
   warnings: Array<{ raisedAt: Date; status: 'open' | 'dismissed' | 'acted'; answered: boolean; timeToActionMs: number | null }>;
   /** When each person still waiting for the family's consent was proposed. */
   pendingConsent: Date[];
-  /** The case's scheduled meetings (the newest 200 by start, as `core.meetings.measures` reads them). */
+  /** The case's scheduled meetings (the newest 200 by start, as the meetings list reads them). */
   meetings: MeetingFacts[];
   /** Entra object IDs of the active members (lower case): whose own cases may be named to them. */
   memberIds: string[];
@@ -150,7 +150,7 @@ export interface LeaderAggregates {
   /**
    * Meetings starting in the period (issue #15): held (started, not cancelled), still to come, or
    * cancelled by the coordinator; their invitations answered; the participants' cancellations (afbud)
-   * by notice; attendance where it was recorded. The same counts as `core.meetings.measures`.
+   * by notice; attendance where it was recorded. The same counts as `meetingMeasures` (./meeting.ts).
    */
   meetings: {
     total: Count;
@@ -165,7 +165,6 @@ export interface LeaderAggregates {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
 const monthOf = (date: Date): string => copenhagenDate(date).slice(0, 7);
 const days = (ms: number): number => Math.round((ms / DAY_MS) * 10) / 10;
 
@@ -193,16 +192,7 @@ export function lastMonths(now: Date, count = DEFAULT_MONTHS): Period {
 }
 
 /** The instant the first day of a month starts in Copenhagen (UTC+1, or +2 in summer). */
-function monthStart(month: string): number {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const midnightUtc = Date.UTC(y, m - 1, 1);
-  const day = `${month}-01`;
-  for (const hours of [1, 2, 0, 3]) {
-    const at = midnightUtc - hours * HOUR_MS;
-    if (copenhagenDate(new Date(at)) === day && copenhagenDate(new Date(at - 1)) !== day) return at;
-  }
-  return midnightUtc - HOUR_MS;
-}
+const monthStart = (month: string): number => copenhagenTime(`${month}-01`, '00:00').getTime();
 
 /**
  * A period's months as instants: which month a moment falls in, by comparing numbers. (Formatting

@@ -1,6 +1,6 @@
 import type { Agreement } from './agreement';
 import { isOpen, isOverdue } from './agreement';
-import { addDays, calendarDate, copenhagenDate, TIME_ZONE } from './dates';
+import { addDays, calendarDate, copenhagenDate, TIME_ZONE, weekday } from './dates';
 import { DomainError } from './errors';
 import type { Role, RoleGroup } from './roles';
 
@@ -236,8 +236,6 @@ function withYear(today: string, m: number, d: number): string | undefined {
   return iso(year + 1, m, d) ?? thisYear;
 }
 
-const weekdayOf = (date: string): number => new Date(`${date}T00:00:00Z`).getUTCDay();
-
 /**
  * Reads a date and a time from what someone types after `møde` / `meeting`, to fill in the form:
  * "12.3 kl. 14", "12/3 14:30", "2026-03-12 9.15", "12. marts 10", "i morgen 9", "tirsdag 13:00",
@@ -260,7 +258,7 @@ export function parseWhen(text: string, today: string): { date?: string; time?: 
       if (w === 'idag' || w === 'today') { out.date = today; continue; }
       if (w === 'imorgen' || w === 'tomorrow') { out.date = addDays(today, 1); continue; }
       if (w in WEEKDAYS) {
-        const diff = (WEEKDAYS[w]! - weekdayOf(today) + 7) % 7 || 7;
+        const diff = (WEEKDAYS[w]! - weekday(today) + 7) % 7 || 7;
         out.date = addDays(today, diff);
         continue;
       }

@@ -413,7 +413,7 @@ export class GdprService {
       if (!erasureId && seqs.length) erasureId = (await this.events.append(erasure))._id;
       if (erasureId) erasedIn.add(caseId);
       if (erasureId && seqs.length) {
-        const bySeq = new Map((await this.events.all(caseId)).map((e) => [e.seq, e]));
+        const bySeq = new Map(((await this.repo.entriesAt('events', caseId, seqs)) as CaseEvent[]).map((e) => [e.seq, e]));
         for (const seq of seqs) {
           const event = bySeq.get(seq);
           if (!event) continue;
@@ -426,7 +426,7 @@ export class GdprService {
       if (accessSeqs.length) {
         const marker = await this.accessLog.recordErasure(caseId, { key: `erasure:${job._id}:${caseId}:${hashOf(accessSeqs).slice(0, 16)}`, at, actorId: operator.id, actorName: operator.name, redacts: accessSeqs, reason: job.instruction });
         erasedIn.add(caseId);
-        const bySeq = new Map((await this.accessLog.all(caseId)).map((e) => [e.seq, e]));
+        const bySeq = new Map(((await this.repo.entriesAt('accessLog', caseId, accessSeqs)) as AccessEntry[]).map((e) => [e.seq, e]));
         for (const seq of accessSeqs) {
           const entry = bySeq.get(seq);
           if (!entry) continue;

@@ -48,6 +48,4 @@ export class ChildVoiceRepository {
 
 export async function ensureChildVoiceIndexes(db: Db): Promise<void> {
   await db.collection(CHILD_VOICE_ENTRIES).createIndex({ caseId: 1, date: -1, createdAt: -1 }, { name: 'childVoice_by_case' });
-  await db.collection(CHILD_VOICE_ENTRIES).createIndex({ outbox: 1 }, { name: 'outbox' });
-  await db.collection(CHILD_VOICE_SETTINGS).createIndex({ outbox: 1 }, { name: 'outbox' });
 }

@@ -1,4 +1,4 @@
-import { MongoClient, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, type Collection, type Db } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, type Collection, type Db, type Document } from 'mongodb';
 import type { Case } from '../domain/case';
 import type { AccessEntry } from '../audit/accessLog';
 import type { ChainHeadDoc } from '../audit/chainStore';
@@ -10,8 +10,8 @@ import type { Meeting } from '../domain/meeting';
 import type { Agreement } from '../domain/agreement';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
 import type { Observation } from '../domain/observation';
-import { ensureReminderIndexes } from './reminderRepository';
-import { ensureChildVoiceIndexes } from './childVoiceRepository';
+import { ensureReminderIndexes, REMINDER_SNOOZES } from './reminderRepository';
+import { CHILD_VOICE_ENTRIES, CHILD_VOICE_SETTINGS, ensureChildVoiceIndexes } from './childVoiceRepository';
 import type { FormRecord } from './formRepository';
 import type { PostedCard } from './postedCardRepository';
 import type { RoomRecord } from './roomRepository';
@@ -79,6 +79,28 @@ export function collections(db: Db): Collections {
 }
 
 /** Creating an index that exists with the same definition is a no-op, so this is safe at every start. */
+/**
+ * Every collection whose documents carry an outbox (core/audit/auditedWrites.ts): one list, so that
+ * each gets its `outbox` index and the crash repair looks through each.
+ */
+export function outboxCollections(db: Db): Array<Collection<Document>> {
+  const c = collections(db);
+  return [
+    c.cases,
+    c.observations,
+    c.agreements,
+    c.assessmentRounds,
+    c.assessmentAnswers,
+    c.meetings,
+    c.caseChannels,
+    c.scheduledMeetings,
+    c.earlyWarnings,
+    db.collection(CHILD_VOICE_ENTRIES),
+    db.collection(CHILD_VOICE_SETTINGS),
+    db.collection(REMINDER_SNOOZES),
+  ] as unknown as Array<Collection<Document>>;
+}
+
 export async function ensureIndexes(db: Db): Promise<void> {
   const c = collections(db);
   await c.cases.createIndex({ 'conversation.conversationId': 1 }, { unique: true, name: 'cases_by_conversation' });
@@ -89,9 +111,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await c.accessLog.createIndex({ key: 1 }, { unique: true, name: 'access_by_key' });
   await c.accessLog.createIndex({ caseId: 1, seq: 1 }, { name: 'access_by_case' });
   // Documents whose events are not yet in their chain (a crash mid-write): repair finds them.
-  for (const pending of [c.cases, c.observations, c.agreements, c.assessmentRounds, c.assessmentAnswers, c.meetings, c.caseChannels]) {
-    await (pending as unknown as Collection).createIndex({ outbox: 1 }, { name: 'outbox' });
-  }
+  for (const pending of outboxCollections(db)) await pending.createIndex({ outbox: 1 }, { name: 'outbox' });
   await c.conversations.createIndex({ userId: 1, updatedAt: -1 }, { name: 'conversations_by_user' });
   await c.observations.createIndex({ caseId: 1, createdAt: -1 }, { name: 'observations_by_case_time' });
   await c.assessmentRounds.createIndex({ caseId: 1, number: 1 }, { unique: true, name: 'rounds_by_case_number' });
@@ -118,7 +138,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
   // Early warnings (core/services/earlyWarningService.ts): a case's warnings, cards still to send, crash repair.
   await c.earlyWarnings.createIndex({ caseId: 1, raisedAt: -1 }, { name: 'earlyWarnings_by_case' });
   await c.earlyWarnings.createIndex({ deliveryState: 1 }, { name: 'earlyWarnings_by_delivery' });
-  await c.earlyWarnings.createIndex({ outbox: 1 }, { name: 'outbox' });
   // The leader's overview (core/services/leaderOverviewService.ts): cases by team, and by channel or chat.
   await c.leaderFacts.createIndex({ teamId: 1 }, { name: 'leaderFacts_by_team' });
   await c.leaderFacts.createIndex({ conversationId: 1 }, { name: 'leaderFacts_by_conversation' });

@@ -110,7 +110,6 @@ export async function ensureScheduledMeetingIndexes(collection: Collection<Meeti
   await collection.createIndex({ caseId: 1, startsAt: -1 }, { name: 'scheduledMeetings_by_case' });
   await collection.createIndex({ status: 1, startsAt: 1 }, { name: 'scheduledMeetings_by_status_start' });
   await collection.createIndex({ 'participants.userId': 1, status: 1 }, { name: 'scheduledMeetings_by_participant' });
-  await collection.createIndex({ outbox: 1 }, { name: 'outbox' });
 }
 
 /**

@@ -60,6 +60,7 @@ const oneOf = (ids: string[]): string | { $in: string[] } => (ids.length === 1 ?
 
 /** MongoDB's code for "ns not found" (dropping a collection that is not there). */
 const NAMESPACE_NOT_FOUND = 26;
+export const REMINDER_SNOOZES = 'reminderSnoozes';
 
 /**
  * Storage for reminders. Everything a sweep writes is an insert with a deterministic `_id`, and
@@ -81,7 +82,7 @@ export class ReminderRepository {
   ) {
     this.days = db.collection<ReminderDay>('reminderDays');
     this.preferences = db.collection<ReminderPreference>('reminderPreferences');
-    this.snoozes = db.collection<ReminderSnooze>('reminderSnoozes');
+    this.snoozes = db.collection<ReminderSnooze>(REMINDER_SNOOZES);
     this.failures = db.collection<ReminderFailure>('reminderFailures');
     this.rate = db.collection<RateSlot>('reminderRate');
     this.conversations = db.collection<ConversationRecord>('conversations');
@@ -275,7 +276,7 @@ export async function ensureReminderIndexes(db: Db): Promise<void> {
   await db.collection('cases').createIndex({ 'members.consent.state': 1 }, { name: 'cases_by_consent_state' });
   await db.collection('cases').createIndex({ coordinatorState: 1 }, { name: 'cases_by_coordinator_state' });
   await db.collection<ReminderPreference>('reminderPreferences').createIndex({ digest: 1 }, { name: 'preferences_by_digest' });
-  await db.collection<ReminderSnooze>('reminderSnoozes').createIndex({ until: 1 }, { name: 'snoozes_by_until' });
+  await db.collection<ReminderSnooze>(REMINDER_SNOOZES).createIndex({ until: 1 }, { name: 'snoozes_by_until' });
   await db.collection<ReminderFailure>('reminderFailures').createIndex({ at: 1 }, { name: 'failures_by_time' });
   await db.collection<RateSlot>('reminderRate').createIndex({ second: 1 }, { name: 'rate_by_second' });
 }

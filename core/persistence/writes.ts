@@ -1,4 +1,4 @@
-import { MongoServerError, type Collection, type Document, type Filter, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb';
+import { MongoServerError, type Collection, type Document, type Filter, type OptionalUnlessRequiredId, type UpdateFilter, type UpdateResult } from 'mongodb';
 
 export const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServerError && error.code === 11000;
 
@@ -20,11 +20,11 @@ export async function insertOnce<T extends Document>(collection: Collection<T>, 
  * An upsert by `_id`. Two first writers can both try to insert (FerretDB v1 does not serialize
  * upserts); the loser's write is retried as a plain update.
  */
-export async function upsertById<T extends Document>(collection: Collection<T>, filter: Filter<T>, update: UpdateFilter<T>): Promise<void> {
+export async function upsertById<T extends Document>(collection: Collection<T>, filter: Filter<T>, update: UpdateFilter<T>): Promise<UpdateResult<T>> {
   try {
-    await collection.updateOne(filter, update, { upsert: true });
+    return await collection.updateOne(filter, update, { upsert: true });
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    await collection.updateOne(filter, update);
+    return collection.updateOne(filter, update);
   }
 }

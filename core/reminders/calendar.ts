@@ -2,9 +2,9 @@
  * Copenhagen wall-clock arithmetic for reminders: working days, working hours and the next
  * moment a reminder may be sent. Pure functions; no clock, no database.
  */
-import { addDays, copenhagenDate, TIME_ZONE } from '../domain/dates';
+import { addDays, copenhagenDate, copenhagenTime, wallClock, weekday } from '../domain/dates';
 
-export { addDays, copenhagenDate };
+export { addDays, copenhagenDate, copenhagenTime, weekday };
 
 /** When reminders may be sent: working days between `start` and `end`, Copenhagen time ("HH:MM"). */
 export interface SendingHours {
@@ -14,41 +14,10 @@ export interface SendingHours {
 
 export const DEFAULT_SENDING_HOURS: SendingHours = { start: '08:00', end: '17:00' };
 
-const partsFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-function wallClock(at: Date): { date: string; minutes: number; offsetMs: number } {
-  const parts = Object.fromEntries(partsFormat.formatToParts(at).map((p) => [p.type, p.value])) as Record<string, string>;
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-    offsetMs: asUtc - (at.getTime() - at.getMilliseconds()),
-  };
-}
-
 const toMinutes = (hhmm: string): number => {
   const [h = 0, m = 0] = hhmm.split(':').map(Number);
   return h * 60 + m;
 };
-
-/** The instant at which Copenhagen shows `date` `hhmm` (daylight saving handled). */
-export function copenhagenTime(date: string, hhmm: string): Date {
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  const [h = 0, mi = 0] = hhmm.split(':').map(Number);
-  const naive = Date.UTC(y, mo - 1, d, h, mi);
-  let guess = naive - wallClock(new Date(naive)).offsetMs;
-  guess = naive - wallClock(new Date(guess)).offsetMs;
-  return new Date(guess);
-}
 
 /** Easter Sunday (Gregorian), as YYYY-MM-DD. */
 function easter(year: number): string {
@@ -84,11 +53,6 @@ export function danishHolidays(year: number): Set<string> {
   if (year < 2024) days.add(addDays(e, 26));
   holidayCache.set(year, days);
   return days;
-}
-
-export function weekday(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
 }
 
 export function isWorkingDay(date: string): boolean {

@@ -11,11 +11,10 @@
  * - What today's plan had addressed to the previous coordinator and is not yet sent is re-addressed:
  *   to the new coordinator, or into the vacancy card.
  */
-import type { Case } from '../domain/case';
+import { activeMember, type Case } from '../domain/case';
 import { copenhagenDate } from '../domain/dates';
 import { isVacant, mayCoordinate } from '../domain/handover';
-import { copenhagenTime, DEFAULT_SENDING_HOURS } from './calendar';
-import type { PlannedReminder, PlanWindow, ReminderItem, ReminderKind } from './rules';
+import { startOf, type PlannedReminder, type PlanWindow, type ReminderItem, type ReminderKind } from './rules';
 
 /** Reminders that go to whoever coordinates the case. */
 export const COORDINATOR_KINDS: readonly ReminderKind[] = ['followup', 'failure'];
@@ -23,11 +22,6 @@ export const COORDINATOR_KINDS: readonly ReminderKind[] = ['followup', 'failure'
 export const vacancySubject = (caseId: string, vacancyId: string): string => `vacancy:${caseId}:${vacancyId}`;
 
 const vacantNow = (kase: Case | undefined): kase is Case & { vacancy: NonNullable<Case['vacancy']> } => !!kase && kase.status === 'open' && isVacant(kase) && !!kase.vacancy;
-
-function startOf(window: PlanWindow): Date {
-  const start = copenhagenTime(window.day, (window.hours ?? DEFAULT_SENDING_HOURS).start);
-  return window.notBefore && window.notBefore > start ? window.notBefore : start;
-}
 
 /** The first item of a vacancy card: which case, and who left. */
 export function vacancyItem(kase: Case & { vacancy: NonNullable<Case['vacancy']> }): ReminderItem {
@@ -82,7 +76,7 @@ export function movedReminders(items: ReminderItem[], kase: Case, window: PlanWi
   if (vacantNow(kase) && announce && moved.length === 0) return vacancyReminders(kase, [], window);
   if (moved.length === 0) return [];
   if (vacantNow(kase)) return vacancyReminders(kase, moved, window).map((r) => ({ ...r, key: `${r.key}|moved` }));
-  const coordinator = kase.members.find((m) => m.userId === kase.coordinatorId && m.status === 'active');
+  const coordinator = activeMember(kase, { userId: kase.coordinatorId });
   if (!coordinator) return [];
   const at = startOf(window);
   return moved.map((item) => ({

@@ -18,7 +18,7 @@
 import { activeMember, type Case } from '../domain/case';
 import { meetingSubject, type Meeting, type MeetingParticipant } from '../domain/meeting';
 import { addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, nextSendingTime } from './calendar';
-import type { PlannedReminder, PlanWindow, ReminderItem, ReminderKind } from './rules';
+import { inWindow, later, startOf, type PlannedReminder, type PlanWindow, type ReminderItem, type ReminderKind } from './rules';
 
 export const SOON_BEFORE_MS = 2 * 60 * 60 * 1000;
 /** A two-hour reminder that could only go out less than this before the start is left out. */
@@ -28,9 +28,6 @@ export type MeetingReminderKind = Extract<ReminderKind, 'meeting_before' | 'meet
 
 export const meetingReminderKey = (meeting: Pick<Meeting, '_id' | 'revision'>, participant: Pick<MeetingParticipant, 'userId' | 'epoch'>, kind: MeetingReminderKind): string =>
   `${meetingSubject(meeting._id, participant.userId)}|${kind}|r${meeting.revision}e${participant.epoch}`;
-
-const inWindow = (day: string, window: PlanWindow): boolean => day <= window.day && (window.after === undefined ? day === window.day : day > window.after);
-const later = (a: Date, b: Date): Date => (a > b ? a : b);
 
 /** The people a meeting reminds: participants who have not declined and are still active members. */
 export function meetingRecipients(meeting: Meeting, kase: Case): MeetingParticipant[] {
@@ -58,8 +55,7 @@ export function planMeeting(meeting: Meeting, kase: Case, window: PlanWindow, no
   const startsAt = new Date(meeting.startsAt);
   if (startsAt.getTime() <= now.getTime()) return [];
   const hours = window.hours ?? DEFAULT_SENDING_HOURS;
-  const dayStart = copenhagenTime(window.day, hours.start);
-  const start = window.notBefore && window.notBefore > dayStart ? window.notBefore : dayStart;
+  const start = startOf(window);
   const meetingDay = copenhagenDate(startsAt);
   const scheduledAt = new Date(meeting.scheduledAt);
   const out: PlannedReminder[] = [];

@@ -6,8 +6,7 @@
  * the kind and the date it is about, so planning the same day twice yields the same keys.
  */
 import type { Agreement } from '../domain/agreement';
-import type { Case, Member } from '../domain/case';
-import { isGuardian } from '../domain/roles';
+import { activeGuardians, activeMember, type Case, type Member } from '../domain/case';
 import { isVacant } from '../domain/handover';
 import { addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, nextSendingTime, workingDayOnOrAfter, type SendingHours } from './calendar';
 
@@ -104,21 +103,23 @@ export interface PlanWindow {
 export const agreementSubject = (agreementId: string): string => `agreement:${agreementId}`;
 export const consentSubject = (caseId: string, userId: string): string => `consent:${caseId}:${userId}`;
 
-const inWindow = (day: string, window: PlanWindow): boolean => day <= window.day && (window.after === undefined ? day === window.day : day > window.after);
+/** Whether a one-off reminder for `day` is planned in this window: on the day, or caught up after `window.after`. */
+export const inWindow = (day: string, window: PlanWindow): boolean => day <= window.day && (window.after === undefined ? day === window.day : day > window.after);
 
-function startOf(window: PlanWindow): Date {
+/** The first instant the window's reminders may go out: the start of sending hours, or `notBefore` when later. */
+export function startOf(window: PlanWindow): Date {
   const start = copenhagenTime(window.day, (window.hours ?? DEFAULT_SENDING_HOURS).start);
   return window.notBefore && window.notBefore > start ? window.notBefore : start;
 }
 
-const later = (a: Date, b: Date): Date => (a > b ? a : b);
+export const later = (a: Date, b: Date): Date => (a > b ? a : b);
 
 function memberName(kase: Case, userId: string): string {
   return kase.members.find((m) => m.userId === userId)?.name ?? userId;
 }
 
 function guardiansOf(kase: Case, except?: string): Member[] {
-  return kase.members.filter((m) => m.status === 'active' && isGuardian(m.role) && m.userId !== except);
+  return activeGuardians(kase).filter((m) => m.userId !== except);
 }
 
 /**
@@ -168,7 +169,7 @@ export function planAgreement(agreement: Agreement, kase: Case, window: PlanWind
   // An owner who left the case (removed, consent withdrawn) is told nothing more of it: their
   // reminders go to the coordinator, who must find a new owner.
   // (With no active coordinator either, nobody gets them; the vacancy cards ask for a coordinator.)
-  const active = (userId: string) => kase.members.some((m) => m.userId === userId && m.status === 'active');
+  const active = (userId: string) => !!activeMember(kase, { userId });
   const ownerReminderTo = active(agreement.ownerId) ? agreement.ownerId : active(kase.coordinatorId) && !isVacant(kase) ? kase.coordinatorId : undefined;
   if (agreement.status === 'accepted' && !snoozedAllDay && ownerReminderTo) {
     const lead = settingsOf(kase).leadWorkingDays;

@@ -207,7 +207,6 @@ export class ReminderService {
     return this.repository.addEntries(day, planned.map((p) => entryRecord(p, createdAt, chats.get(p.recipientId))));
   }
 
-  /** A person who left the case: their reminders of its meetings stop. */
   /** Today's reminders to an owner who left the case stop; from the next day the coordinator gets them (planAgreement). */
   private async stopOwnerRemindersOf(caseId: string, userId: string): Promise<void> {
     for (const agreement of await this.agreements.forCase(caseId)) {
@@ -215,6 +214,7 @@ export class ReminderService {
     }
   }
 
+  /** A person who left the case: their reminders of its meetings stop. */
   private async stopMeetingsOf(caseId: string, userId: string): Promise<void> {
     if (!this.meetings) return;
     const now = this.now();

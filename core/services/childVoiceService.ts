@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { draft, versionKey } from '../audit/events';
-import { type Actor, type Case, type Member } from '../domain/case';
+import { activeProfessionals, type Actor, type Case, type Member } from '../domain/case';
 import {
   CHILD_VOICE_MAX_AGE_DAYS,
   CHILD_VOICE_TEXT_MAX,
@@ -25,14 +25,14 @@ import {
 } from '../domain/childVoice';
 import { addDays, calendarDate, copenhagenDate } from '../domain/dates';
 import { DomainError } from '../domain/errors';
-import { UUID } from '../domain/ids';
+import { USER_ID } from '../domain/ids';
 import { decide } from '../domain/policy';
-import { isProfessional, roleGroup, type Role } from '../domain/roles';
+import { roleGroup, type Role } from '../domain/roles';
 import { cleanText } from '../domain/text';
 import type { ChildVoiceRepository } from '../persistence/childVoiceRepository';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
-import { documentIdFor } from './formService';
+import { documentIdFor, formIdFrom } from './formService';
 
 export interface ChildVoiceOptions {
   /**
@@ -103,11 +103,6 @@ export const AGENDA_ENTRIES_PER_HOUSE = 5;
 
 const iso = (date: Date): string => new Date(date).toISOString();
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
-function formIdFrom(raw: unknown): string {
-  if (typeof raw !== 'string' || !UUID.test(raw)) throw new DomainError('error.invalidAction');
-  return raw;
-}
 
 function entryView(entry: ChildVoiceEntry, viewer?: Member): EntryView {
   return {
@@ -212,25 +207,22 @@ export class ChildVoiceService {
   }
 
   /**
-   * For the meeting agenda (core/services/meetingService.ts): the newest family-visible entries per
-   * house, which everyone in the meeting may read. `participants`: the user IDs invited (all active
-   * members when absent). When the young person's yes is needed and some professional in the
-   * meeting lacks it, the words are left out and counted in `withheld`; with a network member in
-   * the meeting none of it is on the agenda (`network`).
-   * With `actor`, access is checked and the read logged; without, the caller has done both.
+   * For the meeting agenda (core/services/meetingService.ts, which has authorized the read of
+   * `kase` and logs it): the newest family-visible entries per house, which everyone in the meeting
+   * may read. `participants`: the user IDs invited (all active members when absent). When the young
+   * person's yes is needed and some professional in the meeting lacks it, the words are left out
+   * and counted in `withheld`; with a network member in the meeting none of it is on the agenda
+   * (`network`).
    */
-  async forAgenda(caseId: string, options: { actor?: Actor; participants?: string[]; perHouse?: number } = {}): Promise<AgendaChildVoice> {
-    const kase = options.actor ? (await this.access.caseFor(options.actor, caseId, 'childVoice.read')).kase : await this.findCase(caseId);
-    if (!kase) throw new DomainError('error.caseNotFound', {}, 'not_found');
-    if (options.actor) await this.access.recordRead(options.actor, kase, 'childVoice.agenda');
+  async forAgenda(kase: Case, participants?: readonly string[]): Promise<AgendaChildVoice> {
     const [entries, settings] = await Promise.all([this.repository.forCase(kase._id), this.repository.settings(kase._id)]);
     const gate = youthGate(this.youthConsentEnabled, settings);
-    const invited = options.participants ? new Set(options.participants) : undefined;
+    const invited = participants ? new Set(participants) : undefined;
     const readers = kase.members.filter((m) => m.status === 'active' && (!invited || invited.has(m.userId)));
     // The network does not read the child's voice: with a network member in the meeting, none of it is on the agenda.
     const network = readers.some((m) => roleGroup(m.role) === 'network');
     const blocked = !network && readers.some((m) => waitsForYouth(m, gate));
-    const perHouse = options.perHouse ?? AGENDA_ENTRIES_PER_HOUSE;
+    const perHouse = AGENDA_ENTRIES_PER_HOUSE;
     const shared = entries.filter((e) => e.visibility === 'family');
     const shown = blocked || network ? [] : shared;
     const houses = byHouse(shown).map(({ house, entries: list }) => ({
@@ -259,7 +251,7 @@ export class ChildVoiceService {
     const { kase, member } = await this.access.caseFor(actor, caseId, 'childVoice.youthConsent');
     const settings = await this.repository.settings(kase._id);
     if (!youthGate(this.youthConsentEnabled, settings).applies) throw new DomainError('childVoice.error.youthConsentNotAsked', {}, 'conflict');
-    const professionals = kase.members.filter((m) => m.status === 'active' && isProfessional(m.role));
+    const professionals = activeProfessionals(kase);
     const ids = allowedIdsFrom(rawAllowed);
     for (const id of ids) if (!professionals.some((p) => p.userId === id)) throw new DomainError('error.memberNotFound', {}, 'not_found');
     const allowed = professionals.filter((p) => ids.includes(p.userId));
@@ -285,7 +277,7 @@ export class ChildVoiceService {
     if (!kase || kase.status !== 'open' || !youthGate(true, settings).applies || !settings) return null;
     const youngPerson = kase.members.find((m) => m.status === 'active' && isChild(m.role));
     if (!youngPerson) return null;
-    const professionals = kase.members.filter((m) => m.status === 'active' && isProfessional(m.role));
+    const professionals = activeProfessionals(kase);
     return {
       kase,
       youngPerson,
@@ -303,9 +295,7 @@ export class ChildVoiceService {
       youngPersonName: youngPerson?.name ?? null,
       waiting: waitsForYouth(member, gate),
       choices: mine
-        ? kase.members
-            .filter((m) => m.status === 'active' && isProfessional(m.role))
-            .map((m) => ({ userId: m.userId, name: m.name, role: m.role, allowed: gate.allowed.has(m.userId), asked: !!settings?.asked.includes(m.userId) }))
+        ? activeProfessionals(kase).map((m) => ({ userId: m.userId, name: m.name, role: m.role, allowed: gate.allowed.has(m.userId), asked: !!settings?.asked.includes(m.userId) }))
         : [],
     };
   }
@@ -338,10 +328,8 @@ export class ChildVoiceService {
 function allowedIdsFrom(raw: unknown): string[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
-  if (!list || list.length > 60 || !list.every((id) => typeof id === 'string' && /^[\w:.@-]{1,200}$/.test(id.trim()))) throw new DomainError('error.invalidAction');
+  if (!list || list.length > 60 || !list.every((id) => typeof id === 'string' && USER_ID.test(id.trim()))) throw new DomainError('error.invalidAction');
   return [...new Set(list.map((id) => (id as string).trim()))];
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
-
-export { CHILD_VOICE_TEXT_MAX };

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { EventBus } from '../audit/bus';
-import { draft, versionKey, type CaseEvent } from '../audit/events';
+import { draft, SAMSPIL_ACTOR, versionKey, type CaseEvent } from '../audit/events';
 import type { AssessmentRound } from '../domain/assessment';
 import { coordinatorOf, type Actor, type Case, type Member } from '../domain/case';
 import { DomainError } from '../domain/errors';
+import { UUID_PATTERN } from '../domain/ids';
 import {
   DEFAULT_EARLY_WARNING_RULES,
   evaluateEarlyWarning,
@@ -28,6 +29,7 @@ import type { FormRecord } from '../persistence/formRepository';
 import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
 import type { AssessmentService } from './assessmentService';
+import { CaseQueue } from './caseQueue';
 import type { Clock } from './caseService';
 import type { FormService } from './formService';
 
@@ -54,9 +56,6 @@ export interface EarlyWarningOptions {
 
 export const DEFAULT_EARLY_WARNING_OPTIONS: EarlyWarningOptions = { enabled: true, rules: DEFAULT_EARLY_WARNING_RULES };
 
-/** Who raises warnings in the history: the app, not a person. */
-export const SAMSPIL_ACTOR = { userId: 'samspil', name: 'Samspil' };
-
 /** The observations the rules look at: the newest ones of a case (older ones never start a warning alone). */
 const OBSERVATION_LIMIT = 1000;
 /** Card deliveries: attempts before giving up (the warning stays in the tab), and the backoff. */
@@ -66,7 +65,8 @@ const WAIT_FOR_COORDINATOR_MS = 60 * 60_000;
 const DELIVERY_LEASE_MS = 2 * 60_000;
 const backoffMs = (attempts: number) => Math.min(60 * 60_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 
-const WARNING_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[0-9a-f]{32}$/i;
+/** A warning's ID: its case's UUID and 32 hex digits of a hash (`warningIdOf`). */
+const WARNING_ID = new RegExp(`^${UUID_PATTERN}:[0-9a-f]{32}$`, 'i');
 
 export function warningIdFrom(raw: unknown): string {
   if (typeof raw !== 'string' || !WARNING_ID.test(raw)) throw new DomainError('error.warningNotFound', {}, 'not_found');
@@ -109,8 +109,8 @@ export interface WarningDelivery {
 export type WarningChange = { warning: EarlyWarningView; kase: Case; member: Member; changed: boolean };
 
 export class EarlyWarningService {
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** One evaluation per case at a time in this process (other instances are kept apart by the unique IDs). */
+  private readonly background = new CaseQueue();
   private readonly changeListeners: Array<(caseId: string) => Promise<void>> = [];
 
   constructor(
@@ -133,7 +133,7 @@ export class EarlyWarningService {
    * round, and an accepted agreement records the time to action. Call once per process.
    */
   follow(onError: (error: unknown) => void): void {
-    this.changes.subscribe((event) => this.track(this.onEvent(event)), onError);
+    this.changes.subscribe((event) => this.background.track(this.onEvent(event)), onError);
   }
 
   /** Called after a change that has no event of its own (the time to action), e.g. to refresh a read model. */
@@ -143,7 +143,7 @@ export class EarlyWarningService {
 
   /** Resolves when the evaluations started so far have finished (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.background.idle();
   }
 
   async onEvent(event: CaseEvent): Promise<void> {
@@ -159,7 +159,7 @@ export class EarlyWarningService {
    * the rules judge (the change that set them off; now by default): the warning is raised then.
    */
   evaluate(caseId: string, at?: Date): Promise<EarlyWarningRecord[]> {
-    return this.serialized(caseId, async () => {
+    return this.background.serialized(caseId, async () => {
       if (!this.options.enabled) return [];
       const kase = await this.cases.byId(caseId);
       if (!kase || kase.status !== 'open') return [];
@@ -186,7 +186,7 @@ export class EarlyWarningService {
    * episode's later warnings are answered by the same agreement.
    */
   recordAcceptance(caseId: string, agreementId: string, at: Date): Promise<void> {
-    return this.serialized(caseId, async () => {
+    return this.background.serialized(caseId, async () => {
       for (let attempt = 0; attempt < 3; attempt++) {
         const waiting = (await this.warnings.forCase(caseId))
           .filter((w) => !w.answered && w.status !== 'dismissed' && w.raisedAt.getTime() <= at.getTime())
@@ -198,7 +198,7 @@ export class EarlyWarningService {
         // acceptance): kept on the warning, where the leader's overview reads it, without an event of its own.
         if (!(await this.warnings.recordTimeToAction(first._id, { agreementId, at }, ms))) continue;
         for (const later of waiting.slice(1)) await this.warnings.markAnswered(later._id, { agreementId, at });
-        for (const listener of this.changeListeners) void this.track(listener(caseId)).catch(() => undefined);
+        for (const listener of this.changeListeners) void this.background.track(listener(caseId)).catch(() => undefined);
         return;
       }
     });
@@ -335,26 +335,8 @@ export class EarlyWarningService {
   private async observationsById(caseId: string, warnings: EarlyWarningRecord[]): Promise<Map<string, Observation>> {
     const wanted = new Set(warnings.flatMap((w) => ('observationIds' in w.signal ? w.signal.observationIds : [])));
     if (wanted.size === 0) return new Map();
-    const found = await this.observations.forCase(caseId, { familyVisibleOnly: false, limit: OBSERVATION_LIMIT });
-    return new Map(found.filter((o) => wanted.has(o._id)).map((o) => [o._id, o]));
-  }
-
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
-    return work;
-  }
-
-  /** One evaluation per case at a time in this process (other instances are kept apart by the unique IDs). */
-  private serialized<T>(caseId: string, work: () => Promise<T>): Promise<T> {
-    const next = (this.queues.get(caseId) ?? Promise.resolve()).catch(() => undefined).then(work);
-    this.queues.set(caseId, next);
-    void next
-      .finally(() => {
-        if (this.queues.get(caseId) === next) this.queues.delete(caseId);
-      })
-      .catch(() => undefined);
-    return next;
+    const found = await this.observations.byIds(caseId, [...wanted]);
+    return new Map(found.map((o) => [o._id, o]));
   }
 }
 

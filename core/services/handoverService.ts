@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { draft, versionKey, type EventDraft } from '../audit/events';
+import { draft, SAMSPIL_ACTOR, versionKey, type EventDraft } from '../audit/events';
 import { isOpen, isOverdue, type AgreementStatus } from '../domain/agreement';
 import { activeGuardians, coordinatorOf, isSamePerson, type Actor, type Case, type ConsentState, type Member, type MemberStatus } from '../domain/case';
 import { copenhagenDate } from '../domain/dates';
@@ -23,7 +23,7 @@ import {
   type VacancyOutcome,
   type VacancyReason,
 } from '../domain/handover';
-import { UUID } from '../domain/ids';
+import { USER_ID, UUID } from '../domain/ids';
 import { decide, seesProfessionalOnly, type CaseAction } from '../domain/policy';
 import type { Role } from '../domain/roles';
 import type { AssessmentArea, IcsArea, WellbeingLevel } from '../domain/scales';
@@ -92,10 +92,7 @@ export interface HandoverResult<T> {
 
 export const SUMMARY_AGREEMENTS = 10;
 export const SUMMARY_OBSERVATIONS = 5;
-const USER_ID = /^[\w:.@-]{1,200}$/;
 const MUTATE_ATTEMPTS = 30;
-/** The system, when it records that a coordinator left (their account left the case's conversation). */
-export const SAMSPIL_ACTOR = { userId: 'samspil', name: 'Samspil' };
 
 const iso = (date: Date | undefined | null): string | null => (date ? new Date(date).toISOString() : null);
 

@@ -12,7 +12,7 @@ import type { CaseRepository } from '../persistence/caseRepository';
 import type { EarlyWarningRepository } from '../persistence/earlyWarningRepository';
 import type { LeaderFactsRepository } from '../persistence/leaderFactsRepository';
 import type { ScheduledMeetingRepository } from '../persistence/meetingRepository';
-import type { CaseAccess } from './access';
+import { CaseQueue } from './caseQueue';
 import type { Clock } from './caseService';
 
 /**
@@ -99,8 +99,7 @@ export const FACTS_REUSE_MS = 5_000;
 export const NO_UNIT_CHAIN = 'leader:none';
 
 export class LeaderOverviewService {
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly background = new CaseQueue();
   /** Refreshes waiting to start, per case: changes in a burst are caught by one refresh. */
   private readonly waiting = new Map<string, Promise<void>>();
   /** Facts reads under way or recently done, per team or conversation (`shared`). */
@@ -115,7 +114,6 @@ export class LeaderOverviewService {
     private readonly rounds: AssessmentRepository,
     private readonly warnings: EarlyWarningRepository,
     private readonly meetings: Pick<ScheduledMeetingRepository, 'forCase'>,
-    private readonly access: CaseAccess,
     private readonly accessLog: AccessLog,
     private readonly changes: Pick<EventBus, 'subscribe'>,
     private readonly now: Clock,
@@ -239,11 +237,11 @@ export class LeaderOverviewService {
 
   /** Follows the case histories: every change refreshes (or touches) its case's facts. Call once per process. */
   follow(onError: (error: unknown) => void): void {
-    this.changes.subscribe((event) => this.track(this.onEvent(event)), onError);
+    this.changes.subscribe((event) => this.background.track(this.onEvent(event)), onError);
   }
 
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.background.idle();
   }
 
   async onEvent(event: CaseEvent): Promise<void> {
@@ -259,7 +257,7 @@ export class LeaderOverviewService {
   refreshCase(caseId: string): Promise<void> {
     const waiting = this.waiting.get(caseId);
     if (waiting) return waiting;
-    const refresh = this.serialized(caseId, async () => {
+    const refresh = this.background.serialized(caseId, async () => {
       this.waiting.delete(caseId);
       await this.rebuild(caseId);
     });
@@ -275,7 +273,7 @@ export class LeaderOverviewService {
       this.agreements.forCase(caseId, 500),
       this.rounds.closedRounds(caseId),
       this.warnings.forCase(caseId, 500),
-      // The newest 200 by start, as core.meetings.measures reads them: the two count the same meetings.
+      // The newest 200 by start, as the meetings list reads them.
       this.meetings.forCase(caseId),
       this.facts.byId(caseId),
     ]);
@@ -317,22 +315,5 @@ export class LeaderOverviewService {
     const stale = [...heads].filter(([caseId, seq]) => (facts.get(caseId) ?? -1) < seq).map(([caseId]) => caseId);
     for (const caseId of stale) await this.refreshCase(caseId);
     return stale;
-  }
-
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
-    return work;
-  }
-
-  private serialized<T>(caseId: string, work: () => Promise<T>): Promise<T> {
-    const next = (this.queues.get(caseId) ?? Promise.resolve()).catch(() => undefined).then(work);
-    this.queues.set(caseId, next);
-    void next
-      .finally(() => {
-        if (this.queues.get(caseId) === next) this.queues.delete(caseId);
-      })
-      .catch(() => undefined);
-    return next;
   }
 }

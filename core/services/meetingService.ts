@@ -19,7 +19,6 @@ import {
   isUpcoming,
   MAX_PARTICIPANTS,
   MAX_PROPOSALS,
-  meetingMeasures,
   meetingStart,
   NOTE_MAX,
   participantOf,
@@ -32,7 +31,6 @@ import {
   type AnswerVia,
   type Meeting,
   type MeetingAnswer,
-  type MeetingMeasures,
   type MeetingParticipant,
   type MoveProposal,
   type OnlineMeetingInfo,
@@ -106,7 +104,7 @@ export type EarlyWarningSource = (actor: Actor, kase: Case) => Promise<AgendaWar
  * core/index.ts): what every one of `readers` (user IDs) may read. Called only after the meetings
  * service has authorized the read; it logs it. The default knows none.
  */
-export type ChildVoiceSource = (caseId: string, readers: string[]) => Promise<AgendaVoice | null>;
+export type ChildVoiceSource = (kase: Case, readers: string[]) => Promise<AgendaVoice | null>;
 
 /** What the reminder service does for meetings (core/reminders/service.ts). */
 export interface MeetingReminders {
@@ -751,7 +749,7 @@ export class MeetingService {
   async agendaVoice(actor: Actor, kase: Case, member: Member, meeting: Meeting, surface: Surface): Promise<AgendaVoice | null> {
     if (!decide(kase, member, 'childVoice.read').allowed) return null;
     const readers = [...new Set([...meeting.participants.map((p) => p.userId), member.userId])];
-    const voice = await this.childVoice(kase._id, readers);
+    const voice = await this.childVoice(kase, readers);
     if (!voice) return null;
     await this.access.recordRead(actor, kase, 'childVoice.agenda', surface);
     return seesProfessionalOnly(member) ? voice : { ...voice, withheld: 0 };
@@ -765,7 +763,7 @@ export class MeetingService {
   async agendaVoiceInRoom(kase: Case, meeting: Meeting): Promise<boolean> {
     if (meeting.caseId !== kase._id) return false;
     const readers = meeting.participants.filter((p) => kase.members.some((m) => m.userId === p.userId && m.status === 'active')).map((p) => p.userId);
-    const voice = await this.childVoice(kase._id, readers).catch(() => null);
+    const voice = await this.childVoice(kase, readers).catch(() => null);
     return !!voice && voice.houses.some((h) => h.entries.length > 0);
   }
 
@@ -819,16 +817,6 @@ export class MeetingService {
       .filter((m) => isUpcoming(m, from))
       .sort((a, b) => new Date(a.startsAt).getTime() - new Date(b.startsAt).getTime())
       .map((m) => ({ id: m._id, title: t('da', 'meeting.teams.subject'), startsAt: iso(m.startsAt)!, ...(m.place ? { place: m.place } : {}), online: m.teams }));
-  }
-
-  /**
-   * Aggregates for a set of cases (the leader's overview calls it and decides which cases its
-   * reader may count): invitations answered, cancellations with their notice, attendance per
-   * meeting. Counts only, no names.
-   */
-  async measures(caseIds: readonly unknown[]): Promise<MeetingMeasures> {
-    const ids = [...new Set(caseIds.filter((id): id is string => typeof id === 'string' && UUID.test(id)))];
-    return meetingMeasures(await this.meetings.forCases(ids), this.now(), ids.length);
   }
 
   // ---- messages to people (sent by the bot) ----

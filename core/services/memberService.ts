@@ -1,10 +1,11 @@
 import { activeGuardians, LEGAL_BASIS_MAX, memberOf, type Actor, type Case, type Member } from '../domain/case';
 import { DomainError } from '../domain/errors';
+import { USER_ID, UUID } from '../domain/ids';
 import { isProfessional, parseRole, roleGroup, type Role } from '../domain/roles';
 import { cleanText } from '../domain/text';
 import type { CaseAction } from '../domain/policy';
 import type { CaseRepository } from '../persistence/caseRepository';
-import { CONSENT_EVENTS, draft, versionKey, type EventDataMap, type EventDraft } from '../audit/events';
+import { CONSENT_EVENTS, draft, SAMSPIL_ACTOR, versionKey, type EventDataMap, type EventDraft } from '../audit/events';
 import type { CaseAccess } from './access';
 import type { Clock } from './caseService';
 
@@ -29,8 +30,8 @@ export interface MemberChange {
 const NAME_MAX = 256;
 /** Teams lets a card name at most 60 users for per-person views; a case never needs more. */
 export const MAX_MEMBERS = 60;
-const USER_ID = /^[\w:.@-]{1,200}$/;
-const AAD_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An Entra object ID is a UUID. */
+const AAD_OBJECT_ID = UUID;
 
 function userIdFrom(raw: unknown): string {
   if (typeof raw !== 'string' || !USER_ID.test(raw)) throw new DomainError('error.memberNotFound', {}, 'not_found');
@@ -150,7 +151,7 @@ export class MemberService {
       const at = this.now();
       const linked = members.filter((m, i) => m !== kase.members[i]);
       // The audit trail keeps who was linked; the timeline leaves this bookkeeping out.
-      const event = draft('member.linked', { userIds: linked.map((m) => m.userId) }, { key: versionKey('case', kase._id, kase.version + 1), caseId, at, actor: SAMSPIL, visibility: 'professionals' });
+      const event = draft('member.linked', { userIds: linked.map((m) => m.userId) }, { key: versionKey('case', kase._id, kase.version + 1), caseId, at, actor: SAMSPIL_ACTOR, visibility: 'professionals' });
       if (await this.cases.replaceMembers(kase, members, at, [event])) return;
     }
   }
@@ -178,7 +179,6 @@ export class MemberService {
 }
 
 const MUTATE_ATTEMPTS = 60;
-const SAMSPIL = { userId: 'samspil', name: 'Samspil' };
 
 type MemberEventType = 'member.added' | 'member.removed' | 'member.consent.approved' | 'member.consent.declined' | 'member.consent.withdrawn';
 type MemberEvent = { [K in MemberEventType]: { type: K; data: EventDataMap[K] } }[MemberEventType];

@@ -169,11 +169,11 @@ describe('the child’s voice entered by a parent and by the child', () => {
     expect(await housesIn(p.teacher)).toEqual(['worries', 'good_things']);
 
     // The meeting agenda gets only what everyone in the meeting may read.
-    const agenda = await t.app.core.childVoice.forAgenda(d.caseId, { participants: [p.coordinator.id, p.parent.id, p.teacher.id, p.child.id] });
+    const agenda = await t.app.core.childVoice.forAgenda((await t.app.internals.caseRepository.byId(d.caseId))!, [p.coordinator.id, p.parent.id, p.teacher.id, p.child.id]);
     expect(agenda.houses.find((h) => h.house === 'good_things')!.entries.map((e) => e.text)).toEqual(['Jeg er god til fodbold']);
     expect(JSON.stringify(agenda)).not.toContain('råber');
     // The coach (the network) reads none of it: with the coach in the meeting, none of it is on the agenda.
-    const withCoach = await t.app.core.childVoice.forAgenda(d.caseId);
+    const withCoach = await t.app.core.childVoice.forAgenda((await t.app.internals.caseRepository.byId(d.caseId))!);
     expect(withCoach).toMatchObject({ network: true, withheld: 0 });
     expect(JSON.stringify(withCoach)).not.toContain('fodbold');
   });

@@ -95,10 +95,10 @@ describe('with CHILD_VOICE_YOUTH_CONSENT=true', () => {
     // The family reads as before.
     expect(texts((await tab(p.parent, path)).body)).toHaveLength(2);
     // The meeting agenda leaves the words out while a professional in the meeting waits.
-    const blocked = await t.app.core.childVoice.forAgenda(d.caseId);
+    const blocked = await t.app.core.childVoice.forAgenda((await t.app.internals.caseRepository.byId(d.caseId))!);
     expect(blocked.houses.every((h) => h.entries.length === 0)).toBe(true);
     expect(blocked.withheld).toBe(2);
-    const familyOnly = await t.app.core.childVoice.forAgenda(d.caseId, { participants: [p.parent.id, p.youth.id] });
+    const familyOnly = await t.app.core.childVoice.forAgenda((await t.app.internals.caseRepository.byId(d.caseId))!, [p.parent.id, p.youth.id]);
     expect(familyOnly.withheld).toBe(0);
     expect(familyOnly.houses.flatMap((h) => h.entries.map((e) => e.text)).sort()).toEqual(['Hun er bange for at skifte skole', 'Jeg vil være dyrlæge']);
 

@@ -5,6 +5,7 @@ import { FakeGraph } from '../harness/fakeGraph';
 import { GRAPH_APP, meetingCase, newPeople, personalTo, scheduleMeeting, startMeetingApp, TestClock, verbOf } from '../harness/meetingSeed';
 import { reminderCards } from '../harness/reminderSeed';
 import type { TestApp } from '../harness/testApp';
+import { meetingMeasures } from '../../core/domain/meeting';
 
 /**
  * Meeting reminders through the existing reminder machinery (docs/meetings.md, docs/reminders.md):
@@ -119,7 +120,7 @@ test('one working day before and two hours before, exactly once across two worke
   }
 
   // The cancellation is measured with its notice (given at 08:05: 28 hours 55 minutes); nobody's name is in the aggregates.
-  const measures = await t.app.core.meetings.measures([d.caseId]);
+  const measures = meetingMeasures(await t.app.internals.scheduledMeetings.forCases([d.caseId]), t.app.core.now(), [d.caseId].length);
   expect(measures).toMatchObject({ meetings: 1, invitations: { sent: 4 }, cancellations: { count: 1, medianNoticeHours: 28.9, byFamily: 1, from24to72h: 1 } });
   expect(measures.perMeeting[0]).toMatchObject({ meetingId, cancellations: [{ noticeHours: 28.9, group: 'family', via: 'reminder' }] });
   expect(JSON.stringify(measures)).not.toContain(p.parent.name);

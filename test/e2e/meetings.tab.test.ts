@@ -5,6 +5,7 @@ import { CaseDriver, cardsOf } from '../harness/caseDriver';
 import { FakeGraph } from '../harness/fakeGraph';
 import { GRAPH_APP, MEETING_PERMISSIONS, meetingCase, newPeople, personalTo, startMeetingApp, TestClock, verbOf, type MeetingPeople } from '../harness/meetingSeed';
 import type { TestApp } from '../harness/testApp';
+import { meetingMeasures } from '../../core/domain/meeting';
 
 /**
  * Case meetings in the tab (tab/meetingsApi.ts) and the bot's personal chat, against the real
@@ -211,7 +212,7 @@ describe('attendance', () => {
     const redrawn = t.connector.updatedActivities.slice(updated).map((u) => JSON.stringify(u.body)).find((b) => b.includes('Fremmøde'));
     expect(redrawn).toContain('Fremmøde: 2 deltog, 2 deltog ikke.');
     expect(redrawn).not.toMatch(/udeblev|no-show|fravær/i);
-    const measures = await t.app.core.meetings.measures([d.caseId]);
+    const measures = meetingMeasures(await t.app.internals.scheduledMeetings.forCases([d.caseId]), t.app.core.now(), [d.caseId].length);
     expect(measures.attendance).toEqual({ meetingsRecorded: 1, present: 2, absent: 2, presentShare: 0.5 });
   });
 

@@ -1,0 +1,33 @@
+/**
+ * The background work of a service that follows the case histories (early warnings, the leader's
+ * overview): what it has started, so that `idle` can wait for it, and one piece of work at a time
+ * per case in this process.
+ */
+export class CaseQueue {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  /** Remembers `work` until it has settled; returns it. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  /** Runs `work` once the case's earlier work has settled (failed or not). */
+  serialized<T>(caseId: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.queues.get(caseId) ?? Promise.resolve()).catch(() => undefined).then(work);
+    this.queues.set(caseId, next);
+    void next
+      .finally(() => {
+        if (this.queues.get(caseId) === next) this.queues.delete(caseId);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves when the tracked work (and what it tracked meanwhile) has settled. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+}
