@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
-import type { Core } from '../core';
+import type { CaseConversationPort, Core } from '../core';
 import { DomainError, isDomainError } from '../core/domain/errors';
 import { isDatabaseUnavailable } from '../core';
-import { renderRefusal, resolveLocale, t, type Locale } from '../core/i18n';
+import { renderRefusal, resolveLocale, t } from '../core/i18n';
 import type { Directory, Profile } from './auth/graph';
 import { TokenRefused, type TabIdentity, type TokenVerifier } from './auth/tokens';
 import { registerChildVoiceApi } from './childVoiceApi';
 import { registerHandoverApi } from './handoverApi';
+import { body, cardLocaleOf, describeError, param, query, type CallContext } from './http';
 import { registerLeaderApi } from './leaderApi';
 import { registerMeetingApi, type MeetingInvitationsPort } from './meetingsApi';
-import type { CaseConversationPort } from './routes';
 
 export interface TabApiDependencies {
   core: Core;
@@ -22,28 +22,7 @@ export interface TabApiDependencies {
   meetingInvitations?: MeetingInvitationsPort;
 }
 
-interface CallContext {
-  req: Request;
-  identity: TabIdentity;
-  locale: Locale;
-}
-
 const STATUS = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unavailable: 503 } as const;
-
-/** The language of what the tab posts into the conversation: the one the tab shows, if it says. */
-const cardLocaleOf = (req: Request, fallback: Locale): Locale => {
-  const raw = (req.body as Record<string, unknown> | undefined)?.locale;
-  return typeof raw === 'string' ? resolveLocale(raw) : fallback;
-};
-
-const describeError = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message.slice(0, 300) } : String(error).slice(0, 300));
-
-const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
-const param = (req: Request, name: string): unknown => (req.params as Record<string, unknown> | undefined)?.[name];
-const query = (req: Request, name: string): string | undefined => {
-  const value = (req.query as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
 
 /**
  * The tab's JSON API. Every call carries the Teams SSO token as a Bearer token; the caller is

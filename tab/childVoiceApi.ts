@@ -1,6 +1,6 @@
 import type { Server } from 'restify';
 import type { Core } from '../core';
-import { tabBody, tabParam, type TabCall } from './handoverApi';
+import { body, param, type TabCall } from './http';
 
 /**
  * Barnets stemme in the tab (docs/child-voice.md): read it house by house, write an entry (a
@@ -9,12 +9,12 @@ import { tabBody, tabParam, type TabCall } from './handoverApi';
  */
 export function registerChildVoiceApi(server: Server, core: Core, call: TabCall): void {
   const base = '/tab/api/cases/:caseId/child-voice';
-  server.get(base, call(({ req, identity }) => core.childVoice.list(identity.actor, tabParam(req, 'caseId'))));
+  server.get(base, call(({ req, identity }) => core.childVoice.list(identity.actor, param(req, 'caseId'))));
   server.post(
     base,
     call(async ({ req, identity }) => {
-      const input = tabBody(req);
-      const { entry, created } = await core.childVoice.record(identity.actor, tabParam(req, 'caseId'), {
+      const input = body(req);
+      const { entry, created } = await core.childVoice.record(identity.actor, param(req, 'caseId'), {
         formId: input.formId,
         house: input.house,
         text: input.text,
@@ -28,14 +28,14 @@ export function registerChildVoiceApi(server: Server, core: Core, call: TabCall)
   server.post(
     `${base}/youth`,
     call(async ({ req, identity }) => {
-      const { settings, changed } = await core.childVoice.markYouth(identity.actor, tabParam(req, 'caseId'), tabBody(req).youth15Plus);
+      const { settings, changed } = await core.childVoice.markYouth(identity.actor, param(req, 'caseId'), body(req).youth15Plus);
       return { youth15Plus: settings.youth15Plus, changed };
     }),
   );
   server.post(
     `${base}/consent`,
     call(async ({ req, identity }) => {
-      const { settings, changed } = await core.childVoice.decideYouthConsent(identity.actor, tabParam(req, 'caseId'), tabBody(req).allowed);
+      const { settings, changed } = await core.childVoice.decideYouthConsent(identity.actor, param(req, 'caseId'), body(req).allowed);
       return { allowed: settings.allowed, changed };
     }),
   );

@@ -1,18 +1,6 @@
-import type { Request, Response, Server } from 'restify';
+import type { Server } from 'restify';
 import type { Core } from '../core';
-import type { Actor } from '../core/domain/case';
-import type { Locale } from '../core/i18n';
-
-/** What the tab API's `call` wrapper hands a handler: the request, the verified caller, their language. */
-export interface TabCallContext {
-  req: Request;
-  identity: { actor: Actor };
-  locale: Locale;
-}
-export type TabCall = (handler: (ctx: TabCallContext) => Promise<unknown>) => (req: Request, res: Response) => Promise<void>;
-
-export const tabBody = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {});
-export const tabParam = (req: Request, name: string): unknown => (req.params as Record<string, unknown> | undefined)?.[name];
+import { body, param, type TabCall } from './http';
 
 /**
  * Coordinator handover in the tab (docs/handover.md): the same service and rules as the bot. The
@@ -21,25 +9,25 @@ export const tabParam = (req: Request, name: string): unknown => (req.params as 
  */
 export function registerHandoverApi(server: Server, core: Core, call: TabCall): void {
   const base = '/tab/api/cases/:caseId/coordinator';
-  server.get(base, call(({ req, identity }) => core.handover.status(identity.actor, tabParam(req, 'caseId'))));
-  server.get(`${base}/summary`, call(({ req, identity }) => core.handover.summary(identity.actor, tabParam(req, 'caseId'))));
+  server.get(base, call(({ req, identity }) => core.handover.status(identity.actor, param(req, 'caseId'))));
+  server.get(`${base}/summary`, call(({ req, identity }) => core.handover.summary(identity.actor, param(req, 'caseId'))));
   server.post(
     `${base}/handover`,
     call(async ({ req, identity }) => {
-      const { value, changed } = await core.handover.propose(identity.actor, tabParam(req, 'caseId'), tabBody(req).toUserId);
+      const { value, changed } = await core.handover.propose(identity.actor, param(req, 'caseId'), body(req).toUserId);
       return { handoverId: value.id, toName: value.toName, changed };
     }),
   );
   const answer = (step: 'cancel' | 'accept' | 'decline') =>
     call(async ({ req, identity }) => {
-      const caseId = tabParam(req, 'caseId');
-      const handoverId = tabParam(req, 'handoverId');
+      const caseId = param(req, 'caseId');
+      const handoverId = param(req, 'handoverId');
       const result =
         step === 'cancel'
           ? await core.handover.cancel(identity.actor, caseId, handoverId)
           : step === 'accept'
             ? await core.handover.accept(identity.actor, caseId, handoverId)
-            : await core.handover.decline(identity.actor, caseId, handoverId, tabBody(req).reason);
+            : await core.handover.decline(identity.actor, caseId, handoverId, body(req).reason);
       return { status: result.value.status, changed: result.changed };
     });
   server.post(`${base}/handover/:handoverId/cancel`, answer('cancel'));
@@ -48,7 +36,7 @@ export function registerHandoverApi(server: Server, core: Core, call: TabCall): 
   server.post(
     `${base}/takeover`,
     call(async ({ req, identity }) => {
-      const { value, changed } = await core.handover.takeOver(identity.actor, tabParam(req, 'caseId'), tabBody(req).vacancyId);
+      const { value, changed } = await core.handover.takeOver(identity.actor, param(req, 'caseId'), body(req).vacancyId);
       return { coordinator: value.takenByName, changed };
     }),
   );

@@ -1,22 +1,10 @@
 import type { Logger } from 'pino';
-import type { Request, Response, Server } from 'restify';
+import type { Server } from 'restify';
 import type { Core } from '../core';
 import { DomainError } from '../core/domain/errors';
-import type { Locale } from '../core/i18n';
 import type { Directory } from './auth/graph';
 import type { TabIdentity } from './auth/tokens';
-
-interface LeaderCallContext {
-  req: Request;
-  identity: TabIdentity;
-  locale: Locale;
-}
-type LeaderCall = (handler: (ctx: LeaderCallContext) => Promise<unknown>) => (req: Request, res: Response) => Promise<void>;
-
-const query = (req: Request, name: string): string | undefined => {
-  const value = (req.query as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
+import { query, type TabCall } from './http';
 
 /**
  * The leader's overview (docs/leader.md): `GET /tab/api/leader/overview?unit=&team=&from=YYYY-MM&to=YYYY-MM`.
@@ -24,7 +12,7 @@ const query = (req: Request, name: string): string | undefined => {
  * caller's membership of the units' Entra groups, which the tab reads from Microsoft Graph on
  * behalf of the caller (`POST /me/checkMemberGroups`). If Graph cannot answer, nothing is shown.
  */
-export function registerLeaderApi(server: Server, core: Core, call: LeaderCall, directory: Directory | undefined, logger: Logger): void {
+export function registerLeaderApi(server: Server, core: Core, call: TabCall, directory: Directory | undefined, logger: Logger): void {
   async function groupsOf(identity: TabIdentity): Promise<Set<string>> {
     const groupIds = core.leaderOverview.leaderGroupIds();
     const oid = identity.actor.aadObjectId;

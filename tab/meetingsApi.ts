@@ -1,17 +1,11 @@
 import type { Logger } from 'pino';
-import type { Request, Response, Server } from 'restify';
+import type { Server } from 'restify';
 import type { CaseConversationPort, Core } from '../core';
-import type { Actor, Case } from '../core/domain/case';
+import type { Case } from '../core/domain/case';
 import type { Meeting } from '../core/domain/meeting';
-import { resolveLocale, type Locale } from '../core/i18n';
 import { formIdFrom } from '../core/services/formService';
 import type { MeetingList, MeetingView } from '../core/services/meetingService';
-
-/** The tab API's `call` wrapper (tab/api.ts): token checked, refusals localized, the handler's value sent as JSON. */
-type TabCall = (handler: (ctx: { req: Request; identity: { actor: Actor }; locale: Locale }) => Promise<unknown>) => (req: Request, res: Response) => Promise<void>;
-
-const tabBody = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {});
-const tabParam = (req: Request, name: string): unknown => (req.params as Record<string, unknown> | undefined)?.[name];
+import { body, cardLocaleOf, describeError, param, type TabCall } from './http';
 
 /** Sends a meeting's invitations that have not gone out (the bot provides it: bot/meetings/notifier.ts). */
 export interface MeetingInvitationsPort {
@@ -52,13 +46,13 @@ export function registerMeetingApi(server: Server, deps: MeetingApiDependencies)
   const one = `${base}/:meetingId`;
   const view = (actor: Parameters<Core['meetings']['view']>[0], caseId: unknown, meetingId: unknown): Promise<MeetingView> => core.meetings.view(actor, caseId, meetingId);
 
-  server.get(base, call(({ req, identity }): Promise<MeetingList> => core.meetings.list(identity.actor, tabParam(req, 'caseId'))));
+  server.get(base, call(({ req, identity }): Promise<MeetingList> => core.meetings.list(identity.actor, param(req, 'caseId'))));
 
   server.post(
     base,
     call(async ({ req, identity }) => {
-      const input = tabBody(req);
-      const { meeting, created } = await core.meetings.schedule(identity.actor, tabParam(req, 'caseId'), {
+      const input = body(req);
+      const { meeting, created } = await core.meetings.schedule(identity.actor, param(req, 'caseId'), {
         formId: input.formId,
         date: input.date,
         time: input.time,
@@ -71,28 +65,28 @@ export function registerMeetingApi(server: Server, deps: MeetingApiDependencies)
     }),
   );
 
-  server.get(one, call(({ req, identity }) => view(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'))));
+  server.get(one, call(({ req, identity }) => view(identity.actor, param(req, 'caseId'), param(req, 'meetingId'))));
 
   server.post(
     `${one}/answer`,
     call(async ({ req, identity }) => {
-      const { changed, cancellation } = await core.meetings.answer(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabBody(req).answer, { reason: tabBody(req).reason, via: 'tab' });
-      return { changed, cancellation, meeting: await view(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId')) };
+      const { changed, cancellation } = await core.meetings.answer(identity.actor, param(req, 'caseId'), param(req, 'meetingId'), body(req).answer, { reason: body(req).reason, via: 'tab' });
+      return { changed, cancellation, meeting: await view(identity.actor, param(req, 'caseId'), param(req, 'meetingId')) };
     }),
   );
 
   server.post(
     `${one}/proposals`,
     call(async ({ req, identity }) => {
-      const input = tabBody(req);
-      const { proposal, created } = await core.meetings.proposeMove(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), { date: input.date, time: input.time, note: input.note });
+      const input = body(req);
+      const { proposal, created } = await core.meetings.proposeMove(identity.actor, param(req, 'caseId'), param(req, 'meetingId'), { date: input.date, time: input.time, note: input.note });
       return { id: proposal.id, created };
     }),
   );
 
   const decide = (decision: 'accept' | 'decline') =>
     call(async ({ req, identity }) => {
-      const { changed, proposal } = await core.meetings.decideProposal(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabParam(req, 'proposalId'), decision, { reason: tabBody(req).reason });
+      const { changed, proposal } = await core.meetings.decideProposal(identity.actor, param(req, 'caseId'), param(req, 'meetingId'), param(req, 'proposalId'), decision, { reason: body(req).reason });
       return { changed, status: proposal.status };
     });
   server.post(`${one}/proposals/:proposalId/accept`, decide('accept'));
@@ -101,32 +95,32 @@ export function registerMeetingApi(server: Server, deps: MeetingApiDependencies)
   server.post(
     `${one}/move`,
     call(async ({ req, identity }) => {
-      const { changed, meeting } = await core.meetings.move(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), { date: tabBody(req).date, time: tabBody(req).time });
+      const { changed, meeting } = await core.meetings.move(identity.actor, param(req, 'caseId'), param(req, 'meetingId'), { date: body(req).date, time: body(req).time });
       return { changed, startsAt: new Date(meeting.startsAt).toISOString() };
     }),
   );
   server.post(
     `${one}/cancel`,
-    call(async ({ req, identity }) => ({ changed: (await core.meetings.cancel(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), { reason: tabBody(req).reason })).changed })),
+    call(async ({ req, identity }) => ({ changed: (await core.meetings.cancel(identity.actor, param(req, 'caseId'), param(req, 'meetingId'), { reason: body(req).reason })).changed })),
   );
   server.post(
     `${one}/link`,
-    call(async ({ req, identity }) => ({ changed: (await core.meetings.setLink(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabBody(req).url)).changed })),
+    call(async ({ req, identity }) => ({ changed: (await core.meetings.setLink(identity.actor, param(req, 'caseId'), param(req, 'meetingId'), body(req).url)).changed })),
   );
   server.post(
     `${one}/agenda`,
-    call(async ({ req, identity }) => ({ changed: (await core.meetings.editAgenda(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabBody(req).items)).changed })),
+    call(async ({ req, identity }) => ({ changed: (await core.meetings.editAgenda(identity.actor, param(req, 'caseId'), param(req, 'meetingId'), body(req).items)).changed })),
   );
-  server.get(`${one}/agenda/suggested`, call(async ({ req, identity }) => ({ items: await core.meetings.suggestedAgenda(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId')) })));
+  server.get(`${one}/agenda/suggested`, call(async ({ req, identity }) => ({ items: await core.meetings.suggestedAgenda(identity.actor, param(req, 'caseId'), param(req, 'meetingId')) })));
 
   server.post(
     `${one}/attendance`,
-    call(async ({ req, identity }) => ({ changed: (await core.meetings.recordAttendance(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'), tabBody(req).present)).changed })),
+    call(async ({ req, identity }) => ({ changed: (await core.meetings.recordAttendance(identity.actor, param(req, 'caseId'), param(req, 'meetingId'), body(req).present)).changed })),
   );
   server.post(
     `${one}/attendance/teams`,
     call(async ({ req, identity }) => {
-      const { changed, outcome } = await core.meetings.fetchAttendance(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'));
+      const { changed, outcome } = await core.meetings.fetchAttendance(identity.actor, param(req, 'caseId'), param(req, 'meetingId'));
       return outcome.ok ? { fetched: true, changed } : { fetched: false, reason: outcome.reason };
     }),
   );
@@ -134,7 +128,7 @@ export function registerMeetingApi(server: Server, deps: MeetingApiDependencies)
   server.post(
     `${one}/invitations`,
     call(async ({ req, identity }) => {
-      const { meeting, kase } = await core.meetings.managed(identity.actor, tabParam(req, 'caseId'), tabParam(req, 'meetingId'));
+      const { meeting, kase } = await core.meetings.managed(identity.actor, param(req, 'caseId'), param(req, 'meetingId'));
       const sent = deps.invitations ? await deps.invitations.sendInvitations(kase, meeting) : 0;
       return { sent };
     }),
@@ -144,14 +138,12 @@ export function registerMeetingApi(server: Server, deps: MeetingApiDependencies)
   server.post(
     `${one}/minutes`,
     call(async ({ req, identity, locale }) => {
-      const caseId = tabParam(req, 'caseId');
-      const meetingId = tabParam(req, 'meetingId');
-      const input = tabBody(req);
+      const caseId = param(req, 'caseId');
+      const meetingId = param(req, 'meetingId');
       await core.meetings.authorizeMinutes(identity.actor, caseId, meetingId);
-      const formId = formIdFrom(input.formId);
-      const cardLocale = typeof input.locale === 'string' ? resolveLocale(input.locale) : locale;
-      const result = await core.minutes.post(identity.actor, caseId, formId, cardLocale, deps.caseConversation, (error) =>
-        logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message.slice(0, 300) } : String(error) }, 'the minutes could not be posted'),
+      const formId = formIdFrom(body(req).formId);
+      const result = await core.minutes.post(identity.actor, caseId, formId, cardLocaleOf(req, locale), deps.caseConversation, (error) =>
+        logger.warn({ err: describeError(error) }, 'the minutes could not be posted'),
       );
       await core.meetings.linkMinutes(identity.actor, caseId, meetingId, formId);
       return result;

@@ -21,6 +21,7 @@ import { isProfessional } from '../../core/domain/roles';
 import type { ReminderItem } from '../../core/reminders/rules';
 import { t, type Locale, type MessageKey } from '../../core/i18n';
 import { formatClock, formatDay, formatWhen, roleLabel, truncate } from '../../core/i18n/format';
+import { agendaText as agendaItemText } from '../../core/i18n/meetingText';
 import { adaptiveCard, executeAction, facts, heading, paragraph, refreshFor, type AdaptiveCard, type CardElement } from './card';
 import { activeMemberIds, neutralCard, showMine } from './neutralCard';
 
@@ -64,22 +65,8 @@ export const CARD_VOICE_TEXT_MAX = 300;
 /** What a member's view with Barnets stemme may weigh: under Teams' 28 KB, with room for the message around it. */
 const CARD_BYTES_BUDGET = 27 * 1024;
 
-const ruleKey = (rule: string): MessageKey =>
-  (['crossDiscipline', 'redObservation', 'areaWorsened', 'disagreement'].includes(rule) ? `meeting.warning.${rule}` : 'meeting.warning.other') as MessageKey;
-
-export function agendaText(locale: Locale, item: AgendaItem): string {
-  switch (item.kind) {
-    case 'overdue':
-    case 'dueSoon':
-      return t(locale, `meeting.agenda.${item.kind}`, { what: clip(item.what, 160), owner: item.ownerName, due: formatDay(locale, item.dueDate) });
-    case 'assessment':
-      return item.closedAt ? t(locale, 'meeting.agenda.assessmentClosed', { number: item.roundNumber, date: formatDay(locale, copenhagenDate(new Date(item.closedAt))) }) : t(locale, 'meeting.agenda.assessment', { number: item.roundNumber });
-    case 'earlyWarning':
-      return t(locale, 'meeting.agenda.earlyWarning', { rule: t(locale, ruleKey(item.rule)) });
-    case 'custom':
-      return item.text;
-  }
-}
+/** One agenda point in words (core/i18n/meetingText.ts); a card clips an agreement's text to 160 characters. */
+export const agendaText = (locale: Locale, item: AgendaItem): string => agendaItemText(locale, item, { whatMax: 160 });
 
 /**
  * Barnets stemme on the agenda, for one reader's own view: per house the entries everyone in the

@@ -60,5 +60,21 @@ export const formatClock = (locale: Locale, at: Date | string): string => CLOCK[
 /** A score 0–2 with one or two decimals, in the locale's notation. */
 export const formatScore = (locale: Locale, value: number): string => SCORE[locale].format(value);
 
+const NUMBER = perLocale((l) => new Intl.NumberFormat(l));
+const ONE_DECIMAL = perLocale((l) => new Intl.NumberFormat(l, { maximumFractionDigits: 1 }));
+// A month (YYYY-MM) is formatted at noon UTC in its middle, so that no zone moves it into another month.
+const MONTH_SHORT = perLocale((l) => new Intl.DateTimeFormat(l, { month: 'short', year: '2-digit', timeZone: 'UTC' }));
+const MONTH_LONG = perLocale((l) => new Intl.DateTimeFormat(l, { month: 'long', year: 'numeric', timeZone: 'UTC' }));
+
+/** A number in the locale's notation, e.g. "1.234". */
+export const formatNumber = (locale: Locale, value: number): string => NUMBER[locale].format(value);
+
+/** A number with at most one decimal, e.g. "2,5". */
+export const formatOneDecimal = (locale: Locale, value: number): string => ONE_DECIMAL[locale].format(value);
+
+/** A month (YYYY-MM), e.g. "mar. 26" (short) or "marts 2026" (long). */
+export const formatMonth = (locale: Locale, month: string, style: 'short' | 'long' = 'short'): string =>
+  (style === 'short' ? MONTH_SHORT : MONTH_LONG)[locale].format(new Date(`${month}-15T12:00:00Z`));
+
 /** Shortens a text for a heading or a list row; the ellipsis shows that it was shortened. */
 export const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -1,5 +1,5 @@
 import type { CaseSummary } from '../../core/services/overviewService';
-import { ApiError, TabApi } from './api';
+import { TabApi } from './api';
 import { h, replaceChildren } from './dom';
 import { FakeHost } from './fakeHost';
 import { caseIdFromEntity, type HostContext, type TabHost, type Theme } from './host';
@@ -11,7 +11,7 @@ import { renderLeader } from './views/leader';
 import { meetingLinks, renderMeeting, renderMeetings } from './views/meetings';
 import { renderMinutes } from './views/minutes';
 import { renderOverview } from './views/overview';
-import { empty, errorBox } from './views/parts';
+import { empty, errorBox, errorText } from './views/parts';
 import { renderStage } from './views/stage';
 
 /**
@@ -101,6 +101,10 @@ async function route(root: HTMLElement, host: TabHost, api: TabApi, context: Hos
   }
   if (!caseId) return renderCasePicker(root, api, context, cases);
 
+  // The meeting stage is a shared screen that everyone in the meeting sees, the family too: only
+  // the family-safe stage view is ever drawn there, whatever view the link asks for.
+  if (context.frameContext === 'meetingStage') return renderStage(root, api, caseId);
+
   const view = params.get('view');
   const minutesLink = viewLink({ view: 'minutes' });
   const backLink = viewLink({ view: undefined });
@@ -110,7 +114,6 @@ async function route(root: HTMLElement, host: TabHost, api: TabApi, context: Hos
   if (view === 'meeting' && meetingId) return renderMeeting(root, api, caseId, meetingId, meetingLinks());
   if (view === 'minutes') return renderMinutes(root, api, caseId, { back: meetingId ? meetingLinks().meeting(meetingId) : backLink }, meetingId);
   if (context.frameContext === 'sidePanel') return renderMeetingPanel(root, api, caseId, { minutes: minutesLink });
-  if (context.frameContext === 'meetingStage') return renderStage(root, api, caseId);
   await renderOverview(root, api, caseId, { minutes: minutesLink });
   // A deep link (an early-warning card) may point at one observation or round.
   focusSubPage(context.subPageId);
@@ -145,7 +148,7 @@ async function start(): Promise<void> {
     await route(root, host, api, context);
     root.dataset.ready = 'true';
   } catch (error) {
-    replaceChildren(root, h('h1', {}, tr('tab.placeholder.title')), errorBox(error instanceof ApiError ? error.message : tr('error.internal')));
+    replaceChildren(root, h('h1', {}, tr('tab.placeholder.title')), errorBox(errorText(error)));
     root.dataset.ready = 'error';
   } finally {
     root.setAttribute('aria-busy', 'false');

@@ -49,7 +49,7 @@ const token = (user: TestUser) => t.entra.token({ oid: user.aadObjectId, name: u
 interface PageSpec {
   name: string;
   frame: FrameContextName;
-  view?: 'minutes';
+  view?: 'minutes' | 'meetings';
   viewport: { width: number; height: number };
 }
 
@@ -197,6 +197,21 @@ describe.each([
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(31, 31, 31)');
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, `${spec.name}-${who}-dark`);
+  });
+});
+
+describe('the meeting stage', () => {
+  // The stage is a screen everyone in the meeting sees: a link asking for another view still shows only the stage.
+  test.each(['minutes', 'meetings'] as const)('a stage link asking for the %s view shows the family-safe stage', async (view) => {
+    const tab = await open(shown.coordinator, { ...PAGES[5]!, view }, shown);
+    const { page } = tab;
+    expect(await textOf(page.locator('h1'))).toBe('Samspil: Trivsel i 4.B');
+    expect(await mainText(page)).toContain('Vises for alle i mødet, også familien.');
+    expect(await page.locator('#app button, #app form, #app textarea, #app select').count()).toBe(0);
+    await settle(tab);
+    expect(tab.api.map((r) => new URL(r.url).pathname).filter((path) => /\/(minutes|meetings)$/.test(path))).toEqual([]);
+    expect(tab.api.map((r) => r.body).join('\n')).not.toContain(PROFESSIONALS_ONLY_TEXT);
+    expect(await pageText(page)).not.toContain(PROFESSIONALS_ONLY_TEXT);
   });
 });
 

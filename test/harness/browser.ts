@@ -26,7 +26,7 @@ export interface TabUrlOptions {
   theme?: 'default' | 'dark' | 'contrast';
   locale?: string;
   token?: string;
-  view?: 'minutes';
+  view?: 'minutes' | 'meetings';
 }
 
 /** A tab URL for the fake host: frame context, user, theme, locale, and the token in the fragment. */

@@ -1,10 +1,10 @@
 import { CHILD_VOICE_TEXT_MAX, HOUSES } from '../../../core/domain/childVoice';
 import type { ChildVoiceView, EntryView } from '../../../core/services/childVoiceService';
 import { formatDay } from '../../../core/i18n/format';
-import { ApiError, type TabApi } from '../api';
+import type { TabApi } from '../api';
 import { h, replaceChildren, uid, type Child } from '../dom';
 import { locale, tr, trKey } from '../i18n';
-import { empty, errorBox, section, statusRegion } from './parts';
+import { act, empty, errorBox, errorText, section, statusRegion } from './parts';
 
 const newFormId = () => crypto.randomUUID();
 
@@ -18,19 +18,8 @@ export function childVoiceSection(api: TabApi, caseId: string): HTMLElement {
   const holder = h('div', { class: 'child-voice', 'aria-busy': 'true' }, h('p', { class: 'muted' }, tr('tab.loading')));
   const status = statusRegion();
 
-  const submit = (run: () => Promise<unknown>, done: string) => async (event: Event) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const buttons = Array.from(form.querySelectorAll('button'));
-    buttons.forEach((b) => (b.disabled = true));
-    try {
-      await run();
-      await draw(done);
-    } catch (error) {
-      buttons.forEach((b) => (b.disabled = false));
-      status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
-    }
-  };
+  /** Sends a form (tab/web/views/parts.ts `act`), then redraws with `done` in the status region. */
+  const submit = (run: () => Promise<unknown>, done: string) => act(status, run, () => draw(done));
 
   const draw = async (message?: string): Promise<void> => {
     holder.setAttribute('aria-busy', 'true');
@@ -38,7 +27,7 @@ export function childVoiceSection(api: TabApi, caseId: string): HTMLElement {
       const view = await api.get<ChildVoiceView>(path);
       replaceChildren(holder, ...render(view));
     } catch (error) {
-      replaceChildren(holder, errorBox(error instanceof ApiError ? error.message : tr('error.internal')));
+      replaceChildren(holder, errorBox(errorText(error)));
     } finally {
       holder.removeAttribute('aria-busy');
     }

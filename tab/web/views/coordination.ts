@@ -1,9 +1,11 @@
+import { levelOfAverage } from '../../../core/domain/earlyWarning';
+import { HANDOVER_REASON_MAX } from '../../../core/domain/handover';
 import type { CoordinationView, HandoverSummary } from '../../../core/services/handoverService';
 import { formatDateTime, formatDay } from '../../../core/i18n/format';
-import { ApiError, type TabApi } from '../api';
+import type { TabApi } from '../api';
 import { h, replaceChildren, uid, type Child } from '../dom';
 import { locale, tr, trKey } from '../i18n';
-import { empty, errorBox, levelBadge, section, statusRegion } from './parts';
+import { act as runAction, empty, errorBox, errorText, levelBadge, section, statusRegion } from './parts';
 
 /**
  * The coordinator section of the overview (docs/handover.md): who coordinates; for the coordinator,
@@ -16,19 +18,8 @@ export function coordinationSection(api: TabApi, caseId: string): HTMLElement {
   const holder = h('div', { class: 'coordination', 'aria-busy': 'true' }, h('p', { class: 'muted' }, tr('tab.loading')));
   const status = statusRegion();
 
-  const act = (run: () => Promise<unknown>, done: string | (() => string)) => async (event: Event) => {
-    event.preventDefault();
-    const control = event.currentTarget as HTMLElement;
-    const buttons = control instanceof HTMLFormElement ? Array.from(control.querySelectorAll('button')) : [control as HTMLButtonElement];
-    buttons.forEach((b) => (b.disabled = true));
-    try {
-      await run();
-      await draw(typeof done === 'function' ? done() : done);
-    } catch (error) {
-      buttons.forEach((b) => (b.disabled = false));
-      status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
-    }
-  };
+  /** Runs an action (tab/web/views/parts.ts `act`), then redraws with `done` in the status region. */
+  const act = (run: () => Promise<unknown>, done: string | (() => string)) => runAction(status, run, () => draw(typeof done === 'function' ? done() : done));
 
   const draw = async (message?: string): Promise<void> => {
     holder.setAttribute('aria-busy', 'true');
@@ -36,7 +27,7 @@ export function coordinationSection(api: TabApi, caseId: string): HTMLElement {
       const view = await api.get<CoordinationView>(path);
       replaceChildren(holder, ...render(view));
     } catch (error) {
-      replaceChildren(holder, errorBox(error instanceof ApiError ? error.message : tr('error.internal')));
+      replaceChildren(holder, errorBox(errorText(error)));
     } finally {
       holder.removeAttribute('aria-busy');
     }
@@ -59,7 +50,7 @@ export function coordinationSection(api: TabApi, caseId: string): HTMLElement {
       const handoverPath = `${path}/handover/${encodeURIComponent(proposal.id)}`;
       if (view.viewer.canAnswer) {
         const reasonId = uid('handover-reason');
-        const reason = h('textarea', { id: reasonId, name: 'reason', rows: 2, maxlength: 500 });
+        const reason = h('textarea', { id: reasonId, name: 'reason', rows: 2, maxlength: HANDOVER_REASON_MAX });
         out.push(
           h('p', {}, tr('handover.tab.offerForYou', { from: proposal.fromName })),
           h(
@@ -118,7 +109,7 @@ export function coordinationSection(api: TabApi, caseId: string): HTMLElement {
       void api
         .get<HandoverSummary>(`${path}/summary`)
         .then((summary) => replaceChildren(body, ...summaryParts(summary)))
-        .catch((error: unknown) => replaceChildren(body, errorBox(error instanceof ApiError ? error.message : tr('error.internal'))));
+        .catch((error: unknown) => replaceChildren(body, errorBox(errorText(error))));
     });
     return details;
   }
@@ -142,7 +133,7 @@ function summaryParts(summary: HandoverSummary): Child[] {
       ? h(
           'ul',
           { class: 'plain' },
-          summary.lastAssessment.areas.map((a) => h('li', {}, `${trKey(`area.${a.area}`)}: `, a.average === null ? '–' : levelBadge((['green', 'yellow', 'red'] as const)[Math.min(2, Math.max(0, Math.round(a.average)))]!))),
+          summary.lastAssessment.areas.map((a) => h('li', {}, `${trKey(`area.${a.area}`)}: `, a.average === null ? '–' : levelBadge(levelOfAverage(a.average)))),
         )
       : empty(tr('handover.summary.noAssessment')),
     summary.openRound ? h('p', { class: 'small' }, tr('handover.summary.openRound', { number: summary.openRound.number, count: summary.openRound.answers })) : null,

@@ -1,7 +1,8 @@
 import type { MemberView } from '../../../core/services/overviewService';
-import { ApiError, type TabApi } from '../api';
+import type { TabApi } from '../api';
 import { h } from '../dom';
 import { tr } from '../i18n';
+import { errorText } from './parts';
 
 /**
  * For the case's coordinator: a button on a member that downloads what Samspil holds about them in
@@ -22,7 +23,7 @@ export function gdprExportButton(m: MemberView, api: TabApi, casePath: string, s
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       status.textContent = tr('tab.gdpr.exported', { name: m.name });
     } catch (error) {
-      status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
+      status.textContent = errorText(error);
     } finally {
       button.disabled = false;
     }

@@ -1,12 +1,12 @@
-import { NOTICE_BUCKETS, type Count, type LeaderAggregates, type TrendMonth } from '../../../core/domain/leaderOverview';
+import { NOTICE_BUCKETS, OVERDUE_AGE_BUCKETS, type Count, type LeaderAggregates, type TrendMonth } from '../../../core/domain/leaderOverview';
 import type { LeaderOverview } from '../../../core/services/leaderOverviewService';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS } from '../../../core/domain/scales';
 import { AGREEMENT_STATUSES } from '../../../core/domain/agreement';
-import { formatDateTime } from '../../../core/i18n/format';
-import { ApiError, type TabApi } from '../api';
+import { formatDateTime, formatMonth, formatNumber, formatOneDecimal } from '../../../core/i18n/format';
+import type { TabApi } from '../api';
 import { h, replaceChildren, s, uid, type Child } from '../dom';
 import { locale, tr, trKey } from '../i18n';
-import { empty, errorBox, levelBadge, section, statusRegion } from './parts';
+import { empty, errorBox, errorText, levelBadge, section, statusRegion } from './parts';
 
 /**
  * The leader's overview (a personal tab; docs/leader.md): aggregates across the cases of the
@@ -15,25 +15,23 @@ import { empty, errorBox, levelBadge, section, statusRegion } from './parts';
  * where the leader is a member of them.
  */
 
-const OVERDUE_BUCKETS = ['1-7', '8-30', '31-90', '91+'] as const;
 const TREND_SERIES = ['casesOpened', 'warnings', 'agreementsAccepted', 'roundsClosed'] as const;
 
 /** A count as the server sent it: a number of 5 or more, or "< 5". */
-const count = (value: Count): string => (typeof value === 'number' ? new Intl.NumberFormat(locale()).format(value) : value);
+const count = (value: Count): string => (typeof value === 'number' ? formatNumber(locale(), value) : value);
 
 function days(value: number | null): string {
   if (value === null) return tr('leader.median.none');
   if (value < 1) return tr('leader.lessThanDay');
-  return tr('leader.days', { days: new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(value) });
+  return tr('leader.days', { days: formatOneDecimal(locale(), value) });
 }
 
 function hours(value: number | null): string {
   if (value === null) return tr('leader.median.none');
-  return tr('leader.hours', { hours: new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(value) });
+  return tr('leader.hours', { hours: formatOneDecimal(locale(), value) });
 }
 
-const monthLabel = (month: string, style: 'short' | 'long' = 'short'): string =>
-  new Intl.DateTimeFormat(locale(), { month: style, year: style === 'short' ? '2-digit' : 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-15T12:00:00Z`));
+const monthLabel = (month: string, style: 'short' | 'long' = 'short'): string => formatMonth(locale(), month, style);
 
 /** Label–value pairs, as a description list. */
 function stats(pairs: Array<[string, Child]>): HTMLElement {
@@ -68,7 +66,7 @@ function overdueTable(o: LeaderAggregates['overdue']): HTMLElement {
     h(
       'tbody',
       {},
-      OVERDUE_BUCKETS.map((bucket) => h('tr', {}, h('th', { scope: 'row' }, trKey(`leader.overdue.bucket.${bucket}`)), h('td', { class: 'num' }, count(o.byAge[bucket])))),
+      OVERDUE_AGE_BUCKETS.map((bucket) => h('tr', {}, h('th', { scope: 'row' }, trKey(`leader.overdue.bucket.${bucket}`)), h('td', { class: 'num' }, count(o.byAge[bucket])))),
     ),
   );
 }
@@ -282,7 +280,7 @@ export async function renderLeader(root: HTMLElement, api: TabApi, query: URLSea
     data = await api.get<LeaderOverview>(`/leader/overview${search ? `?${search}` : ''}`);
   } catch (error) {
     // Not a leader, a wrong filter, or the directory could not answer: said in the page's own words.
-    replaceChildren(root, h('h1', {}, tr('leader.title')), errorBox(error instanceof ApiError ? error.message : tr('error.internal')));
+    replaceChildren(root, h('h1', {}, tr('leader.title')), errorBox(errorText(error)));
     return;
   }
   const a = data.aggregates;

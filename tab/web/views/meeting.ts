@@ -1,9 +1,10 @@
+import { AGREEMENT_TEXT_MAX } from '../../../core/domain/agreement';
 import type { AgreementView, MeetingAgenda } from '../../../core/services/overviewService';
-import { ApiError, type TabApi } from '../api';
+import type { TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
 import { formatDateTime } from '../../../core/i18n/format';
 import { locale, tr, trKey } from '../i18n';
-import { agreementActions, agreementItem, caseHeader, empty, memberItem, observationList, section, statusRegion } from './parts';
+import { agreementActions, agreementItem, caseHeader, empty, errorText, memberItem, observationList, section, statusRegion } from './parts';
 import { meetingLinks, meetingsSection } from './meetings';
 
 const newFormId = () => crypto.randomUUID();
@@ -63,7 +64,7 @@ interface ProposalInput {
 
 function decisionForm(data: MeetingAgenda, submit: (input: ProposalInput) => Promise<void>, status: HTMLElement): HTMLFormElement {
   const formId = newFormId();
-  const what = h('textarea', { id: 'decision-what', name: 'what', required: true, maxlength: 500, rows: 3 });
+  const what = h('textarea', { id: 'decision-what', name: 'what', required: true, maxlength: AGREEMENT_TEXT_MAX, rows: 3 });
   const owner = h(
     'select',
     { id: 'decision-owner', name: 'ownerId', required: true },
@@ -85,7 +86,7 @@ function decisionForm(data: MeetingAgenda, submit: (input: ProposalInput) => Pro
           await submit({ formId, what: what.value, ownerId: owner.value, dueDate: due.value, followUpDate: followUp.value });
         } catch (problem) {
           button.disabled = false;
-          error.textContent = problem instanceof ApiError ? problem.message : tr('error.internal');
+          error.textContent = errorText(problem);
           status.textContent = '';
           what.focus();
         }

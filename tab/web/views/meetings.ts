@@ -1,11 +1,12 @@
 import type { AgendaItem } from '../../../core/domain/meeting';
-import { DEFAULT_DURATION, DURATION_CHOICES, NOTE_MAX, PLACE_MAX, REASON_MAX } from '../../../core/domain/meeting';
+import { AGENDA_TEXT_MAX, DEFAULT_DURATION, DURATION_CHOICES, NOTE_MAX, PLACE_MAX, REASON_MAX } from '../../../core/domain/meeting';
 import type { MeetingList, MeetingView, ParticipantView } from '../../../core/services/meetingService';
 import { formatDay, formatWhen } from '../../../core/i18n/format';
+import { agendaText } from '../../../core/i18n/meetingText';
 import { ApiError, type TabApi } from '../api';
 import { h, replaceChildren, uid, type Child } from '../dom';
 import { locale, tr, trKey } from '../i18n';
-import { empty, errorBox, section, statusRegion } from './parts';
+import { act, empty, errorBox, errorText, section, statusRegion } from './parts';
 
 /**
  * Case meetings in the tab (docs/meetings.md): upcoming meetings in the overview and the side panel,
@@ -23,21 +24,8 @@ export interface MeetingLinks {
 
 const when = (iso: string) => formatWhen(locale(), iso);
 
-function agendaLabel(item: AgendaItem): string {
-  switch (item.kind) {
-    case 'overdue':
-    case 'dueSoon':
-      return tr(`meeting.agenda.${item.kind}`, { what: item.what, owner: item.ownerName, due: formatDay(locale(), item.dueDate) });
-    case 'assessment':
-      return item.closedAt ? tr('meeting.agenda.assessmentClosed', { number: item.roundNumber, date: formatDay(locale(), item.closedAt.slice(0, 10)) }) : tr('meeting.agenda.assessment', { number: item.roundNumber });
-    case 'earlyWarning': {
-      const known = ['crossDiscipline', 'redObservation', 'areaWorsened', 'disagreement'].includes(item.rule);
-      return tr('meeting.agenda.earlyWarning', { rule: trKey(known ? `meeting.warning.${item.rule}` : 'meeting.warning.other') });
-    }
-    case 'custom':
-      return item.text;
-  }
-}
+/** An agenda point in words, as the bot's cards say it (core/i18n/meetingText.ts). */
+const agendaLabel = (item: AgendaItem): string => agendaText(locale(), item);
 
 const answersLine = (m: MeetingView) => tr('meeting.card.answers', { accepted: m.counts.accepted, declined: m.counts.declined, pending: m.counts.pending });
 const whereLine = (m: MeetingView) => [m.place, m.teams ? tr('meeting.card.teams') : undefined].filter(Boolean).join(' · ') || '–';
@@ -65,26 +53,9 @@ export function meetingsSection(api: TabApi, caseId: string, links: MeetingLinks
         h('p', {}, h('a', { href: links.list, class: 'button-link' }, list.canSchedule ? tr('tab.meetings.schedule') : tr('tab.meetings.all'))),
       ),
     )
-    .catch((error: unknown) => replaceChildren(holder, errorBox(error instanceof ApiError ? error.message : tr('error.internal'))))
+    .catch((error: unknown) => replaceChildren(holder, errorBox(errorText(error))))
     .finally(() => holder.removeAttribute('aria-busy'));
   return section('meetings', tr('tab.meetings.upcoming'), holder);
-}
-
-/** Runs an action from a button or form: buttons off while it runs, a refusal shown in the status region. */
-function act(status: HTMLElement, run: () => Promise<unknown>, after: () => Promise<void>) {
-  return async (event: Event) => {
-    event.preventDefault();
-    const control = event.currentTarget as HTMLElement;
-    const buttons = control instanceof HTMLFormElement ? Array.from(control.querySelectorAll('button')) : [control as HTMLButtonElement];
-    buttons.forEach((b) => (b.disabled = true));
-    try {
-      await run();
-      await after();
-    } catch (error) {
-      buttons.forEach((b) => (b.disabled = false));
-      status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
-    }
-  };
 }
 
 const field = (label: string, control: HTMLElement): HTMLElement => h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
@@ -324,7 +295,7 @@ function agendaPart(m: MeetingView, api: TabApi, path: string, status: HTMLEleme
       ),
     );
   drawList();
-  const text = h('input', { id: uid('agenda-text'), maxlength: 300 });
+  const text = h('input', { id: uid('agenda-text'), maxlength: AGENDA_TEXT_MAX });
   const privateBox = h('input', { id: uid('agenda-private'), type: 'checkbox' });
   const add = h(
     'form',

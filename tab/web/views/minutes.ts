@@ -1,9 +1,9 @@
 import type { Minutes } from '../../../core/services/overviewService';
-import { ApiError, type TabApi } from '../api';
+import type { TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
 import { formatDay, formatDateTime } from '../../../core/i18n/format';
 import { locale, tr, trKey } from '../i18n';
-import { agreementItem, caseHeader, empty, section, statusRegion } from './parts';
+import { agreementItem, caseHeader, empty, errorText, section, statusRegion } from './parts';
 
 /** After the meeting: what was decided since the last minutes, and posting it to the case conversation. */
 export async function renderMinutes(root: HTMLElement, api: TabApi, caseId: string, links: { back: string }, meetingId?: string): Promise<void> {
@@ -25,7 +25,7 @@ export async function renderMinutes(root: HTMLElement, api: TabApi, caseId: stri
           status.textContent = tr('tab.minutes.posted');
         } catch (error) {
           post.disabled = false;
-          status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
+          status.textContent = errorText(error);
         }
       },
     },

@@ -1,10 +1,10 @@
 import type { CaseOverview, ObservationView } from '../../../core/services/overviewService';
 import { ICS_AREA_KEYS, WELLBEING_LEVELS } from '../../../core/domain/scales';
-import { ApiError, type TabApi } from '../api';
+import type { TabApi } from '../api';
 import { h, replaceChildren } from '../dom';
 import { tr, trKey } from '../i18n';
 import { earlyWarningsSection } from './earlyWarnings';
-import { agreementActions, agreementBoard, applyProfiles, caseHeader, errorBox, memberItem, observationList, section, statusRegion, wellbeing } from './parts';
+import { agreementActions, agreementBoard, applyProfiles, caseHeader, errorBox, errorText, memberItem, observationList, section, statusRegion, wellbeing } from './parts';
 import { childVoiceSection } from './childVoice';
 import { coordinationSection } from './coordination';
 import { meetingLinks, meetingsSection } from './meetings';
@@ -58,7 +58,7 @@ export async function renderOverview(root: HTMLElement, api: TabApi, caseId: str
       status.textContent = tr('tab.observations.shown', { count: observations.length });
     } catch (error) {
       if (request !== latest) return;
-      replaceChildren(observationsHolder, errorBox(error instanceof ApiError ? error.message : tr('error.internal')));
+      replaceChildren(observationsHolder, errorBox(errorText(error)));
     } finally {
       if (request === latest) observationsHolder.removeAttribute('aria-busy');
     }

@@ -1,4 +1,6 @@
 import type { AgreementView, CaseHeader, MemberView, ObservationView, RoundView } from '../../../core/services/overviewService';
+import { DECLINE_REASON_MAX } from '../../../core/domain/agreement';
+import { levelOfAverage } from '../../../core/domain/earlyWarning';
 import { ASSESSMENT_AREAS, WELLBEING_LEVELS, type WellbeingLevel } from '../../../core/domain/scales';
 import { ApiError, type TabApi } from '../api';
 import { h, s, uid, type Child } from '../dom';
@@ -128,9 +130,6 @@ export function observationItem(o: ObservationView): HTMLElement {
 
 export const observationList = (observations: ObservationView[]): HTMLElement =>
   observations.length ? h('ul', { class: 'observations' }, observations.map(observationItem)) : empty(tr('tab.observations.empty'));
-
-/** The level an average score is nearest to, for the badge beside the numbers. */
-const levelOfAverage = (average: number): WellbeingLevel => WELLBEING_LEVELS[Math.min(2, Math.max(0, Math.round(average)))]!;
 
 function changeText(change: number | null): string {
   if (change === null) return tr('summary.change.none');
@@ -297,24 +296,40 @@ export function errorBox(message: string): HTMLElement {
   return h('div', { class: 'error', role: 'alert' }, message);
 }
 
+/** What to tell the user about a failed call: the server's refusal in their language, or the general error. */
+export const errorText = (error: unknown): string => (error instanceof ApiError ? error.message : tr('error.internal'));
+
+/**
+ * Runs an action from a button or a form: its buttons off while it runs, then `after` (usually a
+ * redraw); a refusal is shown in `status` and the buttons come back.
+ */
+export function act(status: HTMLElement, run: () => Promise<unknown>, after: () => Promise<void>) {
+  return async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const control = event.currentTarget as HTMLElement;
+    const buttons = control instanceof HTMLFormElement ? Array.from(control.querySelectorAll('button')) : [control as HTMLButtonElement];
+    buttons.forEach((b) => (b.disabled = true));
+    try {
+      await run();
+      await after();
+    } catch (error) {
+      buttons.forEach((b) => (b.disabled = false));
+      status.textContent = errorText(error);
+    }
+  };
+}
+
 /**
  * The buttons a person may use on an agreement in the tab: mark done (the owner), accept or
  * decline (a guardian; declining asks for a reason). The server decides again on every click.
  */
 export function agreementActions(a: AgreementView, api: TabApi, casePath: string, after: (message: string) => Promise<void>, status: HTMLElement): Child[] {
-  const step = (verb: 'done' | 'accept' | 'decline', message: string, body: Record<string, unknown> = {}) => async (event: Event) => {
-    event.preventDefault();
-    const control = event.currentTarget as HTMLButtonElement | HTMLFormElement;
-    const buttons = control instanceof HTMLFormElement ? Array.from(control.querySelectorAll('button')) : [control];
-    buttons.forEach((b) => (b.disabled = true));
-    try {
-      await api.post(`${casePath}/agreements/${encodeURIComponent(a.id)}/${verb}`, body);
-      await after(message);
-    } catch (error) {
-      buttons.forEach((b) => (b.disabled = false));
-      status.textContent = error instanceof ApiError ? error.message : tr('error.internal');
-    }
-  };
+  const step = (verb: 'done' | 'accept' | 'decline', message: string, body: Record<string, unknown> = {}) =>
+    act(
+      status,
+      () => api.post(`${casePath}/agreements/${encodeURIComponent(a.id)}/${verb}`, body),
+      () => after(message),
+    );
   const button = (label: string, onclick: (event: Event) => void, primary = false) =>
     h('button', { type: 'button', class: primary ? 'button primary' : 'button', 'aria-label': `${label}: ${a.what}`, onclick }, label);
   const actions: Child[] = [];
@@ -322,7 +337,7 @@ export function agreementActions(a: AgreementView, api: TabApi, casePath: string
   if (a.canAccept) actions.push(button(tr('agreement.accept'), step('accept', tr('tab.agreements.accepted', { what: a.what })), true));
   if (a.canDecline) {
     const reasonId = uid('decline-reason');
-    const reason = h('input', { id: reasonId, name: 'reason', required: true, maxlength: 500 });
+    const reason = h('input', { id: reasonId, name: 'reason', required: true, maxlength: DECLINE_REASON_MAX });
     const form = h(
       'form',
       { class: 'decline', onsubmit: (event: Event) => void step('decline', tr('tab.agreements.declined', { what: a.what }), { reason: reason.value })(event) },
