@@ -12,6 +12,9 @@ const optionalString = z
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A setting holding JSON, checked against a schema; empty means `fallback`. */
+/** An on/off setting written `true` or `false`. */
+const flagSetting = (fallback: 'true' | 'false') => z.enum(['true', 'false']).default(fallback).transform((v) => v === 'true');
+
 const jsonSetting = <T extends z.ZodTypeAny>(schema: T, fallback: string) =>
   z
     .string()
@@ -115,7 +118,7 @@ export const configSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ''))
     .default('https://login.microsoftonline.com'),
   // Reminders (see docs/reminders.md).
-  REMINDERS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  REMINDERS_ENABLED: flagSetting('true'),
   REMINDER_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   REMINDER_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   REMINDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
@@ -129,11 +132,11 @@ export const configSchema = z.object({
   // Closed cases are listed for the controller's deletion review this many years after closing.
   RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
   // GDPR art. 15 export: include professionals-only content only where the controller decided the law allows it.
-  GDPR_EXPORT_PROFESSIONAL_CONTENT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  GDPR_EXPORT_PROFESSIONAL_CONTENT: flagSetting('false'),
   // The child's voice (docs/child-voice.md): a young person recorded as 15 or older decides which professionals read it.
-  CHILD_VOICE_YOUTH_CONSENT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  CHILD_VOICE_YOUTH_CONSENT: flagSetting('false'),
   // Early warning inside a case (docs/early-warning.md): on or off, and changes to the rules as JSON.
-  EARLY_WARNING_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  EARLY_WARNING_ENABLED: flagSetting('true'),
   EARLY_WARNING_RULES: jsonSetting(earlyWarningRulesSchema, '{}'),
   // The Teams app ID (the manifest's id): with it, warning cards link straight to the case's tab.
   TEAMS_APP_ID: optionalString.pipe(z.string().regex(GUID, 'must be a GUID').optional()),

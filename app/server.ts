@@ -6,7 +6,7 @@ import { connectDatabase, type Database } from '../core/persistence/database';
 import type { Clock } from '../core/services/caseService';
 import { createAdapter, type BotAdapterOverrides } from '../bot/adapter';
 import { createChannelCommands, type GraphNetwork } from '../bot/channels';
-import { registerBotRoutes } from '../bot/httpEndpoint';
+import { BOT_ROUTE, registerBotRoutes } from '../bot/httpEndpoint';
 import { createCaseConversationPort } from '../bot/proactive';
 import { RoomPublisher } from '../bot/audience/publisher';
 import { RoomDirectory } from '../bot/audience/rooms';
@@ -55,7 +55,6 @@ export interface AppOptions {
   bot?: BotAdapterOverrides;
 }
 
-const BOT_ROUTE = '/api/messages';
 
 /** Connects the database, wires bot and tab onto one restify server, and listens. */
 export async function startApp({ config, logger, mongoUri, now, tab, graph, bot: botOverrides }: AppOptions): Promise<RunningApp> {
@@ -149,7 +148,8 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
       .repairOutboxes()
       .then((appended) => appended && logger.warn({ appended }, 'completed events a crash had left behind'))
       .catch((error: unknown) => logger.warn({ err: error }, 'outbox repair failed; it runs again shortly'));
-  await repairOutboxes();
+  // In the background: a backlog after a crash must not keep /healthz and the bot from answering.
+  const repairStart = repairOutboxes();
   // Cases whose history moved on while no instance followed it (a crash, the first run with #14):
   // their overview facts are read again and their early-warning rules run again, in the background.
   const catchUp = () =>
@@ -211,6 +211,7 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
       clearInterval(catchUpTimer);
       earlyWarnings.stop();
       await catchUpStart;
+      await repairStart;
       await earlyWarnings.idle().catch(() => undefined);
       await notices.idle().catch(() => undefined);
       await meetings.idle().catch(() => undefined);

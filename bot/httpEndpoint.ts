@@ -8,6 +8,9 @@ import { BotTokenRefused, BotTokenVerifier, type VerifiedBotToken } from '../app
 import { localServiceUrlProblem, type Endpoint } from '../app/http/serviceUrl';
 import type { SamspilAdapter } from './adapter';
 
+/** Where Teams posts activities; the server's JSON body parser skips it (the bot reads its own body after the token). */
+export const BOT_ROUTE = '/api/messages';
+
 /** Display names: Entra ID allows 256 characters for a user, group (team) or chat name. */
 const name = z.string().max(256).nullish();
 const account = z.object({ id: z.string().min(1).max(500), name, aadObjectId: z.string().max(100).nullish(), role: z.string().max(50).nullish() }).passthrough();
@@ -88,7 +91,7 @@ export function registerBotRoutes(server: Server, options: BotEndpointOptions): 
   };
   const badRequest = (res: Response, code: string, message: string) => sendRefusal(res, new HttpRefusal(400, code, message));
 
-  server.post('/api/messages', async (req: Request, res: Response) => {
+  server.post(BOT_ROUTE, async (req: Request, res: Response) => {
     const headerProblem = checkBodyHeaders(req, { requireJson: true });
     if (headerProblem) return sendRefusal(res, headerProblem);
 
