@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cardAction, makeUser, TENANT_ID, type TestUser } from '../harness/activities';
+import { cardAction, makeUser, personalChatIdOf, TENANT_ID, type TestUser } from '../harness/activities';
 import { cardBytes, cardProblems, MAX_CARD_BYTES } from '../harness/cards';
 import { CaseDriver, cardsOf, textOf } from '../harness/caseDriver';
 import { startTestApp, type TestApp } from '../harness/testApp';
@@ -186,7 +186,7 @@ describe('each rule, through the bot', () => {
 
   test('a strong disagreement between the family and the professionals in a round, in English for an English coordinator', async () => {
     const english = makeUser('Karen Coordinator');
-    const chat = `a:personal-${english.aadObjectId}`;
+    const chat = personalChatIdOf(english);
     // The coordinator writes to the bot in English in their own chat: the card follows their language.
     await t.app.core.conversations.remember({ _id: chat, kind: 'personal', userId: english.id, locale: 'en', serviceUrl: t.connector.url, reference: { channelId: 'msteams', serviceUrl: t.connector.url, bot: { id: '28:samspil-bot', name: 'Samspil' }, user: { id: english.id, name: english.name }, conversation: { id: chat, conversationType: 'personal', tenantId: TENANT_ID } }, updatedAt: new Date() });
     const d = await fullCase('uenig', english);
@@ -260,7 +260,7 @@ describe('told once', () => {
 
   test('a card the connector refused is sent again by the sweep, once', async () => {
     const d = await fullCase('igen');
-    t.connector.failNext({ status: 403, times: 10, match: (call) => call.method === 'POST' && (call.path === '/v3/conversations' || /a:(created|personal)/.test(call.conversationId ?? '')) });
+    t.connector.failNext({ status: 403, times: 10, match: (call) => call.method === 'POST' && (call.path === '/v3/conversations' || /^a:/.test(call.conversationId ?? '')) });
     const red = await observe(d, teacher, 'red');
     expect(warningCards(red.sent)).toHaveLength(0);
     const [pending] = await warnings(d.caseId);
@@ -324,7 +324,7 @@ describe('the coordinator answers', () => {
 
     const intruders = [teacher, parent, makeUser('Ukendt')];
     for (const intruder of intruders) {
-      const refused = await clickPrivately(intruder, 'earlyWarning.dismiss', { ...data, reason: 'Nej' }, `a:personal-${intruder.aadObjectId}`);
+      const refused = await clickPrivately(intruder, 'earlyWarning.dismiss', { ...data, reason: 'Nej' }, personalChatIdOf(intruder));
       expect(refused.statusCode).toBe(403);
     }
     const refusals = (await t.app.internals.accessLog.all(d.caseId)).filter((e) => e.action === 'refused' && e.part === 'earlyWarning.decide');

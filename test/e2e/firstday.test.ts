@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cardAction, makeUser, personalMessage } from '../harness/activities';
+import { cardAction, makeUser, personalChatIdOf, personalMessage } from '../harness/activities';
 import { CaseDriver, cardsOf, textOf } from '../harness/caseDriver';
 import { rosterEntry } from '../harness/fakeConnector';
 import { startTestApp, type TestApp } from '../harness/testApp';
@@ -250,7 +250,7 @@ describe('first day', () => {
     const agreementId = proposed.card.refresh.action.data.agreementId;
     await d.click(parent, 'agreement.accept', { caseId: d.caseId, agreementId });
     const data = { caseId: d.caseId, agreementId, reminderKey: `agreement:${agreementId}|due|2026-03-16`, kind: 'due', locale: 'da', days: 1 };
-    const result = await t.post(cardAction('reminder.snooze', data, { serviceUrl: t.connector.url, from: teacher, conversationId: `a:personal-${teacher.aadObjectId}`, conversationType: 'personal', locale: 'en-US' }));
+    const result = await t.post(cardAction('reminder.snooze', data, { serviceUrl: t.connector.url, from: teacher, conversationId: personalChatIdOf(teacher), conversationType: 'personal', locale: 'en-US' }));
     const card = JSON.stringify((result.body as any).value);
     expect(card).toContain('Påmindelse');
     expect(card).not.toContain('Reminder');

@@ -1,5 +1,5 @@
 import { WorkerKilled } from '../../bot/reminders/worker';
-import { makeUser } from '../harness/activities';
+import { makeUser, personalChatIdOf } from '../harness/activities';
 import { personalChatId, reminderCards, seedAgreement, seedCase, TestClock, type SeededCase } from '../harness/reminderSeed';
 import { startTestApp, type TestApp } from '../harness/testApp';
 
@@ -189,7 +189,7 @@ test('without a personal chat the bot creates one; when that is refused it @ment
   await t.app.reminders.worker.tick();
   expect(t.connector.createdConversations.length).toBeGreaterThanOrEqual(1);
   const cards = reminderCards(t.connector.sentActivities);
-  expect(cards.map((c) => c.conversationId)).toEqual([expect.stringMatching(/^a:created-/)]);
+  expect(cards.map((c) => c.conversationId)).toEqual([personalChatIdOf(seeded.owner)]);
   // The case's channel is read by others: the guardian is @mentioned, and nothing of the reminder is shown there.
   const inChannel = t.connector.sentActivities.find((c) => c.conversationId === seeded.channel)!;
   expect(inChannel.activity.text).toContain(`<at>${seeded.guardian.name}</at>`);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /** Teams-shaped activities, as Teams sends them to a bot. */
 
@@ -42,12 +42,18 @@ function base({ serviceUrl, from, locale = 'da-DK', id }: Common): Activity {
   };
 }
 
+/**
+ * A person's 1:1 chat with the bot, as Teams names it: an opaque `a:1…` ID, one per person (the
+ * chat they write from is the one `createConversation` returns for them), never containing their IDs.
+ */
+export const personalChatIdOf = (user: { id: string }): string => `a:1${createHash('sha256').update(user.id).digest('base64url').slice(0, 43)}`;
+
 export function personalMessage(text: string, opts: Common): Activity {
   return {
     ...base(opts),
     type: 'message',
     text,
-    conversation: { id: `a:personal-${opts.from.aadObjectId}`, conversationType: 'personal', tenantId: TENANT_ID },
+    conversation: { id: personalChatIdOf(opts.from), conversationType: 'personal', tenantId: TENANT_ID },
     channelData: { tenant: { id: TENANT_ID } },
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { closeNow, listenOnLoopback } from './localServer';
+import { personalChatIdOf } from './activities';
 
 /** One call the bot made to the Bot Connector REST API. */
 export interface ConnectorCall {
@@ -152,8 +153,14 @@ export class FakeConnector {
     }
     this.calls.push(call);
     if (call.method === 'POST' && path === '/v3/conversations') {
-      const id = `a:created-${++this.counter}`;
-      return this.reply(res, 201, { id, activityId: body.activity ? `activity-${this.counter}` : undefined });
+      // As Teams answers: a post into a channel is a new thread, `<channel>;messageid=<activity>`;
+      // a 1:1 chat is the person's one chat with the bot, the same ID every time.
+      const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+      const members = (body.members as Array<{ id?: string }> | undefined) ?? [];
+      const activityId = body.activity ? `${Date.now()}${++this.counter}` : undefined;
+      if (channel) return this.reply(res, 201, { id: `${channel};messageid=${activityId ?? ++this.counter}`, activityId });
+      const id = members.length === 1 && members[0]?.id ? personalChatIdOf({ id: members[0].id }) : `19:created-${++this.counter}@thread.v2`;
+      return this.reply(res, 201, { id, activityId });
     }
     if (call.method === 'POST' || call.method === 'PUT') return this.reply(res, 200, { id: call.replyToId && call.method === 'PUT' ? call.replyToId : `activity-${++this.counter}` });
     if (call.method === 'DELETE') return this.reply(res, 200, {});

@@ -4,7 +4,7 @@ import type { Agreement, AgreementStatus } from '../../core/domain/agreement';
 import type { Case, Member } from '../../core/domain/case';
 import type { Role } from '../../core/domain/roles';
 import { copenhagenTime } from '../../core/reminders/calendar';
-import { makeUser, TENANT_ID, TEAM, type TestUser } from './activities';
+import { makeUser, personalChatIdOf, TENANT_ID, TEAM, type TestUser } from './activities';
 
 /** A controllable clock: tests set Copenhagen wall-clock times and never wait for real time. */
 export class TestClock {
@@ -75,7 +75,7 @@ export async function seedCase(db: Db, serviceUrl: string, at: Date, options: { 
   return { kase, channel, coordinator, owner, guardian };
 }
 
-export const personalChatId = (user: TestUser): string => `a:personal-${user.aadObjectId}`;
+export const personalChatId = (user: TestUser): string => personalChatIdOf(user);
 
 export async function seedAgreement(
   db: Db,
