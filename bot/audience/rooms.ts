@@ -31,6 +31,22 @@ export function readerFromRoster(entry: RosterEntry): Reader | undefined {
   return { userId: entry.id, aadObjectId: entry.objectId ?? entry.aadObjectId, name: safeName(entry.name) };
 }
 
+/** Every page of a conversation's members, as the connector returns them; throws rather than answer with part of them. */
+export async function readRoster(context: TurnContext): Promise<Reader[]> {
+  const readers: Reader[] = [];
+  let continuationToken: string | undefined;
+  for (let page = 0; page < ROSTER_MAX_PAGES; page++) {
+    const result = await TeamsInfo.getPagedMembers(context, ROSTER_PAGE_SIZE, continuationToken);
+    for (const entry of (result.members ?? []) as RosterEntry[]) {
+      const reader = readerFromRoster(entry);
+      if (reader) readers.push(reader);
+    }
+    continuationToken = result.continuationToken || undefined;
+    if (!continuationToken) return readers;
+  }
+  throw new Error('the roster has more pages than we read');
+}
+
 /** The members of the private channel a case lives in, or undefined when the channel is not one of ours. */
 export type PrivateChannelMembers = (channelId: string) => Promise<Reader[] | undefined>;
 
@@ -136,19 +152,8 @@ export class RoomDirectory {
   }
 
   /** Every page of the conversation's members, as the connector returns them. */
-  async readRoster(context: TurnContext): Promise<Reader[]> {
-    const readers: Reader[] = [];
-    let continuationToken: string | undefined;
-    for (let page = 0; page < ROSTER_MAX_PAGES; page++) {
-      const result = await TeamsInfo.getPagedMembers(context, ROSTER_PAGE_SIZE, continuationToken);
-      for (const entry of (result.members ?? []) as RosterEntry[]) {
-        const reader = readerFromRoster(entry);
-        if (reader) readers.push(reader);
-      }
-      continuationToken = result.continuationToken || undefined;
-      if (!continuationToken) return readers;
-    }
-    throw new Error('the roster has more pages than we read');
+  readRoster(context: TurnContext): Promise<Reader[]> {
+    return readRoster(context);
   }
 
   private age(at: Date): number {

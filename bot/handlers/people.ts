@@ -1,5 +1,5 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { RosterEntry } from '../audience/rooms';
+import { readRoster, type RosterEntry } from '../audience/rooms';
 import { safeName } from '../turn';
 
 export interface PersonRef {
@@ -12,9 +12,6 @@ interface MentionEntity {
   type?: string;
   mentioned?: { id?: string; name?: string };
 }
-
-const ROSTER_PAGE_SIZE = 200;
-const ROSTER_MAX_PAGES = 25;
 
 /** Names compared the way people type them: case, accents' composition and spacing do not matter. */
 export const normalizeName = (name: string): string => name.normalize('NFC').toLocaleLowerCase('da-DK').replace(/\s+/g, ' ').trim();
@@ -29,7 +26,7 @@ export function matchByName<T extends { name?: string }>(roster: T[], typed: str
   const named = roster.filter((m) => m.name);
   const exact = named.filter((m) => normalizeName(m.name!) === wanted);
   if (exact.length > 0) return exact.length === 1 ? exact[0] : undefined;
-  const starts = named.filter((m) => normalizeName(m.name!).startsWith(`${wanted} `) || normalizeName(m.name!).startsWith(wanted));
+  const starts = named.filter((m) => normalizeName(m.name!).startsWith(wanted));
   return starts.length === 1 ? starts[0] : undefined;
 }
 
@@ -53,14 +50,9 @@ export async function personFromCommand(context: TurnContext, typedName: string)
     return personOf({ ...rosterEntry, id: userId }, mention.mentioned.name);
   }
   if (!typedName.trim()) return undefined;
-  const roster: RosterEntry[] = [];
-  let continuationToken: string | undefined;
-  for (let page = 0; page < ROSTER_MAX_PAGES; page++) {
-    const result = await TeamsInfo.getPagedMembers(context, ROSTER_PAGE_SIZE, continuationToken).catch(() => undefined);
-    roster.push(...((result?.members ?? []) as RosterEntry[]));
-    continuationToken = result?.continuationToken || undefined;
-    if (!continuationToken) break;
-  }
-  const found = matchByName(roster.filter((m) => m.id && !m.id.startsWith('28:')), typedName);
-  return found ? personOf(found) : undefined;
+  // The whole roster or nothing: a name matched against part of it could find the wrong person.
+  const roster = await readRoster(context).catch(() => undefined);
+  if (!roster) return undefined;
+  const found = matchByName(roster, typedName);
+  return found ? { userId: found.userId!, name: found.name || found.userId!, aadObjectId: found.aadObjectId } : undefined;
 }
