@@ -172,7 +172,7 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
   // Coordinator handover and the child's voice (issue #15): coordination lives on the case document.
   const childVoiceEntries = db.collection<ChildVoiceEntry>(CHILD_VOICE_ENTRIES);
   const childVoiceSettings = db.collection<ChildVoiceSettings>(CHILD_VOICE_SETTINGS);
-  const handover = new HandoverService(new HandoverRepository(c.cases, audited), access, agreementRepository, assessmentRepository, observationRepository, now, { upcomingMeetings: options.upcomingMeetings ?? ((caseId, from) => meetings.upcomingOfCase(caseId, from)) });
+  const handover = new HandoverService(new HandoverRepository(c.cases, audited, caseRepository), access, agreementRepository, assessmentRepository, observationRepository, now, { upcomingMeetings: options.upcomingMeetings ?? ((caseId, from) => meetings.upcomingOfCase(caseId, from)) });
   const childVoice = new ChildVoiceService(new ChildVoiceRepository(childVoiceEntries, childVoiceSettings, audited), access, (id) => caseRepository.byId(id), now, options.childVoice);
   // A meeting's agenda shows Barnets stemme as everyone in the meeting may read it; the meetings service authorizes and logs the read.
   meetings.useChildVoice((kase, readers) => childVoice.forAgenda(kase, readers));

@@ -2,6 +2,7 @@ import type { Collection, UpdateFilter } from 'mongodb';
 import type { AuditedWrites } from '../audit/auditedWrites';
 import type { EventDraft } from '../audit/events';
 import type { Case } from '../domain/case';
+import type { CaseRepository } from './caseRepository';
 import type { CoordinationChange } from '../domain/handover';
 
 /**
@@ -15,14 +16,15 @@ export class HandoverRepository {
   constructor(
     private readonly cases: Collection<Case>,
     private readonly audited: AuditedWrites,
+    private readonly caseReads: Pick<CaseRepository, 'byId' | 'byConversation'>,
   ) {}
 
   byId(id: string): Promise<Case | null> {
-    return this.cases.findOne({ _id: id });
+    return this.caseReads.byId(id);
   }
 
   byConversation(conversationId: string): Promise<Case | null> {
-    return this.cases.findOne({ 'conversation.conversationId': conversationId });
+    return this.caseReads.byConversation(conversationId);
   }
 
   /** Applies the change if nobody changed the case since it was read; false on a lost race. */
