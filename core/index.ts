@@ -210,7 +210,7 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
 
 export type { CaseConversationPort } from './ports';
 export type { ConversationRecord } from './persistence/conversationRepository';
-export type { PostedCard, PostSpec } from './persistence/postedCardRepository';
+export type { PostedCard, PostSpec, SubjectRef } from './persistence/postedCardRepository';
 export type { FormRecord } from './persistence/formRepository';
 export type { ChannelLink } from './persistence/channelLinkRepository';
 export { isDatabaseUnavailable } from './persistence/database';

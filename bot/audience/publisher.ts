@@ -1,6 +1,6 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { isDatabaseUnavailable, type ConversationRecord, type Core, type PostedCard, type PostSpec } from '../../core';
+import { isDatabaseUnavailable, type ConversationRecord, type Core, type PostedCard, type PostSpec, type SubjectRef } from '../../core';
 import { memberClearance, outsidersIn, placeView, roomClearance, type Clearance, type Room } from '../../core/domain/audience';
 import { activeMember, coordinatorOf, type Case } from '../../core/domain/case';
 import { DomainError, isDomainError } from '../../core/domain/errors';
@@ -328,12 +328,12 @@ export class RoomPublisher {
   }
 
   /** Whether a card showing this thing was posted (so a retry knows whether to post it). */
-  async isPosted(caseId: string, match: Record<string, unknown>): Promise<boolean> {
+  async isPosted(caseId: string, match: SubjectRef): Promise<boolean> {
     return (await this.core.postedCards.forSubject(caseId, match)).length > 0;
   }
 
   /** Draws again every card that shows this thing, wherever it was posted. */
-  async refreshSubject(caseId: string, match: Record<string, unknown>): Promise<void> {
+  async refreshSubject(caseId: string, match: SubjectRef): Promise<void> {
     const cards = await this.core.postedCards.forSubject(caseId, match);
     await this.redraw(cards, { force: true });
   }

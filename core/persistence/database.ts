@@ -13,7 +13,7 @@ import type { Observation } from '../domain/observation';
 import { ensureReminderIndexes, REMINDER_SNOOZES } from './reminderRepository';
 import { CHILD_VOICE_ENTRIES, CHILD_VOICE_SETTINGS, ensureChildVoiceIndexes } from './childVoiceRepository';
 import type { FormRecord } from './formRepository';
-import type { PostedCard } from './postedCardRepository';
+import { PostedCardRepository, type PostedCard } from './postedCardRepository';
 import type { RoomRecord } from './roomRepository';
 import type { VerificationRecord } from '../audit/verifier';
 import type { ChannelLink } from './channelLinkRepository';
@@ -135,6 +135,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   // Posts and card updates Teams did not take (bot/audience/publisher.ts): sent again when due.
   await c.pendingPosts.createIndex({ nextAt: 1 }, { name: 'pendingPosts_by_due' });
   await c.postedCards.createIndex({ stale: 1 }, { name: 'postedCards_stale' });
+  await c.postedCards.createIndex({ subject: 1, postedAt: -1 }, { name: 'postedCards_by_subject' });
   // Early warnings (core/services/earlyWarningService.ts): a case's warnings, cards still to send, crash repair.
   await c.earlyWarnings.createIndex({ caseId: 1, raisedAt: -1 }, { name: 'earlyWarnings_by_case' });
   await c.earlyWarnings.createIndex({ deliveryState: 1 }, { name: 'earlyWarnings_by_delivery' });
@@ -171,6 +172,7 @@ export async function connectDatabase(uri: string, dbName: string): Promise<Data
   await client.connect();
   const db = client.db(dbName);
   await ensureIndexes(db);
+  await new PostedCardRepository(collections(db).postedCards).backfillSubjects();
   return {
     client,
     db,

@@ -38,6 +38,29 @@ export interface PostedCard {
   updatedAt: Date;
   /** An update Teams did not take: drawn again until it does (a string, so the index serves the lookup). */
   stale?: 'pending';
+  /** What it shows, as one indexed string (`subjectOf(spec)`), so a lookup by subject reads only those cards. */
+  subject?: string;
+}
+
+/** The field that names the thing each kind of card shows; kinds without one show the case or a one-off. */
+const SUBJECT_FIELD: Partial<Record<PostSpec['kind'], string>> = {
+  agreement: 'agreementId',
+  observation: 'observationId',
+  consent: 'userId',
+  round: 'roundId',
+  summary: 'roundId',
+  minutes: 'meetingId',
+  meeting: 'meetingId',
+  form: 'formId',
+};
+
+/** A card's subject as callers name it: `{ kind: 'agreement', agreementId }`, `{ kind: 'case' }` … */
+export type SubjectRef = { kind: PostSpec['kind'] } & Record<string, unknown>;
+
+/** `agreement:<id>`, `form:<id>`, `case:` …: one string per thing shown, the same for a spec and a lookup. */
+export function subjectOf(spec: SubjectRef): string {
+  const field = SUBJECT_FIELD[spec.kind];
+  return `${spec.kind}:${field ? String(spec[field] ?? '') : ''}`;
 }
 
 /** Cards shown per room when its audience changes; older ones are left as they are. */
@@ -48,7 +71,7 @@ export class PostedCardRepository {
 
   async remember(card: PostedCard): Promise<void> {
     const { _id, ...fields } = card;
-    await upsertById(this.collection, { _id }, { $set: fields });
+    await upsertById(this.collection, { _id }, { $set: { ...fields, subject: subjectOf(card.spec) } });
   }
 
   async renderedFor(id: string, clearance: Clearance, at: Date): Promise<void> {
@@ -64,10 +87,18 @@ export class PostedCardRepository {
   }
 
   /** Messages that show one thing (an agreement, a consent request …), newest first. */
-  forSubject(caseId: string, match: Partial<Record<string, unknown>>): Promise<PostedCard[]> {
-    const filter: Record<string, unknown> = { caseId };
-    for (const [key, value] of Object.entries(match)) filter[`spec.${key}`] = value;
-    return this.collection.find(filter).sort({ postedAt: -1 }).limit(RESYNC_LIMIT).toArray();
+  forSubject(caseId: string, match: SubjectRef): Promise<PostedCard[]> {
+    return this.collection.find({ caseId, subject: subjectOf(match) }).sort({ postedAt: -1 }).limit(RESYNC_LIMIT).toArray();
+  }
+
+  /** Cards remembered before `subject` existed get it (once, at start-up). */
+  async backfillSubjects(): Promise<number> {
+    let updated = 0;
+    for (const card of await this.collection.find({ subject: { $exists: false } }, { projection: { _id: 1, spec: 1 } }).toArray()) {
+      const result = await this.collection.updateOne({ _id: card._id, subject: { $exists: false } }, { $set: { subject: subjectOf(card.spec) } });
+      updated += result.modifiedCount;
+    }
+    return updated;
   }
 
   inConversation(conversationId: string): Promise<PostedCard[]> {

@@ -1,7 +1,7 @@
 import type { Clearance } from '../domain/audience';
 import { randomUUID } from 'node:crypto';
 import type { PendingPost, PendingPostRepository } from '../persistence/pendingPostRepository';
-import type { PostedCard, PostedCardRepository, PostSpec } from '../persistence/postedCardRepository';
+import type { PostedCard, PostedCardRepository, PostSpec, SubjectRef } from '../persistence/postedCardRepository';
 
 /** How long a post Teams did not take waits before the next try: doubling from 15 s, at most 30 minutes. */
 export const PENDING_BACKOFF_MS = (attempts: number): number => Math.min(15_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
@@ -24,7 +24,7 @@ export class PostedCardService {
   }
 
   /** Every posted card that shows this thing (an agreement, an observation, a form …). */
-  forSubject(caseId: string, match: Partial<Record<string, unknown>>): Promise<PostedCard[]> {
+  forSubject(caseId: string, match: SubjectRef): Promise<PostedCard[]> {
     return this.cards.forSubject(caseId, match);
   }
 
