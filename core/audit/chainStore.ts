@@ -67,7 +67,9 @@ export class ChainStore<E extends ChainEntryBase> {
 
   private async appendNow(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean): Promise<{ entry: E; appended: boolean }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const tip = await this.tip(caseId);
+      // The head is the tip after every append that finished; only after a refused insert is the
+      // chain walked past it (another writer, or a crash between an insert and its head update).
+      const tip = attempt === 0 ? await this.headTip(caseId) : await this.tip(caseId);
       const seq = tip.seq + 1;
       const familySeq = tip.familySeq + (familyVisible ? 1 : 0);
       const base = { ...draft, caseId, familySeq } as Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq'> & { familySeq: number };
@@ -98,10 +100,15 @@ export class ChainStore<E extends ChainEntryBase> {
     return this.heads.findOne({ _id: caseId });
   }
 
+  /** The recorded head: the tip unless an append is under way or was cut short. */
+  private async headTip(caseId: string): Promise<ChainTip> {
+    const head = await this.heads.findOne({ _id: caseId });
+    return head ? { seq: head.seq, hash: head.hash, familySeq: head.familySeq } : { seq: 0, hash: GENESIS_HASH, familySeq: 0 };
+  }
+
   /** The chain's real end: the recorded head, moved forward past entries appended after it. */
   async tip(caseId: string): Promise<ChainTip> {
-    const head = await this.heads.findOne({ _id: caseId });
-    let tip: ChainTip = head ? { seq: head.seq, hash: head.hash, familySeq: head.familySeq } : { seq: 0, hash: GENESIS_HASH, familySeq: 0 };
+    let tip = await this.headTip(caseId);
     const start = tip;
     for (;;) {
       const next = (await this.entries.findOne({ _id: entryId(caseId, tip.seq + 1) } as never)) as E | null;
