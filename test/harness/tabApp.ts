@@ -1,4 +1,5 @@
 import { loadConfig } from '../../app/config';
+import { addDays, copenhagenTime, wallClock } from '../../core/domain/dates';
 import { createLogger } from '../../app/logger';
 import { startApp, type RunningApp } from '../../app/server';
 import { FakeConnector } from './fakeConnector';
@@ -9,8 +10,12 @@ import { testDatabaseName, testMongoUri } from './testApp';
 export class TestClock {
   private offsetMs = 0;
   now = (): Date => new Date(Date.now() + this.offsetMs);
+  /** The same time on Copenhagen's clock, `days` calendar days ago (24-hour steps would cross daylight saving). */
   setDaysAgo(days: number): void {
-    this.offsetMs = -days * 24 * 60 * 60 * 1000;
+    const real = new Date();
+    const { date, minutes } = wallClock(real);
+    const then = copenhagenTime(addDays(date, -days), `${Math.floor(minutes / 60)}:${minutes % 60}`);
+    this.offsetMs = then.getTime() + (real.getTime() % 60_000) - real.getTime();
   }
   reset(): void {
     this.offsetMs = 0;
