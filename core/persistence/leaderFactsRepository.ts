@@ -139,20 +139,21 @@ export class LeaderFactsRepository {
   /**
    * Stores facts read at history position `facts.seq`, unless newer ones are stored already
    * (another instance refreshed the case after a later change). Facts read at the same position
-   * are equally current; the later write wins.
+   * are equally current; the later write wins. Returns false when newer ones were kept.
    */
-  async save(facts: CaseFacts): Promise<void> {
+  async save(facts: CaseFacts): Promise<boolean> {
     const stored = encodeFacts(facts);
     const filter = { _id: stored._id, seq: { $lte: stored.seq } } as Filter<StoredFacts>;
     const { _id, ...fields } = stored;
     const replaced = await this.collection.updateOne(filter, { $set: fields });
-    if (replaced.matchedCount === 1) return;
+    if (replaced.matchedCount === 1) return true;
     try {
       await this.collection.insertOne(stored);
+      return true;
     } catch (error) {
       // Someone stored facts for this case meanwhile: keep the newer of the two.
       if (!isDuplicateKey(error)) throw error;
-      await this.collection.updateOne(filter, { $set: fields });
+      return (await this.collection.updateOne(filter, { $set: fields })).matchedCount === 1;
     }
   }
 

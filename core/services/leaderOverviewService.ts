@@ -93,6 +93,22 @@ const REFRESH_PREFIXES = ['case.', 'member.', 'agreement.', 'earlyWarning.', 'me
 const REFRESH_TYPES: ReadonlySet<string> = new Set(['assessment.closed', 'person.erased']);
 const needsRefresh = (type: string) => REFRESH_TYPES.has(type) || REFRESH_PREFIXES.some((prefix) => type.startsWith(prefix));
 
+/** Changes whose facts come from the case document alone (status, dates, members). */
+const CASE_DOCUMENT_EVENT = /^(case|member)\./;
+
+/** What the case document alone decides in a case's facts. */
+const caseDocumentFacts = (kase: Case) => ({
+  _id: kase._id,
+  teamId: kase.conversation.teamId ?? null,
+  conversationId: kase.conversation.conversationId,
+  status: kase.status,
+  createdAt: kase.createdAt,
+  closedAt: kase.status === 'closed' ? kase.updatedAt : null,
+  pendingConsent: kase.members.filter((m) => m.status === 'pending' && m.consent.state === 'pending').map((m) => m.addedAt),
+  memberIds: kase.members.filter((m) => m.status === 'active' && m.aadObjectId).map((m) => m.aadObjectId!.toLowerCase()),
+});
+
+
 const unitChain = (unitId: string) => `leader:${unitId}`;
 /** How long a read of a team's facts serves later views (unless this process changed facts meanwhile). */
 export const FACTS_REUSE_MS = 5_000;
@@ -247,7 +263,37 @@ export class LeaderOverviewService {
   async onEvent(event: CaseEvent): Promise<void> {
     const activity = NOT_ACTIVITY.has(event.type) ? null : new Date(event.at);
     if (!needsRefresh(event.type) && (await this.facts.touch(event.caseId, activity, event.seq))) return this.factsChanged();
+    if (await this.patch(event, activity)) return;
     await this.refreshCase(event.caseId);
+  }
+
+  /**
+   * Applies a change to the case or its members to the stored facts from the case document alone,
+   * without reading its agreements, rounds, warnings and meetings. Only when the facts are exactly
+   * one change behind and nothing moved them on meanwhile (or for a new case's first change);
+   * otherwise false, and the case is read in full. Agreement changes are read in full too: in a
+   * burst, one full read serves many of them.
+   */
+  private async patch(event: CaseEvent, activity: Date | null): Promise<boolean> {
+    if (!CASE_DOCUMENT_EVENT.test(event.type)) return false;
+    // A refresh waiting to start reads the case as it is then, this change included.
+    const waiting = this.waiting.get(event.caseId);
+    if (waiting) return waiting.then(() => true);
+    return this.background.serialized(event.caseId, async () => {
+      const previous = await this.facts.byId(event.caseId);
+      // Facts past this change may or may not hold it ("last activity" alone moves them on): read in full.
+      const first = !previous && event.type === 'case.created' && event.seq === 1;
+      if (!first && (!previous || previous.seq !== event.seq - 1)) return false;
+      const kase = await this.cases.byId(event.caseId);
+      if (!kase) return false;
+      const next = { ...(previous ?? { agreements: [], rounds: [], warnings: [], meetings: [] }), ...caseDocumentFacts(kase) };
+      const before = previous?.lastActivityAt.getTime() ?? 0;
+      const saved = await this.facts.save({ ...next, seq: event.seq, lastActivityAt: new Date(Math.max(before, activity?.getTime() ?? 0, previous ? 0 : kase.createdAt.getTime())), refreshedAt: new Date() });
+      // Another change moved the facts on meanwhile: this one is not in them, so the case is read in full.
+      if (!saved) return false;
+      this.factsChanged();
+      return true;
+    });
   }
 
   /**
@@ -282,12 +328,7 @@ export class LeaderOverviewService {
     const newest = !previous || previous.seq < seq ? await this.facts.newestEvent(caseId, seq, (type) => !NOT_ACTIVITY.has(type)) : null;
     const lastActivity = new Date(Math.max(previous?.lastActivityAt.getTime() ?? 0, newest ? new Date(newest.at).getTime() : 0, previous || newest ? 0 : kase.createdAt.getTime()));
     await this.facts.save({
-      _id: kase._id,
-      teamId: kase.conversation.teamId ?? null,
-      conversationId: kase.conversation.conversationId,
-      status: kase.status,
-      createdAt: kase.createdAt,
-      closedAt: kase.status === 'closed' ? kase.updatedAt : null,
+      ...caseDocumentFacts(kase),
       lastActivityAt: lastActivity,
       seq,
       agreements: agreements.map((a) => ({ status: a.status, dueDate: a.dueDate, createdAt: a.createdAt, acceptedAt: a.history.find((h) => h.to === 'accepted')?.at ?? null })),
@@ -297,8 +338,6 @@ export class LeaderOverviewService {
           : [],
       ),
       warnings: warnings.map((w) => ({ raisedAt: w.raisedAt, status: w.status, answered: !!w.answered, timeToActionMs: w.timeToActionMs ?? null })),
-      pendingConsent: kase.members.filter((m) => m.status === 'pending' && m.consent.state === 'pending').map((m) => m.addedAt),
-      memberIds: kase.members.filter((m) => m.status === 'active' && m.aadObjectId).map((m) => m.aadObjectId!.toLowerCase()),
       meetings: meetings.map(meetingFactsOf),
       refreshedAt: new Date(),
     });

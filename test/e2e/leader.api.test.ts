@@ -5,6 +5,7 @@ import { makeUser, TENANT_ID, type TestUser } from '../harness/activities';
 import { TENANT } from '../harness/fakeEntra';
 import { startTabTestApp, type TabTestApp } from '../harness/tabApp';
 import { meetingMeasures } from '../../core/domain/meeting';
+import { FACTS_FORMAT } from '../../core/persistence/leaderFactsRepository';
 
 /**
  * The leader's overview through the tab API (docs/leader.md), with Entra tokens and group
@@ -42,7 +43,7 @@ const DAYS = { created: 60, observed: 58, accepted: 56, rounds: 55, meetingPlann
 const actorOf = (u: TestUser): Actor => ({ userId: u.id, aadObjectId: u.aadObjectId, name: u.name });
 const token = (u: TestUser, tid = TENANT) => t.entra.token({ oid: u.aadObjectId, name: u.name, tid });
 const overview = (u: TestUser, query = '', locale?: string) => t.api(`/leader/overview${query}`, { token: token(u), locale });
-const monthAgo = (days: number) => copenhagenDate(new Date(Date.now() - days * 86_400_000)).slice(0, 7);
+const monthAgo = (days: number) => addDays(copenhagenDate(new Date()), -days).slice(0, 7);
 
 /**
  * A case in a team's channel, made through the core services with the clock set back: created 60
@@ -104,7 +105,7 @@ async function seedMeeting(label: string, kind: 'afbud' | 'cancelled'): Promise<
   const p = actorOf(parents[label]!);
   const caseId = caseIds[label]!;
   t.clock.setDaysAgo(DAYS.meetingPlanned);
-  const { meeting } = await meetings.schedule(c, caseId, { formId: randomUUID(), date: copenhagenDate(new Date(Date.now() - DAYS.meeting * 86_400_000)), time: '10:00', durationMinutes: 60, place: 'Skolen, mødelokale 2', participantIds: [parents[label]!.id] });
+  const { meeting } = await meetings.schedule(c, caseId, { formId: randomUUID(), date: addDays(copenhagenDate(new Date()), -DAYS.meeting), time: '10:00', durationMinutes: 60, place: 'Skolen, mødelokale 2', participantIds: [parents[label]!.id] });
   if (kind === 'afbud') {
     await meetings.answer(p, caseId, meeting._id, 'accepted');
     t.clock.setDaysAgo(DAYS.meetingCancelled);
@@ -223,16 +224,40 @@ describe('a leader of the unit', () => {
     expect((await overview(leader, `?from=${monthAgo(0)}&to=${monthAgo(0)}`)).body.aggregates.meetings).toMatchObject({ total: '< 5', held: '< 5', invitations: { sent: '< 5' } });
   });
 
+  test('a case’s and its members’ changes are kept in step from the case document alone, and equal the case read again in full', async () => {
+    const { core } = t.app;
+    const facts = t.app.database.db.collection<{ _id: string; facts: string; seq: number; lastActivityAt: Date }>('leaderFacts');
+    const c = actorOf(coordinator);
+    const parent = makeUser('Forælder Z');
+    const teacher = makeUser('Lærer Z');
+    const channel = `19:z-${randomUUID().slice(0, 8)}@thread.tacv2`;
+    // In a team outside every unit, so the unit's numbers stay as the other tests expect.
+    const kase = await core.cases.createCase(c, { conversationId: channel, channelId: channel, teamId: 'team-outside', tenantId: TENANT_ID, kind: 'channel' }, { title: 'Sag-Z', childRef: 'BZ' });
+    await core.members.add(c, kase._id, { userId: parent.id, aadObjectId: parent.aadObjectId, name: parent.name, role: 'parent' });
+    await core.members.add(c, kase._id, { userId: teacher.id, aadObjectId: teacher.aadObjectId, name: teacher.name, role: 'teacher' });
+    await core.leaderOverview.idle();
+    const kept = (await facts.findOne({ _id: kase._id }))!;
+    const parts = kept.facts.split('#');
+    // The teacher waits for the family's consent; the coordinator and the parent are active members.
+    expect(parts[4]!.split(',').filter(Boolean)).toHaveLength(1);
+    expect(parts[5]!.split(',').sort()).toEqual([coordinator.aadObjectId, parent.aadObjectId].map((id) => id.toLowerCase()).sort());
+    await core.leaderOverview.refreshCase(kase._id);
+    const reread = (await facts.findOne({ _id: kase._id }))!;
+    // Everything but the moment of the refresh (part 6) is the same.
+    const comparable = (doc: typeof kept) => ({ ...doc, facts: doc.facts.split('#').filter((_, i) => i !== 6) });
+    expect(comparable(reread)).toEqual(comparable(kept));
+  });
+
   test('facts stored before meetings were counted are rebuilt on the next catch-up, with their meetings', async () => {
     const facts = t.app.database.db.collection<{ _id: string; facts: string; format?: number }>('leaderFacts');
     const caseId = caseIds.A1!;
     const current = (await facts.findOne({ _id: caseId }))!;
-    expect(current.format).toBe(2);
+    expect(current.format).toBe(FACTS_FORMAT);
     // As an older version stored them: seven parts, no format.
     await facts.updateOne({ _id: caseId }, { $set: { facts: current.facts.split('#').slice(0, 7).join('#') }, $unset: { format: '' } });
     expect(await t.app.core.leaderOverview.refreshStale()).toContain(caseId);
     const rebuilt = (await facts.findOne({ _id: caseId }))!;
-    expect(rebuilt.format).toBe(2);
+    expect(rebuilt.format).toBe(FACTS_FORMAT);
     expect(rebuilt.facts.split('#')).toHaveLength(8);
     expect(rebuilt.facts.split('#')[7]).toMatch(/^\d+\|scheduled\|2\|2\|\d+\|1,1$/);
     expect((await overview(leader)).body.aggregates.meetings.total).toBe(8);
@@ -294,7 +319,7 @@ describe('a leader of the unit', () => {
     const nordskolen = await overview(leader, `?team=${encodeURIComponent(TEAM_A)}`);
     expect(nordskolen.body.aggregates.cases).toEqual({ total: 7, open: '< 5', closed: '< 5' });
 
-    const later = copenhagenDate(new Date(Date.now() + 40 * 86_400_000)).slice(0, 7);
+    const later = addDays(copenhagenDate(new Date()), 40).slice(0, 7);
     const future = await overview(leader, `?from=${later}&to=${later}`);
     expect(future.status).toBe(200);
     expect(future.body.filters.period).toEqual({ from: later, to: later });
