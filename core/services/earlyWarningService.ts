@@ -111,6 +111,8 @@ export type WarningChange = { warning: EarlyWarningView; kase: Case; member: Mem
 export class EarlyWarningService {
   /** One evaluation per case at a time in this process (other instances are kept apart by the unique IDs). */
   private readonly background = new CaseQueue();
+  /** Evaluations waiting to start, per case, and the newest change they judge at. */
+  private readonly waitingEvaluations = new Map<string, { at: Date; run: Promise<unknown> }>();
   private readonly changeListeners: Array<(caseId: string) => Promise<void>> = [];
 
   constructor(
@@ -147,7 +149,7 @@ export class EarlyWarningService {
   }
 
   async onEvent(event: CaseEvent): Promise<void> {
-    if (event.type === 'observation.created' || event.type === 'assessment.closed') await this.evaluate(event.caseId, new Date(event.at));
+    if (event.type === 'observation.created' || event.type === 'assessment.closed') await this.evaluateSoon(event.caseId, new Date(event.at));
     else if (event.type === 'agreement.accepted') await this.recordAcceptance(event.caseId, event.data.agreementId, new Date(event.at));
     // A new coordinator gets the cards that waited for one at the next sweep.
     else if (event.type === 'coordinator.takenOver' || event.type === 'coordinator.handover.accepted') await this.warnings.dueNow(event.caseId, new Date());
@@ -159,25 +161,46 @@ export class EarlyWarningService {
    * the rules judge (the change that set them off; now by default): the warning is raised then.
    */
   evaluate(caseId: string, at?: Date): Promise<EarlyWarningRecord[]> {
-    return this.background.serialized(caseId, async () => {
-      if (!this.options.enabled) return [];
-      const kase = await this.cases.byId(caseId);
-      if (!kase || kase.status !== 'open') return [];
-      const [observations, rounds, existing] = await Promise.all([
-        this.observations.forCase(caseId, { familyVisibleOnly: false, limit: OBSERVATION_LIMIT }),
-        this.rounds.closedRounds(caseId),
-        this.warnings.forCase(caseId),
-      ]);
-      const now = at ?? this.now();
-      const signals = evaluateEarlyWarning({ now, observations, rounds }, this.options.rules);
-      const raised: EarlyWarningRecord[] = [];
-      for (const { signal, newInputs } of newSignals(signals, existing.map((w) => ({ rule: w.rule, inputs: w.inputs })))) {
-        const record = recordOf(kase, signal, newInputs, observations, rounds, now);
-        const event = draft('earlyWarning.raised', { ...eventData(record), newInputs }, { key: `earlyWarning:${record._id}:raised`, caseId, at: now, actor: SAMSPIL_ACTOR, visibility: 'professionals' });
-        if (await this.warnings.insert(record, [event])) raised.push(record);
-      }
-      return raised;
+    return this.background.serialized(caseId, () => this.judge(caseId, at));
+  }
+
+  /**
+   * As `evaluate`, for a change the service follows: changes that arrive while an evaluation of the
+   * case waits to start join it (a burst of observations is judged once, at the newest of them).
+   */
+  private evaluateSoon(caseId: string, at: Date): Promise<unknown> {
+    const waiting = this.waitingEvaluations.get(caseId);
+    if (waiting) {
+      if (at > waiting.at) waiting.at = at;
+      return waiting.run;
+    }
+    const entry: { at: Date; run?: Promise<unknown> } = { at };
+    entry.run = this.background.serialized(caseId, () => {
+      this.waitingEvaluations.delete(caseId);
+      return this.judge(caseId, entry.at);
     });
+    this.waitingEvaluations.set(caseId, entry as { at: Date; run: Promise<unknown> });
+    return entry.run;
+  }
+
+  private async judge(caseId: string, at?: Date): Promise<EarlyWarningRecord[]> {
+    if (!this.options.enabled) return [];
+    const kase = await this.cases.byId(caseId);
+    if (!kase || kase.status !== 'open') return [];
+    const [observations, rounds, existing] = await Promise.all([
+      this.observations.forCase(caseId, { familyVisibleOnly: false, limit: OBSERVATION_LIMIT }),
+      this.rounds.closedRounds(caseId),
+      this.warnings.forCase(caseId),
+    ]);
+    const now = at ?? this.now();
+    const signals = evaluateEarlyWarning({ now, observations, rounds }, this.options.rules);
+    const raised: EarlyWarningRecord[] = [];
+    for (const { signal, newInputs } of newSignals(signals, existing.map((w) => ({ rule: w.rule, inputs: w.inputs })))) {
+      const record = recordOf(kase, signal, newInputs, observations, rounds, now);
+      const event = draft('earlyWarning.raised', { ...eventData(record), newInputs }, { key: `earlyWarning:${record._id}:raised`, caseId, at: now, actor: SAMSPIL_ACTOR, visibility: 'professionals' });
+      if (await this.warnings.insert(record, [event])) raised.push(record);
+    }
+    return raised;
   }
 
   /**
