@@ -87,6 +87,8 @@ const shapes: Shape[] = [
   { name: "scheduled meetings by {caseId} sorted by startsAt (meetings list, measures, leader's facts)", collection: 'scheduledMeetings', filter: { caseId: 'case-6' }, sort: { startsAt: -1 }, limit: 200, expect: 3 },
   { name: "leader's overview: case facts by {teamId}", collection: 'leaderFacts', filter: { teamId: 'team-1' }, expect: CASES / 3 },
   { name: "leader's overview: case facts by {conversationId}", collection: 'leaderFacts', filter: { conversationId: 'conv-5' }, expect: 1 },
+  { name: 'a timeline page: events by {_id: {$in}} (chain positions)', collection: 'events', filter: { _id: { $in: ['case-8-event-2', 'case-8-event-1', 'case-8-event-9'] } }, expect: 2 },
+  { name: 'observations an early warning names: {_id: {$in}, caseId}', collection: 'observations', filter: { _id: { $in: ['case-1-observation-0', 'case-1-observation-2', 'case-2-observation-0'] }, caseId: 'case-1' }, expect: 2 },
   { name: 'early warnings by {caseId} sorted by raisedAt', collection: 'earlyWarnings', filter: { caseId: 'case-4' }, sort: { raisedAt: -1 }, limit: 500, expect: 2 },
   { name: "early-warning cards to send: {deliveryState: 'pending'}", collection: 'earlyWarnings', filter: { deliveryState: 'pending' }, limit: 500, expect: CASES },
 ];
