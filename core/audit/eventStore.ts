@@ -69,7 +69,7 @@ export class EventStore {
 
   /**
    * One page of the timeline, newest first, without scanning the case's history: positions in
-   * the chain are dense, so a professional's page N is ten lookups by `_id`; the family's view
+   * the chain are dense, so a professional's page N is one `_id: {$in}` read of ten positions; the family's view
    * counts family-visible events (`familySeq`) and finds its page by binary search over positions.
    */
   async page(caseId: string, view: TimelineView, page: number, size: number): Promise<EventPage> {
@@ -81,8 +81,8 @@ export class EventStore {
     if (view === 'professional') {
       const top = tip.seq - (current - 1) * size;
       const seqs = Array.from({ length: Math.min(size, top) }, (_, i) => top - i);
-      const events = await Promise.all(seqs.map((seq) => this.chain.entryAt(caseId, seq)));
-      return { events: events.filter((e): e is CaseEvent & { _id: string } => !!e), page: current, pages, total };
+      const events = (await this.chain.entriesAt(caseId, seqs)) as Array<CaseEvent & { _id: string }>;
+      return { events, page: current, pages, total };
     }
     // The newest family-visible event on this page has familySeq = top; find where it sits.
     const top = tip.familySeq - (current - 1) * size;
@@ -90,8 +90,8 @@ export class EventStore {
     const events: CaseEvent[] = [];
     while (seq >= 1 && events.length < size) {
       const batch = Array.from({ length: Math.min(seq, size - events.length + 2) }, (_, i) => seq - i);
-      const found = await Promise.all(batch.map((s) => this.chain.entryAt(caseId, s)));
-      for (const event of found) if (event && event.visibility === 'all' && events.length < size) events.push(event);
+      const found = (await this.chain.entriesAt(caseId, batch)) as CaseEvent[];
+      for (const event of found) if (event.visibility === 'all' && events.length < size) events.push(event);
       seq -= batch.length;
     }
     return { events, page: current, pages, total };
