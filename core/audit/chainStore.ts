@@ -20,6 +20,19 @@ export interface ChainTip {
 /** Entry IDs sort by case, then position: `<caseId>:<seq, 10 digits>`. */
 export const entryId = (caseId: string, seq: number): string => `${caseId}:${String(seq).padStart(10, '0')}`;
 
+/** Positions per `_id: {$in}` read: the embedded FerretDB serves up to 1,000 from its index (docs/database.md). */
+const POSITIONS_PER_READ = 500;
+
+/** The entries of a case's chain at these positions that exist, in no particular order: indexed `_id: {$in}` reads. */
+export async function entriesAtPositions<D extends Document>(entries: Collection<D>, caseId: string, seqs: readonly number[]): Promise<D[]> {
+  const found: D[] = [];
+  for (let i = 0; i < seqs.length; i += POSITIONS_PER_READ) {
+    const ids = seqs.slice(i, i + POSITIONS_PER_READ).map((seq) => entryId(caseId, seq));
+    found.push(...((await entries.find({ _id: { $in: ids } } as never).toArray()) as D[]));
+  }
+  return found;
+}
+
 export interface ChainEntryBase extends Document {
   _id: string;
   caseId: string;
@@ -136,11 +149,9 @@ export class ChainStore<E extends ChainEntryBase> {
     return (await this.entries.findOne({ _id: entryId(caseId, seq) } as never)) as E | null;
   }
 
-  /** The entries at these positions that exist, in one indexed read, in the order asked for. */
+  /** The entries at these positions that exist, in the order asked for. */
   async entriesAt(caseId: string, seqs: readonly number[]): Promise<E[]> {
-    if (seqs.length === 0) return [];
-    const found = (await this.entries.find({ _id: { $in: seqs.map((seq) => entryId(caseId, seq)) } } as never).toArray()) as E[];
-    const bySeq = new Map(found.map((e) => [e.seq, e]));
+    const bySeq = new Map((await entriesAtPositions(this.entries, caseId, seqs)).map((e) => [e.seq, e]));
     return seqs.flatMap((seq) => bySeq.get(seq) ?? []);
   }
 

@@ -1,6 +1,6 @@
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { AuditedWrites } from '../audit/auditedWrites';
-import { entryId } from '../audit/chainStore';
+import { entriesAtPositions, entryId } from '../audit/chainStore';
 import type { EventDraft } from '../audit/events';
 import type { Agreement } from '../domain/agreement';
 import type { AssessmentAnswer, AssessmentRound } from '../domain/assessment';
@@ -44,8 +44,6 @@ export const ERASURES_COLLECTION = 'gdprErasures';
 /** The two hash-chained logs, and where their heads are. */
 export type ChainName = 'events' | 'accessLog';
 const HEADS: Record<ChainName, string> = { events: 'eventHeads', accessLog: 'accessHeads' };
-/** Values per `_id: {$in}` read: the embedded FerretDB serves up to 1,000 from its index (docs/database.md). */
-const ID_IN_SLICE = 500;
 
 /** Collections erasure never rewrites as plain documents: the chains (rewritten through core/audit), their heads, verification runs, and its own records. */
 export const NOT_SCRUBBED = new Set(['events', 'accessLog', 'eventHeads', 'accessHeads', 'auditRuns', 'cases', ERASURES_COLLECTION]);
@@ -170,12 +168,7 @@ export class GdprRepository {
 
   /** Chain entries of one case by position (in no particular order). */
   async entriesAt(log: ChainName, caseId: string, seqs: number[]): Promise<Document[]> {
-    const entries = this.db.collection<Document & { _id: string }>(log);
-    const found: Document[] = [];
-    for (let i = 0; i < seqs.length; i += ID_IN_SLICE) {
-      found.push(...(await entries.find({ _id: { $in: seqs.slice(i, i + ID_IN_SLICE).map((seq) => entryId(caseId, seq)) } }).toArray()));
-    }
-    return found;
+    return entriesAtPositions(this.db.collection<Document & { _id: string }>(log), caseId, seqs);
   }
 
   // ---- erasure records ----

@@ -108,7 +108,6 @@ const caseDocumentFacts = (kase: Case) => ({
   memberIds: kase.members.filter((m) => m.status === 'active' && m.aadObjectId).map((m) => m.aadObjectId!.toLowerCase()),
 });
 
-
 const unitChain = (unitId: string) => `leader:${unitId}`;
 /** How long a read of a team's facts serves later views (unless this process changed facts meanwhile). */
 export const FACTS_REUSE_MS = 5_000;
