@@ -14,6 +14,7 @@ import { ensureReminderIndexes, REMINDER_SNOOZES } from './reminderRepository';
 import { CHILD_VOICE_ENTRIES, CHILD_VOICE_SETTINGS, ensureChildVoiceIndexes } from './childVoiceRepository';
 import type { FormRecord } from './formRepository';
 import { PostedCardRepository, type PostedCard } from './postedCardRepository';
+import { upsertById } from './writes';
 import type { RoomRecord } from './roomRepository';
 import type { VerificationRecord } from '../audit/verifier';
 import type { ChannelLink } from './channelLinkRepository';
@@ -78,7 +79,6 @@ export function collections(db: Db): Collections {
   };
 }
 
-/** Creating an index that exists with the same definition is a no-op, so this is safe at every start. */
 /**
  * Every collection whose documents carry an outbox (core/audit/auditedWrites.ts): one list, so that
  * each gets its `outbox` index and the crash repair looks through each.
@@ -101,6 +101,7 @@ export function outboxCollections(db: Db): Array<Collection<Document>> {
   ] as unknown as Array<Collection<Document>>;
 }
 
+/** Creating an index that exists with the same definition is a no-op, so this is safe at every start. */
 export async function ensureIndexes(db: Db): Promise<void> {
   const c = collections(db);
   await c.cases.createIndex({ 'conversation.conversationId': 1 }, { unique: true, name: 'cases_by_conversation' });
@@ -166,13 +167,25 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError || error instanceof MongoTopologyClosedError;
 }
 
+/** One-off data migrations that have finished, by name (a start-up then reads one document, not the data). */
+export const MIGRATIONS_COLLECTION = 'migrations';
+
+/** Runs a one-off data migration unless this database records it as done; a migration that fails runs again next start. */
+export async function runOnce(db: Db, name: string, migrate: () => Promise<unknown>): Promise<boolean> {
+  const done = db.collection<{ _id: string; at: Date }>(MIGRATIONS_COLLECTION);
+  if (await done.findOne({ _id: name })) return false;
+  await migrate();
+  await upsertById(done, { _id: name }, { $setOnInsert: { at: new Date() } });
+  return true;
+}
+
 export async function connectDatabase(uri: string, dbName: string): Promise<Database> {
   // A short heartbeat notices a database that came back within a second.
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS, heartbeatFrequencyMS: 500, appName: 'samspil' });
   await client.connect();
   const db = client.db(dbName);
   await ensureIndexes(db);
-  await new PostedCardRepository(collections(db).postedCards).backfillSubjects();
+  await runOnce(db, 'postedCards.subject', () => new PostedCardRepository(collections(db).postedCards).backfillSubjects());
   return {
     client,
     db,
