@@ -232,10 +232,14 @@ describe('a leader of the unit', () => {
     const teacher = makeUser('Lærer Z');
     const channel = `19:z-${randomUUID().slice(0, 8)}@thread.tacv2`;
     // In a team outside every unit, so the unit's numbers stay as the other tests expect.
+    // The full read of a case (its agreements, rounds, warnings, meetings and history) must not run.
+    const fullReads = jest.spyOn(core.leaderOverview as unknown as { rebuild: (caseId: string) => Promise<void> }, 'rebuild');
     const kase = await core.cases.createCase(c, { conversationId: channel, channelId: channel, teamId: 'team-outside', tenantId: TENANT_ID, kind: 'channel' }, { title: 'Sag-Z', childRef: 'BZ' });
     await core.members.add(c, kase._id, { userId: parent.id, aadObjectId: parent.aadObjectId, name: parent.name, role: 'parent' });
     await core.members.add(c, kase._id, { userId: teacher.id, aadObjectId: teacher.aadObjectId, name: teacher.name, role: 'teacher' });
     await core.leaderOverview.idle();
+    expect(fullReads.mock.calls.filter(([caseId]) => caseId === kase._id)).toHaveLength(0);
+    fullReads.mockRestore();
     const kept = (await facts.findOne({ _id: kase._id }))!;
     const parts = kept.facts.split('#');
     // The teacher waits for the family's consent; the coordinator and the parent are active members.
