@@ -143,11 +143,14 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
   retentionStart.unref();
   retentionTimer.unref();
   // Changes whose events a crash left in an outbox are completed now, and every few minutes (core/audit).
+  // One repair at a time: a long first one is not joined by the timer's next.
+  let repairing: Promise<unknown> | undefined;
   const repairOutboxes = () =>
-    core.maintenance
+    (repairing ??= core.maintenance
       .repairOutboxes()
       .then((appended) => appended && logger.warn({ appended }, 'completed events a crash had left behind'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'outbox repair failed; it runs again shortly'));
+      .catch((error: unknown) => logger.warn({ err: error }, 'outbox repair failed; it runs again shortly'))
+      .finally(() => (repairing = undefined)));
   // In the background: a backlog after a crash must not keep /healthz and the bot from answering.
   const repairStart = repairOutboxes();
   // Cases whose history moved on while no instance followed it (a crash, the first run with #14):
@@ -160,7 +163,8 @@ export async function startApp({ config, logger, mongoUri, now, tab, graph, bot:
         if (stale.length) logger.info({ cases: stale.length }, 'caught up with changes no instance had followed');
       })
       .catch((error: unknown) => logger.warn({ err: error }, 'catching up with missed changes failed; it runs again later'));
-  const catchUpStart = catchUp();
+  // After the repair: the events it completes are changes the catch-up must see.
+  const catchUpStart = repairStart.then(catchUp);
   const catchUpTimer = setInterval(() => void catchUp(), 10 * 60_000);
   catchUpTimer.unref();
   const repairTimer = setInterval(() => void repairOutboxes(), 5 * 60_000);
