@@ -134,6 +134,11 @@ export class EarlyWarningRepository {
     await this.collection.updateMany({ caseId, deliveryState: 'pending' } as Filter<EarlyWarningRecord>, { $set: { deliveryNextAt: at } });
   }
 
+  /** A claimed send that found nobody to send to: waiting is not a try, so the claim's attempt is given back. */
+  async waitForRecipient(id: string, until: Date): Promise<void> {
+    await this.collection.updateOne({ _id: id }, { $set: { deliveryState: 'pending', deliveryNextAt: until }, $inc: { deliveryAttempts: -1 }, $unset: { deliveryLeaseUntil: '' } });
+  }
+
   async deliveryFailed(id: string, next: { state: 'pending' | 'failed'; at: Date }): Promise<void> {
     await this.collection.updateOne({ _id: id }, { $set: { deliveryState: next.state, deliveryNextAt: next.at }, $unset: { deliveryLeaseUntil: '' } });
   }

@@ -328,7 +328,7 @@ export class EarlyWarningService {
       return null;
     }
     if (!coordinator || coordinator.status !== 'active') {
-      await this.warnings.deliveryFailed(warning._id, { state: 'pending', at: new Date(wall + WAIT_FOR_COORDINATOR_MS) });
+      await this.warnings.waitForRecipient(warning._id, new Date(wall + WAIT_FOR_COORDINATOR_MS));
       return null;
     }
     return { warning: await this.viewOf(warning), kase, coordinator };

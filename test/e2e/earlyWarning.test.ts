@@ -287,8 +287,14 @@ describe('a case without a coordinator', () => {
     expect(warningCards(t.connector.sentActivities.slice(before).map((s) => s.activity as Record<string, any>))).toHaveLength(0);
     const [waiting] = await warnings(d.caseId);
     expect(waiting).toMatchObject({ deliveryState: 'pending' });
-    // Nobody to tell yet: the sweep leaves it waiting (looked at again in an hour), never given up.
+    // Nobody to tell yet: the sweep leaves it waiting (looked at again in an hour), never given up,
+    // and waiting uses none of the card's tries.
     expect(await t.app.earlyWarnings.sweep()).toBe(0);
+    await t.app.database.db.collection<EarlyWarningRecord>('earlyWarnings').updateOne({ _id: waiting!._id }, { $set: { deliveryNextAt: new Date(Date.now() - 1000) } });
+    expect(await t.app.earlyWarnings.sweep()).toBe(1);
+    await t.app.settled();
+    expect(warningCards(t.connector.sentActivities.slice(before).map((s) => s.activity as Record<string, any>))).toHaveLength(0);
+    expect((await warnings(d.caseId))[0]).toMatchObject({ deliveryState: 'pending', deliveryAttempts: 0 });
 
     const kase = await t.app.database.db.collection('cases').findOne({ _id: d.caseId } as never);
     const taken = await t.app.core.handover.takeOver({ userId: psychologist.id, aadObjectId: psychologist.aadObjectId, name: psychologist.name }, d.caseId, kase!.vacancy.id);
