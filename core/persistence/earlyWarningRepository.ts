@@ -112,9 +112,15 @@ export class EarlyWarningRepository {
 
   // ---- delivery ----
 
-  /** Warnings waiting to be sent, and sends whose instance stopped (index earlyWarnings_by_delivery). */
-  async deliveries(): Promise<EarlyWarningRecord[]> {
-    const [pending, sending] = await Promise.all([this.collection.find({ deliveryState: 'pending' }).limit(500).toArray(), this.collection.find({ deliveryState: 'sending' }).limit(500).toArray()]);
+  /**
+   * Warnings due to be sent by `now`, and sends whose instance stopped (index earlyWarnings_by_delivery).
+   * Cards waiting for a coordinator stay pending for long: only the due ones are read.
+   */
+  async deliveries(now: Date): Promise<EarlyWarningRecord[]> {
+    const [pending, sending] = await Promise.all([
+      this.collection.find({ deliveryState: 'pending', deliveryNextAt: { $lte: now } } as Filter<EarlyWarningRecord>).limit(500).toArray(),
+      this.collection.find({ deliveryState: 'sending' }).limit(500).toArray(),
+    ]);
     return [...pending, ...sending];
   }
 

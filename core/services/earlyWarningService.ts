@@ -346,7 +346,7 @@ export class EarlyWarningService {
   /** Warnings whose card is due to be sent: never sent yet, to be retried, or claimed by an instance that stopped. */
   async dueDeliveries(): Promise<string[]> {
     const wall = Date.now();
-    return (await this.warnings.deliveries()).filter((w) => isDue(w, wall)).map((w) => w._id);
+    return (await this.warnings.deliveries(new Date(wall))).filter((w) => isDue(w, wall)).map((w) => w._id);
   }
 
   // ---- plumbing ----

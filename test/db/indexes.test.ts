@@ -50,7 +50,7 @@ beforeAll(async () => {
     );
     // The leader's overview (one facts document per case) and early warnings (docs/leader.md, docs/early-warning.md).
     await t.db.collection<AnyDocument>(c.leaderFacts.collectionName).insertOne({ _id: caseId, teamId: `team-${i % 3}`, conversationId: `conv-${i}`, seq: 1 });
-    await t.db.collection<AnyDocument>(c.earlyWarnings.collectionName).insertMany([0, 1].map((k) => ({ _id: `${caseId}:w${k}`, caseId, raisedAt: at(k), deliveryState: k === 0 ? 'pending' : 'sent' })));
+    await t.db.collection<AnyDocument>(c.earlyWarnings.collectionName).insertMany([0, 1].map((k) => ({ _id: `${caseId}:w${k}`, caseId, raisedAt: at(k), deliveryState: k === 0 ? 'pending' : 'sent', deliveryNextAt: at(i) })));
   }
 });
 afterAll(async () => {
@@ -91,7 +91,7 @@ const shapes: Shape[] = [
   { name: 'a timeline page: events by {_id: {$in}} (chain positions)', collection: 'events', filter: { _id: { $in: [entryId('case-8', 3), entryId('case-8', 2), entryId('case-8', 10)] } }, expect: 2 },
   { name: 'observations an early warning names: {_id: {$in}, caseId}', collection: 'observations', filter: { _id: { $in: ['case-1-observation-0', 'case-1-observation-2', 'case-2-observation-0'] }, caseId: 'case-1' }, expect: 2 },
   { name: 'early warnings by {caseId} sorted by raisedAt', collection: 'earlyWarnings', filter: { caseId: 'case-4' }, sort: { raisedAt: -1 }, limit: 500, expect: 2 },
-  { name: "early-warning cards to send: {deliveryState: 'pending'}", collection: 'earlyWarnings', filter: { deliveryState: 'pending' }, limit: 500, expect: CASES },
+  { name: "early-warning cards due: {deliveryState: 'pending', deliveryNextAt: {$lte}}", collection: 'earlyWarnings', filter: { deliveryState: 'pending', deliveryNextAt: { $lte: new Date(Date.UTC(2025, 0, 3)) } }, limit: 500, expect: 3 },
 ];
 
 test.each(shapes)('$name uses an index', async (shape) => {
