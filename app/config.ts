@@ -11,10 +11,10 @@ const optionalString = z
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A setting holding JSON, checked against a schema; empty means `fallback`. */
 /** An on/off setting written `true` or `false`. */
 const flagSetting = (fallback: 'true' | 'false') => z.enum(['true', 'false']).default(fallback).transform((v) => v === 'true');
 
+/** A setting holding JSON, checked against a schema; empty means `fallback`. */
 const jsonSetting = <T extends z.ZodTypeAny>(schema: T, fallback: string) =>
   z
     .string()

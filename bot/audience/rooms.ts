@@ -90,14 +90,14 @@ export class RoomDirectory {
     const sender: Reader = { userId: activity.from?.id, aadObjectId: activity.from?.aadObjectId, name: activity.from?.name };
     if (conversation.kind === 'personal') return { kind: 'personal', conversationId: conversation.conversationId, readers: [sender] };
     if (conversation.kind === 'channel') return this.channel(conversation.conversationId);
-    return this.groupChat(conversation.conversationId, () => this.readRoster(context), sender);
+    return this.groupChat(conversation.conversationId, () => readRoster(context), sender);
   }
 
   /** The room of a stored conversation, for posts nobody asked for in a turn (reminders, the tab, card updates). */
   async ofRecord(record: ConversationRecord): Promise<Room> {
     if (record.kind === 'personal') return { kind: 'personal', conversationId: record._id, readers: [{ userId: record.userId, aadObjectId: record.aadObjectId }] };
     if (record.kind === 'channel') return this.channel(record._id);
-    return this.groupChat(record._id, () => inConversation(this.adapter, this.botAppId, record.reference as Partial<ConversationReference>, (context) => this.readRoster(context)));
+    return this.groupChat(record._id, () => inConversation(this.adapter, this.botAppId, record.reference as Partial<ConversationReference>, (context) => readRoster(context)));
   }
 
   /** Membership changed in a group chat (conversationUpdate): read the roster again now. */
@@ -149,11 +149,6 @@ export class RoomDirectory {
       this.logger.warn({ err: describe(error), conversationId }, 'could not read the group chat roster; posting for an unknown audience');
       return { kind: 'groupChat', conversationId, readers: null };
     }
-  }
-
-  /** Every page of the conversation's members, as the connector returns them. */
-  readRoster(context: TurnContext): Promise<Reader[]> {
-    return readRoster(context);
   }
 
   private age(at: Date): number {

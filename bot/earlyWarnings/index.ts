@@ -106,7 +106,6 @@ export function startEarlyWarnings({ core, publisher, logger, teamsAppId, sweepM
 
 type Handler = (context: TurnContext, locale: Locale, data: Record<string, unknown>) => Promise<AdaptiveCard>;
 
-/** A warning card answers in the language it was sent in, whatever the clicking client says. */
 /**
  * The warning card's buttons. Only the case's coordinator may answer a warning (the core refuses
  * anyone else, and logs the refusal); each answer is recorded once, so double clicks are harmless.

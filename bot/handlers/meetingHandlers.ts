@@ -42,7 +42,6 @@ const whenOf = (text: string, today: string): Record<string, string> => {
 
 const surfaceOf = (data: Record<string, unknown>): MeetingSurface => (data.surface === 'invite' || data.surface === 'reminder' || data.surface === 'proposal' ? data.surface : 'view');
 
-/** A reminder card answers in the language it was sent in. */
 export function createMeetingCommands(deps: BotDependencies): Pick<CommandHandlers, 'meeting' | 'meetings'> {
   const { core, publisher } = deps;
   const today = () => copenhagenDate(core.now());

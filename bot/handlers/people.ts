@@ -54,5 +54,5 @@ export async function personFromCommand(context: TurnContext, typedName: string)
   const roster = await readRoster(context).catch(() => undefined);
   if (!roster) return undefined;
   const found = matchByName(roster, typedName);
-  return found ? { userId: found.userId!, name: found.name || found.userId!, aadObjectId: found.aadObjectId } : undefined;
+  return found ? personOf({ id: found.userId, name: found.name, aadObjectId: found.aadObjectId }) : undefined;
 }

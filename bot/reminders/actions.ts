@@ -31,7 +31,6 @@ async function refreshed(core: Core, locale: Locale, key: string, kind: Reminder
   return reminderCard(locale, { key, kind, items: [item], links: { [kase._id]: caseDeepLink(kase.conversation, kase.title, record) }, state });
 }
 
-/** A reminder card answers in the language it was sent in, whatever the clicking client says. */
 /**
  * The reminder card's buttons. Mark done goes through the agreement service (only the owner may);
  * snooze through the reminder service (owner or coordinator). Refusals are thrown as DomainError
