@@ -6,6 +6,8 @@
 export class CaseQueue {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Coalesced work waiting to start, per case. */
+  private readonly pending = new Map<string, Promise<unknown>>();
 
   /** Remembers `work` until it has settled; returns it. */
   track<T>(work: Promise<T>): Promise<T> {
@@ -24,6 +26,27 @@ export class CaseQueue {
       })
       .catch(() => undefined);
     return next;
+  }
+
+  /**
+   * As `serialized`, but a call made while the case's coalesced work is still waiting to start joins
+   * it: that work reads the case when it starts, so it covers every change made before (a burst is
+   * done once).
+   */
+  coalesced<T>(caseId: string, work: () => Promise<T>): Promise<T> {
+    const waiting = this.pending.get(caseId);
+    if (waiting) return waiting as Promise<T>;
+    const next = this.serialized(caseId, () => {
+      this.pending.delete(caseId);
+      return work();
+    });
+    this.pending.set(caseId, next);
+    return next;
+  }
+
+  /** The case's coalesced work waiting to start, if any. */
+  waiting(caseId: string): Promise<unknown> | undefined {
+    return this.pending.get(caseId);
   }
 
   /** Resolves when the tracked work (and what it tracked meanwhile) has settled. */

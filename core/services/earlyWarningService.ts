@@ -111,8 +111,8 @@ export type WarningChange = { warning: EarlyWarningView; kase: Case; member: Mem
 export class EarlyWarningService {
   /** One evaluation per case at a time in this process (other instances are kept apart by the unique IDs). */
   private readonly background = new CaseQueue();
-  /** Evaluations waiting to start, per case, and the newest change they judge at. */
-  private readonly waitingEvaluations = new Map<string, { at: Date; run: Promise<unknown> }>();
+  /** The newest change an evaluation waiting to start judges at, per case. */
+  private readonly judgeAt = new Map<string, Date>();
   private readonly changeListeners: Array<(caseId: string) => Promise<void>> = [];
 
   constructor(
@@ -169,19 +169,15 @@ export class EarlyWarningService {
    * case waits to start join it (a burst of observations is judged once, at the newest of them).
    */
   private evaluateSoon(caseId: string, at: Date): Promise<unknown> {
-    const waiting = this.waitingEvaluations.get(caseId);
-    if (waiting) {
-      if (at > waiting.at) waiting.at = at;
-      return waiting.run;
-    }
-    const entry: { at: Date; run?: Promise<unknown> } = { at };
-    entry.run = this.background.serialized(caseId, () => {
-      this.waitingEvaluations.delete(caseId);
-      return this.judge(caseId, entry.at);
+    const latest = this.judgeAt.get(caseId);
+    if (!latest || at > latest) this.judgeAt.set(caseId, at);
+    return this.background.coalesced(caseId, () => {
+      const when = this.judgeAt.get(caseId) ?? at;
+      this.judgeAt.delete(caseId);
+      return this.judge(caseId, when);
     });
-    this.waitingEvaluations.set(caseId, entry as { at: Date; run: Promise<unknown> });
-    return entry.run;
   }
+
 
   private async judge(caseId: string, at?: Date): Promise<EarlyWarningRecord[]> {
     if (!this.options.enabled) return [];

@@ -115,8 +115,6 @@ export const NO_UNIT_CHAIN = 'leader:none';
 
 export class LeaderOverviewService {
   private readonly background = new CaseQueue();
-  /** Refreshes waiting to start, per case: changes in a burst are caught by one refresh. */
-  private readonly waiting = new Map<string, Promise<void>>();
   /** Facts reads under way or recently done, per team or conversation (`shared`). */
   private readonly reads = new Map<string, { facts: Promise<CaseFacts[]>; done?: number }>();
   /** Moves on with every change to the facts this process writes; a read started before it is not reused. */
@@ -276,7 +274,7 @@ export class LeaderOverviewService {
   private async patch(event: CaseEvent, activity: Date | null): Promise<boolean> {
     if (!CASE_DOCUMENT_EVENT.test(event.type)) return false;
     // A refresh waiting to start reads the case as it is then, this change included.
-    const waiting = this.waiting.get(event.caseId);
+    const waiting = this.background.waiting(event.caseId);
     if (waiting) return waiting.then(() => true);
     return this.background.serialized(event.caseId, async () => {
       const previous = await this.facts.byId(event.caseId);
@@ -300,15 +298,9 @@ export class LeaderOverviewService {
    * for the same case is still waiting to start is the same refresh: it will read the newer state.
    */
   refreshCase(caseId: string): Promise<void> {
-    const waiting = this.waiting.get(caseId);
-    if (waiting) return waiting;
-    const refresh = this.background.serialized(caseId, async () => {
-      this.waiting.delete(caseId);
-      await this.rebuild(caseId);
-    });
-    this.waiting.set(caseId, refresh);
-    return refresh;
+    return this.background.coalesced(caseId, () => this.rebuild(caseId));
   }
+
 
   private async rebuild(caseId: string): Promise<void> {
     // The position first: whatever is read after it is at least that current.
