@@ -117,8 +117,6 @@ export class LeaderOverviewService {
   private readonly background = new CaseQueue();
   /** Facts reads under way or recently done, per team or conversation (`shared`). */
   private readonly reads = new Map<string, { facts: Promise<CaseFacts[]>; done?: number }>();
-  /** Moves on with every change to the facts this process writes; a read started before it is not reused. */
-  private generation = 0;
 
   constructor(
     private readonly facts: LeaderFactsRepository,
@@ -202,14 +200,12 @@ export class LeaderOverviewService {
   private shared(key: string, read: () => Promise<CaseFacts[]>): Promise<CaseFacts[]> {
     const known = this.reads.get(key);
     if (known && (known.done === undefined || Date.now() - known.done < FACTS_REUSE_MS)) return known.facts;
-    const generation = this.generation;
     const entry: { facts: Promise<CaseFacts[]>; done?: number } = { facts: read() };
     this.reads.set(key, entry);
     entry.facts.then(
       () => {
-        if (this.reads.get(key) !== entry) return;
-        if (this.generation === generation) entry.done = Date.now();
-        else this.reads.delete(key);
+        // A change here meanwhile cleared `reads`, so a read started before it is never kept.
+        if (this.reads.get(key) === entry) entry.done = Date.now();
       },
       () => {
         if (this.reads.get(key) === entry) this.reads.delete(key);
@@ -220,7 +216,6 @@ export class LeaderOverviewService {
 
   /** The facts changed here: later views read them again. */
   private factsChanged(): void {
-    this.generation += 1;
     this.reads.clear();
   }
 
