@@ -1,6 +1,6 @@
 import type { Clearance } from '../../core/domain/audience';
 import type { Case, Member } from '../../core/domain/case';
-import type { AgendaVoice } from '../../core/domain/childVoice';
+import { agendaVoiceHouses, type AgendaVoice } from '../../core/domain/childVoice';
 import { copenhagenDate } from '../../core/domain/dates';
 import type { CaseEvent } from '../../core/domain/events';
 import {
@@ -74,9 +74,8 @@ export const agendaText = (locale: Locale, item: AgendaItem): string => agendaIt
  * tab, then what was left out and why. Nothing when there is nothing to say.
  */
 export function agendaVoiceBlock(locale: Locale, voice: AgendaVoice | null | undefined): CardElement[] {
-  if (!voice) return [];
-  const houses = voice.houses.filter((h) => h.entries.length > 0 || h.more > 0);
-  if (!houses.length && !voice.withheld && !voice.network) return [];
+  const houses = agendaVoiceHouses(voice);
+  if (!voice || !houses) return [];
   const words = (text: string) => (text.length > CARD_VOICE_TEXT_MAX ? `“${text.slice(0, CARD_VOICE_TEXT_MAX).trimEnd()}…” ${t(locale, 'childVoice.agenda.clipped')}` : `“${text}”`);
   const block: CardElement[] = [paragraph(t(locale, 'childVoice.title'), { weight: 'Bolder', spacing: 'Medium' })];
   if (houses.length) block.push(paragraph(t(locale, 'childVoice.agenda.hint'), { isSubtle: true, size: 'Small', spacing: 'None' }));

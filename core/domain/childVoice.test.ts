@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Member } from './case';
-import { checkHouse, checkHow, checkVisibility, HOUSES, howsFor, mayRead, NO_GATE, waitsForYouth, youthGate, type VoiceVisibility } from './childVoice';
+import { agendaVoiceHouses, checkHouse, checkHow, checkVisibility, HOUSES, howsFor, mayRead, NO_GATE, waitsForYouth, youthGate, type VoiceVisibility } from './childVoice';
 import { DomainError } from './errors';
 import { ROLES, roleGroup, type Role } from './roles';
 
@@ -68,5 +68,19 @@ describe('who reads an entry', () => {
     expect(waitsForYouth(member('no', 'teacher'), gate)).toBe(true);
     expect(waitsForYouth(member('mum', 'parent'), gate)).toBe(false);
     expect(mayRead(entry('family'), member('mum', 'parent'), gate)).toBe(true);
+  });
+});
+
+describe('agendaVoiceHouses', () => {
+  const entry = { id: 'e1', text: 'Jeg kan lide frikvarter', how: 'by_child' as const, date: '2026-01-02', authorName: 'Ida', authorRole: 'parent' as Role };
+  const empty = { houses: [{ house: 'worries' as const, entries: [], more: 0 }], withheld: 0, network: false };
+  test('only houses with entries or more to read; nothing at all when nothing is said', () => {
+    expect(agendaVoiceHouses(null)).toBeNull();
+    expect(agendaVoiceHouses(empty)).toBeNull();
+    expect(agendaVoiceHouses({ ...empty, houses: [...empty.houses, { house: 'good_things' as const, entries: [entry], more: 2 }] })!.map((h) => h.house)).toEqual(['good_things']);
+  });
+  test('entries held back or a network member taking part are still worth saying, with no houses', () => {
+    expect(agendaVoiceHouses({ ...empty, withheld: 2 })).toEqual([]);
+    expect(agendaVoiceHouses({ ...empty, network: true })).toEqual([]);
   });
 });

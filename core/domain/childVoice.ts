@@ -145,3 +145,10 @@ export interface AgendaVoice {
   /** Left out because a network member takes part: the network does not read the child's voice. */
   network: boolean;
 }
+
+/** The houses of an agenda's child's voice that have something to show; null when the agenda has nothing to say about it. */
+export function agendaVoiceHouses(voice: AgendaVoice | null | undefined): AgendaVoice['houses'] | null {
+  if (!voice) return null;
+  const houses = voice.houses.filter((h) => h.entries.length > 0 || h.more > 0);
+  return houses.length || voice.withheld || voice.network ? houses : null;
+}

@@ -1,3 +1,4 @@
+import { agendaVoiceHouses } from '../../../core/domain/childVoice';
 import type { AgendaItem } from '../../../core/domain/meeting';
 import { AGENDA_TEXT_MAX, DEFAULT_DURATION, DURATION_CHOICES, NOTE_MAX, PLACE_MAX, REASON_MAX } from '../../../core/domain/meeting';
 import type { MeetingList, MeetingView, ParticipantView } from '../../../core/services/meetingService';
@@ -184,9 +185,8 @@ export async function renderMeeting(root: HTMLElement, api: TabApi, caseId: stri
  */
 function voicePart(m: MeetingView): HTMLElement | null {
   const voice = m.childVoice;
-  if (!voice) return null;
-  const houses = voice.houses.filter((house) => house.entries.length > 0 || house.more > 0);
-  if (!houses.length && !voice.withheld && !voice.network) return null;
+  const houses = agendaVoiceHouses(voice);
+  if (!voice || !houses) return null;
   const headingId = uid('meeting-voice');
   return h(
     'section',
