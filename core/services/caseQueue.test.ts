@@ -30,3 +30,27 @@ describe('CaseQueue.coalesced', () => {
     release();
   });
 });
+
+describe('CaseQueue with a gap', () => {
+  test('the next coalesced work starts a gap after the last one started, and calls made during the gap join it', async () => {
+    const queue = new CaseQueue(150);
+    const starts: number[] = [];
+    const work = async () => void starts.push(performance.now());
+    await queue.coalesced('case-1', work);
+    const second = queue.coalesced('case-1', work);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Still within the gap: this call is the same work as the one waiting.
+    expect(queue.coalesced('case-1', work)).toBe(second);
+    await second;
+    expect(starts).toHaveLength(2);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(145);
+  });
+
+  test('the gap is per case: another case starts at once', async () => {
+    const queue = new CaseQueue(10_000);
+    await queue.coalesced('case-1', async () => undefined);
+    const started = performance.now();
+    await queue.coalesced('case-2', async () => undefined);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});

@@ -2,12 +2,20 @@
  * The background work of a service that follows the case histories (early warnings, the leader's
  * overview): what it has started, so that `idle` can wait for it, and one piece of work at a time
  * per case in this process.
+ *
+ * Coalesced work of a case starts at least `minGapMs` after the case's previous coalesced work
+ * started. Without a gap, a steady stream of changes (a busy meeting, an import) re-reads the case
+ * once per change, back to back; with it, a few times a second, each covering what came meanwhile.
  */
 export class CaseQueue {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Coalesced work waiting to start, per case. */
   private readonly pending = new Map<string, Promise<unknown>>();
+  /** When the case's last coalesced work started (performance.now()), kept for `minGapMs`. */
+  private readonly lastStart = new Map<string, number>();
+
+  constructor(private readonly minGapMs = 0) {}
 
   /** Remembers `work` until it has settled; returns it. */
   track<T>(work: Promise<T>): Promise<T> {
@@ -36,12 +44,25 @@ export class CaseQueue {
   coalesced<T>(caseId: string, work: () => Promise<T>): Promise<T> {
     const waiting = this.pending.get(caseId);
     if (waiting) return waiting as Promise<T>;
-    const next = this.serialized(caseId, () => {
+    const next = this.serialized(caseId, async () => {
+      // Calls made during the gap still join: the work has not started.
+      const gap = (this.lastStart.get(caseId) ?? -Infinity) + this.minGapMs - performance.now();
+      if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
       this.pending.delete(caseId);
+      this.markStart(caseId);
       return work();
     });
     this.pending.set(caseId, next);
     return next;
+  }
+
+  private markStart(caseId: string): void {
+    if (this.minGapMs <= 0) return;
+    const at = performance.now();
+    this.lastStart.set(caseId, at);
+    setTimeout(() => {
+      if (this.lastStart.get(caseId) === at) this.lastStart.delete(caseId);
+    }, this.minGapMs).unref();
   }
 
   /** The case's coalesced work waiting to start, if any. */

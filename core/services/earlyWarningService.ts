@@ -58,6 +58,8 @@ export const DEFAULT_EARLY_WARNING_OPTIONS: EarlyWarningOptions = { enabled: tru
 
 /** The observations the rules look at: the newest ones of a case (older ones never start a warning alone). */
 const OBSERVATION_LIMIT = 1000;
+/** An evaluation reads up to OBSERVATION_LIMIT observations: a case's next one starts at least this long after the last. */
+export const EVALUATION_MIN_GAP_MS = 250;
 /** Card deliveries: attempts before giving up (the warning stays in the tab), and the backoff. */
 export const DELIVERY_MAX_ATTEMPTS = 8;
 /** While a case has no coordinator, a waiting card is looked at again this often. */
@@ -109,8 +111,11 @@ export interface WarningDelivery {
 export type WarningChange = { warning: EarlyWarningView; kase: Case; member: Member; changed: boolean };
 
 export class EarlyWarningService {
-  /** One evaluation per case at a time in this process (other instances are kept apart by the unique IDs). */
-  private readonly background = new CaseQueue();
+  /**
+   * One evaluation per case at a time in this process (other instances are kept apart by the unique
+   * IDs), and at most a few a second: observations that come meanwhile are judged together.
+   */
+  private readonly background = new CaseQueue(EVALUATION_MIN_GAP_MS);
   /** The newest change an evaluation waiting to start judges at, per case. */
   private readonly judgeAt = new Map<string, Date>();
   private readonly changeListeners: Array<(caseId: string) => Promise<void>> = [];
