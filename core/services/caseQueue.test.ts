@@ -54,3 +54,14 @@ describe('CaseQueue with a gap', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
+
+test('idle starts work that waits out a gap at once', async () => {
+  const queue = new CaseQueue(60_000);
+  await queue.coalesced('case-1', async () => undefined);
+  let ran = false;
+  void queue.track(queue.coalesced('case-1', async () => void (ran = true)));
+  const started = performance.now();
+  await queue.idle();
+  expect(ran).toBe(true);
+  expect(performance.now() - started).toBeLessThan(5_000);
+});

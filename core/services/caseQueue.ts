@@ -14,6 +14,10 @@ export class CaseQueue {
   private readonly pending = new Map<string, Promise<unknown>>();
   /** When the case's last coalesced work started (performance.now()), kept for `minGapMs`. */
   private readonly lastStart = new Map<string, number>();
+  /** Work waiting out its gap: calling one starts it now. */
+  private readonly gapWaits = new Set<() => void>();
+  /** While someone waits for `idle`, no work waits out a gap. */
+  private idleWaiters = 0;
 
   constructor(private readonly minGapMs = 0) {}
 
@@ -47,13 +51,25 @@ export class CaseQueue {
     const next = this.serialized(caseId, async () => {
       // Calls made during the gap still join: the work has not started.
       const gap = (this.lastStart.get(caseId) ?? -Infinity) + this.minGapMs - performance.now();
-      if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+      if (gap > 0 && this.idleWaiters === 0) await this.waitOut(gap);
       this.pending.delete(caseId);
       this.markStart(caseId);
       return work();
     });
     this.pending.set(caseId, next);
     return next;
+  }
+
+  private waitOut(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const go = () => {
+        clearTimeout(timer);
+        this.gapWaits.delete(go);
+        resolve();
+      };
+      const timer = setTimeout(go, ms);
+      this.gapWaits.add(go);
+    });
   }
 
   private markStart(caseId: string): void {
@@ -70,8 +86,19 @@ export class CaseQueue {
     return this.pending.get(caseId);
   }
 
-  /** Resolves when the tracked work (and what it tracked meanwhile) has settled. */
+  /**
+   * Resolves when the tracked work (and what it tracked meanwhile) has settled. Work waiting out a
+   * gap starts at once (tests, shutdown: nobody waits for a gap that only spreads load).
+   */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    this.idleWaiters++;
+    try {
+      while (this.inFlight.size > 0) {
+        for (const go of [...this.gapWaits]) go();
+        await Promise.allSettled([...this.inFlight]);
+      }
+    } finally {
+      this.idleWaiters--;
+    }
   }
 }

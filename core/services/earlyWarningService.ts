@@ -59,7 +59,7 @@ export const DEFAULT_EARLY_WARNING_OPTIONS: EarlyWarningOptions = { enabled: tru
 /** The observations the rules look at: the newest ones of a case (older ones never start a warning alone). */
 const OBSERVATION_LIMIT = 1000;
 /** An evaluation reads up to OBSERVATION_LIMIT observations: a case's next one starts at least this long after the last. */
-export const EVALUATION_MIN_GAP_MS = 250;
+export const EVALUATION_MIN_GAP_MS = 1000;
 /** Card deliveries: attempts before giving up (the warning stays in the tab), and the backoff. */
 export const DELIVERY_MAX_ATTEMPTS = 8;
 /** While a case has no coordinator, a waiting card is looked at again this often. */

@@ -114,7 +114,7 @@ export const FACTS_REUSE_MS = 5_000;
 export const NO_UNIT_CHAIN = 'leader:none';
 
 /** A full refresh of a case's facts reads up to 500 agreements: the next one starts at least this long after the last. */
-export const REFRESH_MIN_GAP_MS = 250;
+export const REFRESH_MIN_GAP_MS = 1000;
 
 export class LeaderOverviewService {
   private readonly background = new CaseQueue(REFRESH_MIN_GAP_MS);
