@@ -54,6 +54,9 @@ const SUBJECT_FIELD: Partial<Record<PostSpec['kind'], string>> = {
   form: 'formId',
 };
 
+/** Kinds whose subject names one thing by a generated ID (a consent card names a person, who may be in many cases). */
+const UNIQUE_SUBJECT = new Set<PostSpec['kind']>(['agreement', 'observation', 'round', 'summary', 'minutes', 'meeting', 'form']);
+
 /** A card's subject as callers name it: `{ kind: 'agreement', agreementId }`, `{ kind: 'case' }` … */
 export type SubjectRef = { kind: PostSpec['kind'] } & Record<string, unknown>;
 
@@ -87,8 +90,13 @@ export class PostedCardRepository {
   }
 
   /** Messages that show one thing (an agreement, a consent request …), newest first. */
-  forSubject(caseId: string, match: SubjectRef): Promise<PostedCard[]> {
-    return this.collection.find({ caseId, subject: subjectOf(match) }).sort({ postedAt: -1 }).limit(RESYNC_LIMIT).toArray();
+  async forSubject(caseId: string, match: SubjectRef): Promise<PostedCard[]> {
+    const subject = subjectOf(match);
+    // A subject that names one thing by its ID is read by the subject alone: with `caseId` beside it, the
+    // embedded database may choose the case's index and scan every card of the case (docs/database.md).
+    if (!UNIQUE_SUBJECT.has(match.kind)) return this.collection.find({ caseId, subject }).sort({ postedAt: -1 }).limit(RESYNC_LIMIT).toArray();
+    const cards = await this.collection.find({ subject }).sort({ postedAt: -1 }).limit(RESYNC_LIMIT).toArray();
+    return cards.filter((card) => card.caseId === caseId);
   }
 
   /** Cards remembered before `subject` existed get it (once, at start-up). */
