@@ -145,10 +145,6 @@ export class ChainStore<E extends ChainEntryBase> {
     await this.heads.updateOne({ _id: caseId, seq: { $lt: to.seq } }, { $set: to });
   }
 
-  async entryAt(caseId: string, seq: number): Promise<E | null> {
-    return (await this.entries.findOne({ _id: entryId(caseId, seq) } as never)) as E | null;
-  }
-
   /** The entries at these positions that exist, in the order asked for. */
   async entriesAt(caseId: string, seqs: readonly number[]): Promise<E[]> {
     const bySeq = new Map((await entriesAtPositions(this.entries, caseId, seqs)).map((e) => [e.seq, e]));

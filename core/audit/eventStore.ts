@@ -7,6 +7,11 @@ import type { CaseEvent, EventDraft, EventType } from './events';
 
 export type TimelineView = 'professional' | 'family';
 
+/** A family page's window of positions is moved this many times before the range read. */
+const FAMILY_WINDOW_TRIES = 4;
+/** The widest window read at once (positions, within one `$in`). */
+const FAMILY_WINDOW_MAX = 400;
+
 export interface EventPage {
   events: CaseEvent[];
   page: number;
@@ -69,8 +74,8 @@ export class EventStore {
 
   /**
    * One page of the timeline, newest first, without scanning the case's history: positions in
-   * the chain are dense, so a professional's page N is one `_id: {$in}` read of ten positions; the family's view
-   * counts family-visible events (`familySeq`) and finds its page by binary search over positions.
+   * the chain are dense, so a professional's page N is one `_id: {$in}` read of ten positions; the family's
+   * view counts family-visible events (`familySeq`) and reads a window of positions around where its page must be.
    */
   async page(caseId: string, view: TimelineView, page: number, size: number): Promise<EventPage> {
     const tip = await this.chain.tip(caseId);
@@ -84,30 +89,40 @@ export class EventStore {
       const events = (await this.chain.entriesAt(caseId, seqs)) as Array<CaseEvent & { _id: string }>;
       return { events, page: current, pages, total };
     }
-    // The newest family-visible event on this page has familySeq = top; find where it sits.
-    const top = tip.familySeq - (current - 1) * size;
-    let seq = await this.firstWithFamilySeq(caseId, top, tip.seq);
-    const events: CaseEvent[] = [];
-    while (seq >= 1 && events.length < size) {
-      const batch = Array.from({ length: Math.min(seq, size - events.length + 2) }, (_, i) => seq - i);
-      const found = (await this.chain.entriesAt(caseId, batch)) as CaseEvent[];
-      for (const event of found) if (event.visibility === 'all' && events.length < size) events.push(event);
-      seq -= batch.length;
-    }
+    const high = tip.familySeq - (current - 1) * size;
+    const events = await this.familyEvents(caseId, tip, Math.max(0, high - size), high);
     return { events, page: current, pages, total };
   }
 
-  /** The position of the family-visible event with this familySeq (familySeq never decreases along the chain). */
-  private async firstWithFamilySeq(caseId: string, familySeq: number, last: number): Promise<number> {
-    let low = 1;
-    let high = last;
-    while (low < high) {
-      const mid = Math.floor((low + high) / 2);
-      const event = await this.chain.entryAt(caseId, mid);
-      if ((event?.familySeq ?? 0) >= familySeq) high = mid;
-      else low = mid + 1;
+  /**
+   * The family-visible events numbered (low, high] by `familySeq`, newest first. Their positions are
+   * guessed from the share of family-visible events in the chain and read in one `_id: {$in}` of a
+   * window around the guess, moved (and widened) when it misses; after a few misses, one read of the
+   * `familySeq` range (correct, but it tests every event of the case in the database).
+   */
+  private async familyEvents(caseId: string, tip: { seq: number; familySeq: number }, low: number, high: number): Promise<CaseEvent[]> {
+    const wanted = high - low;
+    if (wanted <= 0) return [];
+    const ratio = tip.seq / tip.familySeq;
+    // The f-th family-visible event has at least f positions up to it and one per later family-visible event after it.
+    const lowest = low + 1;
+    const highest = tip.seq - (tip.familySeq - high);
+    let span = Math.min(FAMILY_WINDOW_MAX, Math.ceil(wanted * ratio) + wanted + 2);
+    let top = Math.min(highest, Math.ceil(high * ratio) + 1);
+    for (let attempt = 0; attempt < FAMILY_WINDOW_TRIES; attempt++) {
+      top = Math.max(Math.min(top, highest), Math.min(highest, lowest + span - 1));
+      const from = Math.max(lowest, top - span + 1);
+      const found = (await this.chain.entriesAt(caseId, Array.from({ length: top - from + 1 }, (_, i) => top - i))) as CaseEvent[];
+      const page = found.filter((e) => e.visibility === 'all' && e.familySeq > low && e.familySeq <= high);
+      if (page.length === wanted) return page;
+      const newest = found[0]?.familySeq ?? 0;
+      const oldest = found.at(-1)?.familySeq ?? 0;
+      // Ends before `high`: move up; otherwise the window starts after `low`: move down. Wider each time.
+      top += newest < high ? Math.ceil((high - newest) * ratio) + 1 : -Math.ceil((oldest - low) * ratio) - 1;
+      span = Math.min(FAMILY_WINDOW_MAX, span * 2);
     }
-    return low;
+    const ranged = await this.collection.find({ caseId, visibility: 'all', familySeq: { $gt: low, $lte: high } }).toArray();
+    return ranged.sort((a, b) => b.seq - a.seq);
   }
 
   /** The newest events of a case (tests, the closing summary, exports): a scan, not for requests. */

@@ -41,7 +41,7 @@ beforeAll(async () => {
       [0, 1, 2].map((k) => ({ _id: `${caseId}-observation-${k}`, caseId, visibility: k === 0 ? 'professionals' : 'all', createdAt: at(k) })),
     );
     await t.db.collection<AnyDocument>(c.events.collectionName).insertMany(
-      [0, 1, 2].map((k) => ({ _id: entryId(caseId, k + 1), seq: k + 1, caseId, type: k === 0 ? 'case.created' : 'observation.added', visibility: 'all', at: at(k) })),
+      [0, 1, 2].map((k) => ({ _id: entryId(caseId, k + 1), seq: k + 1, familySeq: k + 1, caseId, type: k === 0 ? 'case.created' : 'observation.added', visibility: 'all', at: at(k) })),
     );
     await t.db.collection<AnyDocument>(c.meetings.collectionName).insertOne({ _id: `${caseId}-meeting`, caseId, at: at(i) });
     // Scheduled meetings (docs/meetings.md): read by case for the meetings list, core.meetings.measures and the leader's facts.
@@ -94,6 +94,7 @@ const shapes: Shape[] = [
   { name: "scheduled meetings by {caseId} sorted by startsAt (meetings list, measures, leader's facts)", collection: 'scheduledMeetings', filter: { caseId: 'case-6' }, sort: { startsAt: -1 }, limit: 200, expect: 3 },
   { name: "leader's overview: case facts by {teamId}", collection: 'leaderFacts', filter: { teamId: 'team-1' }, expect: CASES / 3 },
   { name: "leader's overview: case facts by {conversationId}", collection: 'leaderFacts', filter: { conversationId: 'conv-5' }, expect: 1 },
+  { name: "a family timeline page that no window of positions holds: events by {caseId, visibility, familySeq range}", collection: 'events', filter: { caseId: 'case-8', visibility: 'all', familySeq: { $gt: 0, $lte: 2 } }, expect: 2 },
   { name: 'a timeline page: events by {_id: {$in}} (chain positions)', collection: 'events', filter: { _id: { $in: [entryId('case-8', 3), entryId('case-8', 2), entryId('case-8', 10)] } }, expect: 2 },
   { name: 'observations an early warning names: {_id: {$in}, caseId}', collection: 'observations', filter: { _id: { $in: ['case-1-observation-0', 'case-1-observation-2', 'case-2-observation-0'] }, caseId: 'case-1' }, expect: 2 },
   { name: 'early warnings by {caseId} sorted by raisedAt', collection: 'earlyWarnings', filter: { caseId: 'case-4' }, sort: { raisedAt: -1 }, limit: 500, expect: 2 },
