@@ -160,7 +160,7 @@ export function createCoreWithInternals(db: Db, now: Clock = () => new Date(), o
   });
   const reminders = new ReminderService(new ReminderRepository(db, audited), agreementRepository, access, now, { caseLink: options.caseLink, meetings: scheduledMeetings });
   const meetings = new MeetingService(scheduledMeetings, new MeetingNoticeRepository(c.meetingNotices), caseRepository, agreementRepository, assessmentRepository, access, forms, reminders, now);
-  const overview = new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings, audited), caseRepository, access, now);
+  const overview = new OverviewService(agreementRepository, observationRepository, assessmentRepository, new MeetingRepository(c.meetings, audited), caseRepository, access, now, (caseId) => events.position(caseId));
   // Early warnings and the leader's overview (issue #14): both follow the histories once `follow` is called.
   const earlyWarningRepository = new EarlyWarningRepository(c.earlyWarnings, audited);
   const earlyWarnings = new EarlyWarningService(earlyWarningRepository, caseRepository, observationRepository, assessmentRepository, new AssessmentService(assessmentRepository, access, now), forms, access, bus, now, options.earlyWarning);

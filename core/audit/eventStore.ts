@@ -67,6 +67,11 @@ export class EventStore {
     return this.chain.byKey(key) as Promise<CaseEvent | null>;
   }
 
+  /** The case's position in its history: how many events its chain holds (moves with every change). */
+  async position(caseId: string): Promise<number> {
+    return (await this.chain.tip(caseId)).seq;
+  }
+
   /** How many events of one type a case has (counted by the database, not loaded). */
   count(caseId: string, type: EventType): Promise<number> {
     return this.collection.countDocuments({ caseId, type });

@@ -15,6 +15,7 @@ import { draft } from '../audit/events';
 import type { MeetingRecord, MeetingRepository } from '../persistence/meetingRepository';
 import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
+import { PositionCache } from './positionCache';
 import type { EarlyWarningView } from './earlyWarningService';
 import type { Clock } from './caseService';
 import { formIdFrom } from './formService';
@@ -171,8 +172,23 @@ const iso = (date: Date | undefined | null): string | null => (date ? new Date(d
 /** Where the overview gets a case's early warnings for a member (core/services/earlyWarningService.ts); undefined when they may not see them. */
 export type EarlyWarningSource = (actor: Actor, kase: Case) => Promise<EarlyWarningView[] | undefined>;
 
+/** What the overview reads of a case besides the case document, for one of its two audiences. */
+interface OverviewData {
+  agreements: Agreement[];
+  observations: Observation[];
+  rounds: RoundView[];
+  lastMeeting: MeetingRecord | null;
+}
+
+/** Cases whose overview reads are kept (a meeting opens the same case on many screens). */
+const OVERVIEW_CACHE_CASES = 50;
+/** How long a kept read serves, at most, when the case's history has not moved (core/services/positionCache.ts). */
+export const OVERVIEW_CACHE_MAX_AGE_MS = 30_000;
+
 export class OverviewService {
   private earlyWarnings?: EarlyWarningSource;
+  /** Kept by the case's position in its history: reused until a change moves it. */
+  private readonly reads = new PositionCache<OverviewData>(2 * OVERVIEW_CACHE_CASES, OVERVIEW_CACHE_MAX_AGE_MS);
 
   /** Shows early warnings in the overview (issue #14). */
   useEarlyWarnings(source: EarlyWarningSource): void {
@@ -187,6 +203,8 @@ export class OverviewService {
     private readonly cases: CaseRepository,
     private readonly access: CaseAccess,
     private readonly now: Clock,
+    /** The case's position in its history (core/audit/eventStore.ts). */
+    private readonly position: (caseId: string) => Promise<number>,
   ) {}
 
   /** The cases a person is an active member of, for the configuration page's picker. */
@@ -207,11 +225,8 @@ export class OverviewService {
   async overview(actor: Actor, caseId: unknown, audience: Audience = 'viewer'): Promise<CaseOverview> {
     const { kase, member } = await this.access.caseFor(actor, caseId, 'case.read');
     const familyOnly = audience === 'everyone' || !seesProfessionalOnly(member);
-    const [agreements, observations, rounds, lastMeeting, earlyWarnings] = await Promise.all([
-      this.agreementsOf(kase._id),
-      this.observationsOf(kase._id, { familyOnly, limit: OVERVIEW_OBSERVATION_LIMIT }),
-      this.roundsOf(kase._id),
-      this.lastMeeting(kase._id),
+    const [{ agreements, observations, rounds, lastMeeting }, earlyWarnings] = await Promise.all([
+      this.overviewData(kase._id, familyOnly),
       audience === 'viewer' && this.earlyWarnings ? this.earlyWarnings(actor, kase) : Promise.resolve(undefined),
       this.access.recordRead(actor, kase, audience === 'everyone' ? 'tab.stage' : 'tab.overview'),
     ]);
@@ -350,6 +365,20 @@ export class OverviewService {
 
   private agreementsOf(caseId: string): Promise<Agreement[]> {
     return this.agreements.forCase(caseId, AGREEMENT_LIMIT);
+  }
+
+  /** Agreements, observations, rounds and the last meeting: read again only after the case's history moved on. */
+  private async overviewData(caseId: string, familyOnly: boolean): Promise<OverviewData> {
+    const position = await this.position(caseId);
+    return this.reads.get(`${caseId}|${familyOnly ? 'family' : 'all'}`, position, async () => {
+      const [agreements, observations, rounds, lastMeeting] = await Promise.all([
+        this.agreementsOf(caseId),
+        this.observationsOf(caseId, { familyOnly, limit: OVERVIEW_OBSERVATION_LIMIT }),
+        this.roundsOf(caseId),
+        this.lastMeeting(caseId),
+      ]);
+      return { agreements, observations, rounds, lastMeeting };
+    });
   }
 
   private observationsOf(caseId: string, f: { familyOnly: boolean; area?: IcsArea; level?: WellbeingLevel; since?: Date; limit: number }): Promise<Observation[]> {

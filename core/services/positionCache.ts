@@ -1,0 +1,36 @@
+/**
+ * Reads of a case kept by the case's position in its history (the end of its hash chain). Every
+ * change to what such a read holds appends to that chain (AuditedWrites), so a read made after the
+ * position was taken stays right until the position moves. Read the position first, then load.
+ *
+ * One rewrite does not move it: erasure appends its `person.erased` event before it rewrites the
+ * other documents that name the person (core/gdpr/gdprService.ts), from another process. So a read
+ * is also kept for at most `maxAgeMs`. Bounded: the least recently used read goes first.
+ */
+export class PositionCache<T> {
+  private readonly entries = new Map<string, { position: number; at: number; value: Promise<T> }>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly maxAgeMs: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /** The read of `key` made at `position`, or `load()`'s, kept for the next caller at that position. */
+  get(key: string, position: number, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    this.entries.delete(key);
+    if (hit && hit.position === position && this.clock() - hit.at < this.maxAgeMs) {
+      this.entries.set(key, hit);
+      return hit.value;
+    }
+    const entry = { position, at: this.clock(), value: load() };
+    this.entries.set(key, entry);
+    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    // A failed read is not kept.
+    entry.value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    return entry.value;
+  }
+}
