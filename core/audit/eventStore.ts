@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { EventBus } from './bus';
-import { ChainStore, entryId, linkEntries, type ChainHeadDoc } from './chainStore';
+import { PositionCache } from '../persistence/positionCache';
+import { ChainStore, entryId, linkEntries, type ChainHeadDoc, type ChainTip } from './chainStore';
 import { verifyChain, type ChainVerdict, type Linkable } from './chain';
 import type { CaseEvent, EventDraft, EventType } from './events';
 
 export type TimelineView = 'professional' | 'family';
+
+/** Timeline pages kept, and for how long at most (erasure rewrites content after its event). */
+const TIMELINE_CACHE_PAGES = 200;
+const TIMELINE_CACHE_MAX_AGE_MS = 30_000;
 
 /** A family page's window of positions is moved this many times before the range read. */
 const FAMILY_WINDOW_TRIES = 4;
@@ -39,6 +44,8 @@ export const asLinkable = (event: CaseEvent): Linkable => ({ ...splitEvent(event
  */
 export class EventStore {
   private readonly chain: ChainStore<CaseEvent & { _id: string }>;
+  /** Timeline pages read lately, kept by the chain's position (a page is read by everyone in a meeting). */
+  private readonly pages = new PositionCache<EventPage>(TIMELINE_CACHE_PAGES, TIMELINE_CACHE_MAX_AGE_MS);
 
   constructor(
     readonly collection: Collection<CaseEvent>,
@@ -88,6 +95,11 @@ export class EventStore {
     const pages = Math.max(1, Math.ceil(total / size));
     const current = Math.min(Math.max(1, page), pages);
     if (total === 0) return { events: [], page: 1, pages: 1, total: 0 };
+    // A page read at this position is the page until the chain moves (core/persistence/positionCache.ts).
+    return this.pages.get(`${caseId}|${view}|${current}|${size}`, tip.seq, () => this.readPage(caseId, view, tip, current, pages, total, size));
+  }
+
+  private async readPage(caseId: string, view: TimelineView, tip: ChainTip, current: number, pages: number, total: number, size: number): Promise<EventPage> {
     if (view === 'professional') {
       const top = tip.seq - (current - 1) * size;
       const seqs = Array.from({ length: Math.min(size, top) }, (_, i) => top - i);
@@ -105,7 +117,7 @@ export class EventStore {
    * window around the guess, moved (and widened) when it misses; after a few misses, one read of the
    * `familySeq` range (correct, but it tests every event of the case in the database).
    */
-  private async familyEvents(caseId: string, tip: { seq: number; familySeq: number }, low: number, high: number): Promise<CaseEvent[]> {
+  private async familyEvents(caseId: string, tip: ChainTip, low: number, high: number): Promise<CaseEvent[]> {
     const wanted = high - low;
     if (wanted <= 0) return [];
     const ratio = tip.seq / tip.familySeq;

@@ -15,7 +15,7 @@ import { draft } from '../audit/events';
 import type { MeetingRecord, MeetingRepository } from '../persistence/meetingRepository';
 import type { ObservationRepository } from '../persistence/observationRepository';
 import type { CaseAccess } from './access';
-import { PositionCache } from './positionCache';
+import { PositionCache } from '../persistence/positionCache';
 import type { EarlyWarningView } from './earlyWarningService';
 import type { Clock } from './caseService';
 import { formIdFrom } from './formService';
@@ -182,7 +182,7 @@ interface OverviewData {
 
 /** Cases whose overview reads are kept (a meeting opens the same case on many screens). */
 const OVERVIEW_CACHE_CASES = 50;
-/** How long a kept read serves, at most, when the case's history has not moved (core/services/positionCache.ts). */
+/** How long a kept read serves, at most, when the case's history has not moved (core/persistence/positionCache.ts). */
 export const OVERVIEW_CACHE_MAX_AGE_MS = 30_000;
 
 export class OverviewService {

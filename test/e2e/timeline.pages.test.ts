@@ -87,3 +87,15 @@ test("a family page spread over more of the history than one read takes still co
   expect(page.events.map((e) => e.familySeq)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
   expect(page.events.every((e) => e.visibility === 'all')).toBe(true);
 });
+
+test('a page read a moment ago shows an event appended since', async () => {
+  const { caseId } = await history(['all', 'professionals', 'all']);
+  const appendOne = (i: number, visibility: 'all' | 'professionals') =>
+    events.append(draft('observation.created', { observationId: `late${i}`, area: 'child_school', level: 'red', text: 'Ny bekymring' }, { key: `${caseId}:late${i}`, caseId, at: new Date(), actor, visibility }));
+  for (const view of ['family', 'professional'] as const) await events.page(caseId, view, 1, 10);
+  await appendOne(1, 'all');
+  expect((await events.page(caseId, 'family', 1, 10)).events[0]?.key).toBe(`${caseId}:late1`);
+  await appendOne(2, 'professionals');
+  expect((await events.page(caseId, 'professional', 1, 10)).events[0]?.key).toBe(`${caseId}:late2`);
+  expect((await events.page(caseId, 'family', 1, 10)).events[0]?.key).toBe(`${caseId}:late1`);
+});
