@@ -141,12 +141,12 @@ export class LeaderFactsRepository {
    * (another instance refreshed the case after a later change). Facts read at the same position
    * are equally current; the later write wins. Returns false when newer ones were kept.
    */
-  async save(facts: CaseFacts): Promise<boolean> {
+  async save(facts: CaseFacts, { expectNew = false } = {}): Promise<boolean> {
     const stored = encodeFacts(facts);
     const filter = { _id: stored._id, seq: { $lte: stored.seq } } as Filter<StoredFacts>;
     const { _id, ...fields } = stored;
-    const replaced = await this.collection.updateOne(filter, { $set: fields });
-    if (replaced.matchedCount === 1) return true;
+    // A case's first facts (the caller read none): the insert is the write that usually succeeds.
+    if (!expectNew && (await this.collection.updateOne(filter, { $set: fields })).matchedCount === 1) return true;
     try {
       await this.collection.insertOne(stored);
       return true;

@@ -283,7 +283,7 @@ export class LeaderOverviewService {
       if (!kase) return false;
       const next = { ...(previous ?? { agreements: [], rounds: [], warnings: [], meetings: [] }), ...caseDocumentFacts(kase) };
       const before = previous?.lastActivityAt.getTime() ?? 0;
-      const saved = await this.facts.save({ ...next, seq: event.seq, lastActivityAt: new Date(Math.max(before, activity?.getTime() ?? 0, previous ? 0 : kase.createdAt.getTime())), refreshedAt: new Date() });
+      const saved = await this.facts.save({ ...next, seq: event.seq, lastActivityAt: new Date(Math.max(before, activity?.getTime() ?? 0, previous ? 0 : kase.createdAt.getTime())), refreshedAt: new Date() }, { expectNew: !previous });
       // Another change moved the facts on meanwhile: this one is not in them, so the case is read in full.
       if (!saved) return false;
       this.factsChanged();
