@@ -8,9 +8,8 @@ import type { CaseEvent, EventDraft, EventType } from './events';
 
 export type TimelineView = 'professional' | 'family';
 
-/** Timeline pages kept, and for how long at most (erasure rewrites content after its event). */
+/** Timeline pages kept (core/persistence/positionCache.ts). */
 const TIMELINE_CACHE_PAGES = 200;
-const TIMELINE_CACHE_MAX_AGE_MS = 30_000;
 
 /** A family page's window of positions is moved this many times before the range read. */
 const FAMILY_WINDOW_TRIES = 4;
@@ -45,7 +44,7 @@ export const asLinkable = (event: CaseEvent): Linkable => ({ ...splitEvent(event
 export class EventStore {
   private readonly chain: ChainStore<CaseEvent & { _id: string }>;
   /** Timeline pages read lately, kept by the chain's position (a page is read by everyone in a meeting). */
-  private readonly pages = new PositionCache<EventPage>(TIMELINE_CACHE_PAGES, TIMELINE_CACHE_MAX_AGE_MS);
+  private readonly pages = new PositionCache<CaseEvent[]>(TIMELINE_CACHE_PAGES);
 
   constructor(
     readonly collection: Collection<CaseEvent>,
@@ -96,19 +95,17 @@ export class EventStore {
     const current = Math.min(Math.max(1, page), pages);
     if (total === 0) return { events: [], page: 1, pages: 1, total: 0 };
     // A page read at this position is the page until the chain moves (core/persistence/positionCache.ts).
-    return this.pages.get(`${caseId}|${view}|${current}|${size}`, tip.seq, () => this.readPage(caseId, view, tip, current, pages, total, size));
+    const events = await this.pages.get(`${caseId}|${view}|${current}|${size}`, tip.seq, () => this.pageEvents(caseId, view, tip, current, size));
+    return { events, page: current, pages, total };
   }
 
-  private async readPage(caseId: string, view: TimelineView, tip: ChainTip, current: number, pages: number, total: number, size: number): Promise<EventPage> {
-    if (view === 'professional') {
-      const top = tip.seq - (current - 1) * size;
-      const seqs = Array.from({ length: Math.min(size, top) }, (_, i) => top - i);
-      const events = (await this.chain.entriesAt(caseId, seqs)) as Array<CaseEvent & { _id: string }>;
-      return { events, page: current, pages, total };
+  private pageEvents(caseId: string, view: TimelineView, tip: ChainTip, current: number, size: number): Promise<CaseEvent[]> {
+    if (view === 'family') {
+      const high = tip.familySeq - (current - 1) * size;
+      return this.familyEvents(caseId, tip, Math.max(0, high - size), high);
     }
-    const high = tip.familySeq - (current - 1) * size;
-    const events = await this.familyEvents(caseId, tip, Math.max(0, high - size), high);
-    return { events, page: current, pages, total };
+    const top = tip.seq - (current - 1) * size;
+    return this.chain.entriesAt(caseId, Array.from({ length: Math.min(size, top) }, (_, i) => top - i));
   }
 
   /**

@@ -7,12 +7,15 @@
  * other documents that name the person (core/gdpr/gdprService.ts), from another process. So a read
  * is also kept for at most `maxAgeMs`. Bounded: the least recently used read goes first.
  */
+/** How long a kept read serves at most at an unmoved position: the time an erasure may take to rewrite. */
+export const KEPT_READ_MAX_AGE_MS = 30_000;
+
 export class PositionCache<T> {
   private readonly entries = new Map<string, { position: number; at: number; value: Promise<T> }>();
 
   constructor(
     private readonly capacity: number,
-    private readonly maxAgeMs: number,
+    private readonly maxAgeMs = KEPT_READ_MAX_AGE_MS,
     private readonly clock: () => number = () => performance.now(),
   ) {}
 

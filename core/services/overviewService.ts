@@ -182,13 +182,11 @@ interface OverviewData {
 
 /** Cases whose overview reads are kept (a meeting opens the same case on many screens). */
 const OVERVIEW_CACHE_CASES = 50;
-/** How long a kept read serves, at most, when the case's history has not moved (core/persistence/positionCache.ts). */
-export const OVERVIEW_CACHE_MAX_AGE_MS = 30_000;
 
 export class OverviewService {
   private earlyWarnings?: EarlyWarningSource;
   /** Kept by the case's position in its history: reused until a change moves it. */
-  private readonly reads = new PositionCache<OverviewData>(2 * OVERVIEW_CACHE_CASES, OVERVIEW_CACHE_MAX_AGE_MS);
+  private readonly reads = new PositionCache<OverviewData>(2 * OVERVIEW_CACHE_CASES);
 
   /** Shows early warnings in the overview (issue #14). */
   useEarlyWarnings(source: EarlyWarningSource): void {
