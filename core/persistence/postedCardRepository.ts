@@ -54,8 +54,11 @@ const SUBJECT_FIELD: Partial<Record<PostSpec['kind'], string>> = {
   form: 'formId',
 };
 
-/** Kinds whose subject names one thing by a generated ID (a consent card names a person, who may be in many cases). */
-const UNIQUE_SUBJECT = new Set<PostSpec['kind']>(['agreement', 'observation', 'round', 'summary', 'minutes', 'meeting', 'form']);
+/** A subject names one thing of one case when its field is a generated ID; a person (`userId`) may be in many cases. */
+const namesOneCase = (kind: PostSpec['kind']): boolean => {
+  const field = SUBJECT_FIELD[kind];
+  return !!field && field !== 'userId';
+};
 
 /** A card's subject as callers name it: `{ kind: 'agreement', agreementId }`, `{ kind: 'case' }` … */
 export type SubjectRef = { kind: PostSpec['kind'] } & Record<string, unknown>;
@@ -94,7 +97,7 @@ export class PostedCardRepository {
     const subject = subjectOf(match);
     // A subject that names one thing by its ID is read by the subject alone: with `caseId` beside it, the
     // embedded database may choose the case's index and scan every card of the case (docs/database.md).
-    if (!UNIQUE_SUBJECT.has(match.kind)) return this.collection.find({ caseId, subject }).sort({ postedAt: -1 }).limit(RESYNC_LIMIT).toArray();
+    if (!namesOneCase(match.kind)) return this.collection.find({ caseId, subject }).sort({ postedAt: -1 }).limit(RESYNC_LIMIT).toArray();
     const cards = await this.collection.find({ subject }).sort({ postedAt: -1 }).limit(RESYNC_LIMIT).toArray();
     return cards.filter((card) => card.caseId === caseId);
   }
