@@ -46,6 +46,18 @@ describe('CaseQueue with a gap', () => {
     expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(145);
   });
 
+  test("work waiting out its gap does not hold up the case's other work", async () => {
+    const queue = new CaseQueue(60_000);
+    await queue.coalesced('case-1', async () => undefined);
+    let gapped = false;
+    void queue.track(queue.coalesced('case-1', async () => void (gapped = true)));
+    const started = performance.now();
+    await queue.serialized('case-1', async () => undefined);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(gapped).toBe(false);
+    await queue.idle();
+  });
+
   test('the gap is per case: another case starts at once', async () => {
     const queue = new CaseQueue(10_000);
     await queue.coalesced('case-1', async () => undefined);

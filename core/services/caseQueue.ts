@@ -48,14 +48,16 @@ export class CaseQueue {
   coalesced<T>(caseId: string, work: () => Promise<T>): Promise<T> {
     const waiting = this.pending.get(caseId);
     if (waiting) return waiting as Promise<T>;
-    const next = this.serialized(caseId, async () => {
-      // Calls made during the gap still join: the work has not started.
-      const gap = (this.lastStart.get(caseId) ?? -Infinity) + this.minGapMs - performance.now();
-      if (gap > 0 && this.idleWaiters === 0) await this.waitOut(gap);
-      this.pending.delete(caseId);
-      this.markStart(caseId);
-      return work();
-    });
+    // The gap is waited out before the case's queue, so the case's other work does not wait for it;
+    // calls made meanwhile still join, as the work has not started.
+    const gap = (this.lastStart.get(caseId) ?? -Infinity) + this.minGapMs - performance.now();
+    const next = (gap > 0 && this.idleWaiters === 0 ? this.waitOut(gap) : Promise.resolve()).then(() =>
+      this.serialized(caseId, () => {
+        this.pending.delete(caseId);
+        this.markStart(caseId);
+        return work();
+      }),
+    );
     this.pending.set(caseId, next);
     return next;
   }
