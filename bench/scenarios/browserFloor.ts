@@ -1,9 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../test/harness/browser';
+import { benchBrowser, coldLoad } from '../coldLoad';
 import type { Scenario } from '../scenario';
 
-let browser: Browser | undefined;
-process.once('exit', () => void browser?.close());
+const RENDERED_PAGE = 'data:text/html,<main id="app" data-ready="true"><p>Samspil</p></main>';
 
 /**
  * The floor for `tab-first-render`: the same cold load (a fresh browser context, so no cache) of a
@@ -16,16 +14,7 @@ export const scenario: Scenario = {
   target: 'direct',
   maxRequests: { warmup: 3, requests: 30 },
   async prepare() {
-    browser = await launchBrowser();
-    return async () => {
-      const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
-      try {
-        const page = await context.newPage();
-        await page.goto('data:text/html,<main id="app" data-ready="true"><p>Samspil</p></main>', { waitUntil: 'commit' });
-        await page.waitForSelector('#app[data-ready]', { timeout: 30_000 });
-      } finally {
-        await context.close();
-      }
-    };
+    await benchBrowser();
+    return () => coldLoad(RENDERED_PAGE);
   },
 };

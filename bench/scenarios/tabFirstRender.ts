@@ -1,13 +1,10 @@
-import type { Browser } from 'playwright-core';
 import { measureBundle } from '../../tab/assets';
-import { launchBrowser, tabUrl } from '../../test/harness/browser';
+import { tabUrl } from '../../test/harness/browser';
+import { benchBrowser, coldLoad } from '../coldLoad';
 import type { Scenario } from '../scenario';
 import { devToken, seedLargeCase } from './tabOverview';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-
-let browser: Browser | undefined;
-process.once('exit', () => void browser?.close());
 
 /**
  * The tab's first render in headless Debian Chromium: one request is a cold load (a fresh browser
@@ -31,19 +28,9 @@ export const scenario: Scenario = {
         `${kb(sizes.entryJsGzip)} before the host is known; CSS ${kb(sizes.cssGzip)}] `,
     );
     const seeded = await seedLargeCase(db, runId);
-    browser = await launchBrowser();
+    await benchBrowser();
     const user = { aadObjectId: seeded.coordinator.oid, name: seeded.coordinator.name };
     const url = tabUrl(baseUrl, { user, context: 'channelTab', caseId: seeded.caseId, token: devToken(user.aadObjectId, user.name) });
-    return async () => {
-      const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
-      try {
-        const page = await context.newPage();
-        await page.goto(url, { waitUntil: 'commit' });
-        const ready = await page.waitForSelector('#app[data-ready]', { timeout: 30_000 });
-        if ((await ready.getAttribute('data-ready')) !== 'true') throw new Error(`the overview did not render: ${(await page.textContent('#app'))?.slice(0, 200)}`);
-      } finally {
-        await context.close();
-      }
-    };
+    return () => coldLoad(url);
   },
 };
