@@ -27,27 +27,36 @@ export interface Evaluated extends ScenarioResult {
   /** p50 divided by the floor's p50. */
   ratioToFloor?: number;
   budgetResult?: { baselineMs: number; ratio: number; maxRatio: number; pass: boolean };
-  absoluteResult?: { p50Ms: number; p99Ms?: number; pass: boolean };
+  /** `floorMs`: the p50s of `absolute.floor` added up, from the same run. */
+  absoluteResult?: { p50Ms: number; p99Ms?: number; pass: boolean; floorMs?: number };
 }
 
 export function evaluate(results: ScenarioResult[]): Evaluated[] {
   const byName = new Map(results.map((r) => [r.name, r]));
   const floor = results.find((r) => r.floor && !r.failed);
+  const p50Sum = (names: string[]): number | undefined => {
+    const parts = names.map((name) => byName.get(name));
+    return parts.every((p) => p && !p.failed) ? parts.reduce((sum, p) => sum + (p?.latencyMs.p50 ?? 0), 0) : undefined;
+  };
   return results.map((result) => {
     if (result.failed) return result;
     const evaluated: Evaluated = { ...result };
     if (floor) evaluated.ratioToFloor = result.latencyMs.p50 / floor.latencyMs.p50;
     if (result.budget) {
-      const parts = result.budget.baseline.map((name) => byName.get(name));
-      if (parts.every((p) => p && !p.failed)) {
-        const baselineMs = parts.reduce((sum, p) => sum + (p?.latencyMs.p50 ?? 0), 0);
+      const baselineMs = p50Sum(result.budget.baseline);
+      if (baselineMs !== undefined) {
         const ratio = result.latencyMs.p50 / baselineMs;
         evaluated.budgetResult = { baselineMs, ratio, maxRatio: result.budget.maxRatio, pass: ratio <= result.budget.maxRatio };
       }
     }
     if (result.absolute) {
       const { p50Ms, p99Ms } = result.absolute;
-      evaluated.absoluteResult = { p50Ms, p99Ms, pass: result.latencyMs.p50 <= p50Ms && (p99Ms === undefined || result.latencyMs.p99 <= p99Ms) };
+            evaluated.absoluteResult = {
+        p50Ms,
+        p99Ms,
+        pass: result.latencyMs.p50 <= p50Ms && (p99Ms === undefined || result.latencyMs.p99 <= p99Ms),
+        floorMs: result.absolute.floor ? p50Sum(result.absolute.floor) : undefined,
+      };
     }
     return evaluated;
   });
@@ -61,7 +70,8 @@ export function formatTable(rows: Evaluated[]): string {
   const lines = rows.map((r) => {
     if (r.failed) return [r.name, r.target, '–', '–', '–', '–', '–', '–', '–', '–', `FAILED: ${r.failed.split('\n')[0]}`];
     const absolute = r.absoluteResult
-      ? `p50 ≤ ${r.absoluteResult.p50Ms}${r.absoluteResult.p99Ms !== undefined ? `, p99 ≤ ${r.absoluteResult.p99Ms}` : ''} ${r.absoluteResult.pass ? 'pass' : 'miss'}`
+      ? `p50 ≤ ${r.absoluteResult.p50Ms}${r.absoluteResult.p99Ms !== undefined ? `, p99 ≤ ${r.absoluteResult.p99Ms}` : ''} ${r.absoluteResult.pass ? 'pass' : 'miss'}` +
+        (r.absoluteResult.floorMs !== undefined ? ` (floors ${ms(r.absoluteResult.floorMs)})` : '')
       : '';
     const budget = r.budgetResult
       ? `${r.budgetResult.ratio.toFixed(2)}× of ${r.budget?.baseline.join(' + ')} (≤ ${r.budgetResult.maxRatio}×) ${r.budgetResult.pass ? 'pass' : 'miss'}`

@@ -346,6 +346,7 @@ async function main(): Promise<number> {
     console.log(`\n${formatTable(evaluated)}\n`);
     console.log('Latency: POST /api/messages until its response, which ends after the bot’s reply reached the fake connector (checked on every request).');
     console.log('Peak RSS: the child process running the target, during the measured requests. Targets are reported only; they never fail the run.');
+    console.log('Floors: the p50s of the scenarios a target cannot beat here (its HTTP round trip and its database work alone, or a blank page), added up from this run.');
 
     const out = join(ROOT, 'bench', 'results');
     mkdirSync(out, { recursive: true });

@@ -27,6 +27,11 @@ export interface Budget {
 export interface Absolute {
   p50Ms: number;
   p99Ms?: number;
+  /**
+   * Scenarios whose p50s, added up, are the least this one can take on this machine (its HTTP round
+   * trip and its database work alone, or a blank page), all measured in the same run.
+   */
+  floor?: string[];
 }
 
 /** Every command and card action: p50 ≤ 60 ms and p99 ≤ 300 ms. */

@@ -9,7 +9,7 @@ export const scenario: Scenario = {
   description: '`agreement.accept` invoke by a guardian: authorize, claim the version, transition, audit, answer with the card',
   target: 'app',
   budget: { baseline: ['echo', 'raw-agreement-accept'], maxRatio: 1.5 },
-  absolute: COMMAND_TARGET,
+  absolute: { ...COMMAND_TARGET, floor: ['echo', 'raw-agreement-accept'] },
   async prepare({ db, serviceUrl, postActivity, setRoster }) {
     const seeded = await seedCase(db, 'bench-accept', setRoster);
     const ids = await seedAgreements(db, seeded, POOL, 'proposed');

@@ -7,7 +7,7 @@ export const scenario: Scenario = {
   description: '`help` in a personal chat (conversation upsert + inbox claim + Adaptive Card reply)',
   target: 'app',
   budget: { baseline: ['echo'], maxRatio: 1.2 },
-  absolute: COMMAND_TARGET,
+  absolute: { ...COMMAND_TARGET, floor: ['echo'] },
   async prepare({ serviceUrl, postActivity }) {
     const users = Array.from({ length: 20 }, (_, i) => makeUser(`Bench Bruger ${i}`));
     return async (i) => {

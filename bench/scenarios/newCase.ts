@@ -7,7 +7,7 @@ export const scenario: Scenario = {
   description: '`new case` @mentioned in a fresh group chat each time (creates the case and its audit entry, reads the roster)',
   target: 'app',
   budget: { baseline: ['echo', 'raw-new-case'], maxRatio: 1.5 },
-  absolute: { p50Ms: 80, p99Ms: 300 },
+  absolute: { p50Ms: 80, p99Ms: 300, floor: ['echo', 'raw-new-case'] },
   async prepare({ serviceUrl, postActivity, setRoster, runId }) {
     const users = Array.from({ length: 20 }, (_, i) => makeUser(`Bench Sagsbehandler ${i}`));
     return async (i) => {

@@ -10,7 +10,7 @@ export const scenario: Scenario = {
   description: '`observation.submit` invoke: own form check, validate, store, audit, post the observation card for the room',
   target: 'app',
   budget: { baseline: ['echo', 'raw-observation-submit'], maxRatio: 1.5 },
-  absolute: COMMAND_TARGET,
+  absolute: { ...COMMAND_TARGET, floor: ['echo', 'raw-observation-submit'] },
   async prepare({ db, serviceUrl, postActivity, setRoster }) {
     const seeded = await seedCase(db, 'bench-observe', setRoster);
     const forms = await seedForms(db, seeded, 'observation', seeded.teacher, POOL);

@@ -12,7 +12,7 @@ export const scenario: Scenario = {
   target: 'app',
   maxRequests: { warmup: 10, requests: 100 },
   budget: { baseline: ['echo', 'raw-timeline-2000'], maxRatio: 1.5 },
-  absolute: { p50Ms: 80 },
+  absolute: { p50Ms: 80, floor: ['echo', 'raw-timeline-2000'] },
   async prepare({ db, serviceUrl, postActivity, setRoster }) {
     const family = await seedCase(db, 'bench-timeline-family', setRoster);
     const professionals = await seedCase(db, 'bench-timeline-professionals', setRoster, { withParent: false });
