@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
-import { insertOnce, upsertById } from '../persistence/writes';
+import { insertOnce, isDuplicateKey } from '../persistence/writes';
 import type { EventDraft } from './events';
 import type { EventStore } from './eventStore';
 
@@ -61,15 +61,30 @@ export class AuditedWrites {
       $set: { ...(update.$set ?? {}), outbox: 'pending', outboxToken: randomUUID() },
       $push: { ...(update.$push ?? {}), pendingEvents: { $each: drafts } },
     } as unknown as UpdateFilter<T>;
-    const result = options.upsert ? await upsertById(collection, filter, withOutbox) : await collection.updateOne(filter, withOutbox);
-    if (result.modifiedCount !== 1 && result.upsertedCount !== 1) return false;
-    await this.flush(collection, filter._id);
+    // The write returns the document as stored (one round trip instead of a write and a read);
+    // FerretDB v1 has no projection for findAndModify, so it comes whole.
+    const write = (upsert: boolean) => collection.findOneAndUpdate(filter, withOutbox, { upsert, returnDocument: 'after' });
+    let stored;
+    try {
+      stored = await write(options.upsert === true);
+    } catch (error) {
+      // Two first writers of an upsert: the loser's write is retried as a plain update (upsertById).
+      if (!options.upsert || !isDuplicateKey(error)) throw error;
+      stored = await write(false);
+    }
+    if (!stored) return false;
+    await this.complete(collection, filter._id, stored as Outboxed);
     return true;
   }
 
   /** Appends a document's pending events, in the order they were written, and empties its outbox. */
   async flush<T extends Document>(collection: Collection<T>, id: string): Promise<number> {
     const doc = (await collection.findOne({ _id: id } as Filter<T>, { projection: { pendingEvents: 1, outboxToken: 1 } })) as Outboxed | null;
+    return this.complete(collection, id, doc);
+  }
+
+  /** `flush` for a document already read as stored. */
+  private async complete<T extends Document>(collection: Collection<T>, id: string, doc: Outboxed | null): Promise<number> {
     const drafts = doc?.pendingEvents ?? [];
     for (const draft of drafts) await this.events.append(draft);
     if (doc?.outboxToken) {
