@@ -275,9 +275,12 @@ export class LeaderOverviewService {
     const waiting = this.background.waiting(event.caseId);
     if (waiting) return waiting.then(() => true);
     return this.background.serialized(event.caseId, async () => {
-      const previous = await this.facts.byId(event.caseId);
+      // A new case's first change has no facts to read; if a refresh stored some meanwhile, the insert
+      // (expectNew) finds them and keeps the newer.
+      const brandNew = event.type === 'case.created' && event.seq === 1;
+      const previous = brandNew ? null : await this.facts.byId(event.caseId);
       // Facts past this change may or may not hold it ("last activity" alone moves them on): read in full.
-      const first = !previous && event.type === 'case.created' && event.seq === 1;
+      const first = !previous && brandNew;
       if (!first && (!previous || previous.seq !== event.seq - 1)) return false;
       const kase = await this.cases.byId(event.caseId);
       if (!kase) return false;
