@@ -6,6 +6,8 @@ import type { Reader, Room } from '../../core/domain/audience';
 import type { ConversationRecord } from '../../core';
 import { caseConversationOf, safeName } from '../turn';
 
+const TURN_ROOM = Symbol('samspil.turnRoom');
+
 /** How long a stored roster is trusted before it is read from Teams again. */
 export const ROSTER_TTL_MS = 10 * 60_000;
 /** Private channel members change with the case; read them again sooner. */
@@ -83,8 +85,26 @@ export class RoomDirectory {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** The room of the conversation an activity came from. The sender is always one of its readers. */
-  async ofTurn(context: TurnContext): Promise<Room> {
+  /** Bumped whenever a room is forgotten: a turn's kept room is read again after it. */
+  private forgets = 0;
+
+  /**
+   * The room of the conversation an activity came from. The sender is always one of its readers.
+   * A turn asks more than once (the clearance, then each post); it reads the room once, unless a
+   * room was forgotten meanwhile (a membership change).
+   */
+  ofTurn(context: TurnContext): Promise<Room> {
+    const kept = context.turnState.get(TURN_ROOM) as { forgets: number; room: Promise<Room> } | undefined;
+    if (kept && kept.forgets === this.forgets) return kept.room;
+    const room = this.readTurnRoom(context);
+    const entry = { forgets: this.forgets, room };
+    context.turnState.set(TURN_ROOM, entry);
+    // A failed read is not kept.
+    room.catch(() => context.turnState.get(TURN_ROOM) === entry && context.turnState.delete(TURN_ROOM));
+    return room;
+  }
+
+  private async readTurnRoom(context: TurnContext): Promise<Room> {
     const { activity } = context;
     const conversation = caseConversationOf(activity);
     const sender: Reader = { userId: activity.from?.id, aadObjectId: activity.from?.aadObjectId, name: activity.from?.name };
@@ -105,16 +125,19 @@ export class RoomDirectory {
     const conversation = caseConversationOf(context.activity);
     if (conversation.kind === 'channel') {
       await this.core.conversations.forgetRoom(conversation.conversationId).catch(() => undefined);
+      this.forgets++;
       return this.channel(conversation.conversationId);
     }
     if (conversation.kind !== 'groupChat') return undefined;
     await this.core.conversations.forgetRoom(conversation.conversationId);
+    this.forgets++;
     return this.ofTurn(context);
   }
 
   /** A private case channel's members changed: read them again at the next look. */
   async channelMembersChanged(channelId: string): Promise<void> {
     await this.core.conversations.forgetRoom(channelId);
+    this.forgets++;
   }
 
   private async channel(channelId: string): Promise<Room> {
