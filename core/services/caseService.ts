@@ -26,9 +26,6 @@ export class CaseService {
     const title = cleanText(input.title, 'field.title', TITLE_MAX);
     const childRef = cleanText(input.childRef, 'field.childRef', CHILD_REF_MAX, { required: false });
 
-    const existing = await this.cases.byConversation(conversation.conversationId);
-    if (existing) throw new DomainError('error.caseExists', { title: existing.title }, 'conflict');
-
     const at = this.now();
     const kase: Case = {
       _id: randomUUID(),
@@ -48,7 +45,8 @@ export class CaseService {
     try {
       await this.cases.insert(kase, [created]);
     } catch (error) {
-      // Two `new case` commands raced in the same conversation: the unique index let one through.
+      // The conversation has a case (or two `new case` commands raced): the unique index on the
+      // conversation lets one case through, so there is no need to look first.
       if (error instanceof DuplicateKeyError) {
         const winner = await this.cases.byConversation(conversation.conversationId);
         throw new DomainError('error.caseExists', { title: winner?.title ?? title }, 'conflict');
