@@ -123,6 +123,28 @@ describe('quiet hours, nudges and consent', () => {
     expect(cardsTo(personalChatId(seeded.coordinator))).toHaveLength(1);
   });
 
+  test('an agreement the family accepts after the morning planning, due the next day, is reminded to its owner the same day', async () => {
+    clock.at(MON, '07:00');
+    const agreement = await seedAgreement(db(), seeded, { status: 'proposed', dueDate: TUE, followUpDate: FRI, createdAt: clock.now() });
+    expect(await sweepAt(MON, '08:00')).toMatchObject({ planned: 'planned' });
+    const owner = personalChatId(seeded.owner);
+    expect(cardsTo(owner)).toHaveLength(0);
+
+    clock.at(MON, '10:30');
+    const accept = cardAction('agreement.accept', { caseId: seeded.kase._id, agreementId: agreement._id }, { serviceUrl: t.connector.url, from: seeded.guardian, conversationId: seeded.channel });
+    expect(((await t.post(accept)).body as any).statusCode).toBe(200);
+    // Today's plan follows the acceptance in the background.
+    for (let i = 0; i < 100 && cardsTo(owner).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await sweepAt(MON, '10:31');
+    }
+    expect(cardsTo(owner)).toHaveLength(1);
+    expect(cardsTo(owner)[0]!.text).toContain('Påmindelse: en aftale skal være klar tirsdag den 4. marts 2025');
+    // The next day brings the due-date reminder, not the same one again.
+    await sweepAt(TUE, '08:00');
+    expect(cardsTo(owner).map((c) => c.key.split('|')[1])).toEqual(['upcoming', 'due']);
+  });
+
   test('proposed agreements are not reminded to the owner; a guardian who has not answered gets one gentle reminder after 2 days', async () => {
     clock.at(MON, '10:00');
     await seedAgreement(db(), seeded, { status: 'proposed', dueDate: FRI, followUpDate: FRI, createdAt: clock.now() });
