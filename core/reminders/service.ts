@@ -6,7 +6,7 @@ import type { CaseEvent } from '../domain/events';
 import type { AgreementRepository } from '../persistence/agreementRepository';
 import type { ConversationRecord } from '../persistence/conversationRepository';
 import { draft } from '../audit/events';
-import type { ReminderRepository } from '../persistence/reminderRepository';
+import type { ReminderDay, ReminderRepository } from '../persistence/reminderRepository';
 import type { CaseAccess } from '../services/access';
 import type { Clock } from '../services/caseService';
 import { addDays, addWorkingDays, copenhagenDate, copenhagenTime, DEFAULT_SENDING_HOURS, isWorkingDay, nextSendingTime, type SendingHours } from './calendar';
@@ -165,9 +165,10 @@ export class ReminderService {
    * A same-day change (an agreement accepted this morning, due tomorrow) gets today's reminders
    * now rather than at tomorrow's planning. Does nothing before today is planned or after hours.
    */
-  async replanAgreement(agreementId: string): Promise<number> {
+  async replanAgreement(agreementId: string, openDays?: readonly ReminderDay[]): Promise<number> {
     const day = this.today();
-    const info = await this.repository.dayInfo(day);
+    // Open days just read by a stop: today is among them unless it is unplanned or closed.
+    const info = openDays ? (openDays.find((d) => d._id === day) ?? null) : await this.repository.dayInfo(day);
     if (!info || info.state === 'closed') return 0;
     const notBefore = nextSendingTime(this.now(), this.hours);
     if (copenhagenDate(notBefore) !== day) return 0;
@@ -241,14 +242,15 @@ export class ReminderService {
     return { droppedDays, rateSlots };
   }
 
-  /** Stops the named kinds (all when absent) of a subject's occurrences in every open ledger. */
-  async stop(subject: string, reason: string, kinds?: readonly ReminderKind[]): Promise<void> {
+  /** Stops the named kinds (all when absent) of a subject's occurrences in every open ledger; returns those days. */
+  async stop(subject: string, reason: string, kinds?: readonly ReminderKind[]): Promise<ReminderDay[]> {
     const at = this.now();
     const days = await this.repository.openDays(this.today());
     for (const day of days) {
       const record: StopRecord = { _id: `k|${subject}|${reason}|${at.getTime()}|${Math.random().toString(36).slice(2, 8)}`, t: 'k', subject, reason, at, ...(kinds ? { kinds: [...kinds] } : {}) };
       await this.repository.record(day._id, record);
     }
+    return days;
   }
 
   /** The audit trail drives stops and same-day re-plans, whichever adapter made the change. */
@@ -258,8 +260,9 @@ export class ReminderService {
     switch (event.type) {
       case 'agreement.accepted':
         if (!agreementId) return;
-        await this.stop(agreementSubject(agreementId), 'answered', ['nudge']);
-        await this.replanAgreement(agreementId);
+        // The days the stop read tell the re-plan whether today is planned (a planning that starts
+        // after this read reads the agreement as accepted itself).
+        await this.replanAgreement(agreementId, await this.stop(agreementSubject(agreementId), 'answered', ['nudge']));
         return;
       case 'agreement.declined':
         if (agreementId) await this.stop(agreementSubject(agreementId), 'answered', ['nudge']);
