@@ -45,6 +45,8 @@ export interface ChainEntryBase extends Document {
 }
 
 const MAX_ATTEMPTS = 50;
+/** Chains whose end this process remembers from its own last append (the oldest is forgotten first). */
+const KNOWN_TIPS = 10_000;
 
 /**
  * Appends to per-case hash chains without transactions: the right to write position N+1 is won
@@ -54,6 +56,12 @@ const MAX_ATTEMPTS = 50;
  */
 export class ChainStore<E extends ChainEntryBase> {
   private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * Where this process's last append left each chain. The next append starts there without
+   * reading the head: if another instance appended meanwhile, the position is taken, the insert
+   * is refused, and the chain is read again (so a stale entry costs a retry, never a fork).
+   */
+  private readonly known = new Map<string, ChainTip>();
 
   constructor(
     readonly entries: Collection<E>,
@@ -80,9 +88,10 @@ export class ChainStore<E extends ChainEntryBase> {
 
   private async appendNow(caseId: string, draft: Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq' | 'caseId'>, familyVisible: boolean): Promise<{ entry: E; appended: boolean }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // The head is the tip after every append that finished; only after a refused insert is the
-      // chain walked past it (another writer, or a crash between an insert and its head update).
-      const tip = attempt === 0 ? await this.headTip(caseId) : await this.tip(caseId);
+      // Our last append's end, else the head (the tip after every append that finished); only after
+      // a refused insert is the chain walked past it (another writer, or a crash between an insert
+      // and its head update).
+      const tip = attempt === 0 ? (this.known.get(caseId) ?? (await this.headTip(caseId))) : await this.tip(caseId);
       const seq = tip.seq + 1;
       const familySeq = tip.familySeq + (familyVisible ? 1 : 0);
       const base = { ...draft, caseId, familySeq } as Omit<E, 'contentHash' | 'prevHash' | 'hash' | '_id' | 'seq' | 'familySeq'> & { familySeq: number };
@@ -93,6 +102,7 @@ export class ChainStore<E extends ChainEntryBase> {
         await this.entries.insertOne(entry as never);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
+        this.known.delete(caseId);
         // Either the same change was appended meanwhile (its key), or another writer took this position.
         const same = await this.byKey(draft.key as string);
         if (same) return { entry: same, appended: false };
@@ -100,9 +110,16 @@ export class ChainStore<E extends ChainEntryBase> {
         continue;
       }
       await this.advanceHead(caseId, tip, { seq, hash, familySeq, at: new Date() });
+      this.remember(caseId, { seq, hash, familySeq });
       return { entry, appended: true };
     }
     throw new Error(`could not append to the chain of case ${caseId}: too much contention`);
+  }
+
+  private remember(caseId: string, tip: ChainTip): void {
+    this.known.delete(caseId);
+    this.known.set(caseId, tip);
+    if (this.known.size > KNOWN_TIPS) this.known.delete(this.known.keys().next().value!);
   }
 
   byKey(key: string): Promise<E | null> {
