@@ -76,11 +76,17 @@ describe('repeated deliveries and concurrent clicks lead to one change', () => {
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
   });
 
-  test('the same proposal form submitted twice at once creates one agreement', async () => {
+  test('the same proposal form submitted twice, at once and again later, creates one agreement and shows it each time', async () => {
     const d = await setUp('dup-propose');
     const data = { caseId: d.caseId, formId: 'd0000000-0000-4000-8000-000000000004', what: 'Samtale', ownerId: teacher.id, dueDate: '2026-03-20', followUpDate: '2026-03-30' };
-    await Promise.all([d.click(teacher, 'agreement.submit', data), d.click(teacher, 'agreement.submit', data)]);
+    const answers = await Promise.all([d.click(teacher, 'agreement.submit', data), d.click(teacher, 'agreement.submit', data)]);
+    answers.push(await d.click(teacher, 'agreement.submit', data));
     expect(await t.app.database.db.collection('agreements').countDocuments({ caseId: d.caseId })).toBe(1);
+    const [agreement] = await t.app.database.db.collection('agreements').find({ caseId: d.caseId }).toArray();
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(200);
+      expect(answer.card.refresh.action.data.agreementId).toBe(agreement!._id);
+    }
   });
 
   test('two guardians approving consent together record one decision', async () => {
