@@ -51,8 +51,8 @@ export class AgreementService {
     // Only the person a form was handed to can submit it; their document's ID derives from both.
     const { documentId } = await this.forms.submitted(member, kase, input.formId, 'agreement');
 
-    const existing = await this.agreements.byId(documentId);
-    if (existing) return this.repeat(existing, kase, member);
+    // A repeated submit is not looked for first: the insert of the same document ID is refused, and
+    // then the stored one is read.
     const at = this.now();
     const agreement: Agreement = {
       _id: documentId,

@@ -51,8 +51,8 @@ export class ObservationService {
     // Only the person a form was handed to can submit it; their document's ID derives from both.
     const { documentId } = await this.forms.submitted(member, kase, input.formId, 'observation', { mustExist: true });
 
-    const existing = await this.observations.byId(documentId);
-    if (existing) return { observation: this.ownRepeat(existing, kase._id, member.userId), kase, created: false };
+    // A repeated submit (a double click, a redelivery) is not looked for first: the insert of the
+    // same document ID is refused, and then the stored one is read.
     const observation: Observation = {
       _id: documentId,
       caseId: kase._id,
