@@ -1,16 +1,18 @@
 import { createCoreWithInternals } from '../../core';
 import { draft, versionKey } from '../../core/audit/events';
 import { collections, ensureIndexes } from '../../core/persistence/database';
-import { upsertConversation } from '../rawOps';
 import type { Scenario } from '../scenario';
 import { seedAgreements, seedCase } from '../seedCase';
 
 const POOL = 5000;
 
-/** The driver operations of one Accept click, in the order AgreementService.transition does them. */
+/**
+ * The driver operations of one Accept click, in the order AgreementService.transition does them. The bot
+ * stores a conversation's reference only when it changed, so a repeat visit costs no write here either.
+ */
 export const scenario: Scenario = {
   name: 'raw-agreement-accept',
-  description: 'driver ops of an accept: conversation upsert, case + agreement findOne, version claim insert, update by _id, event insert',
+  description: 'driver ops of an accept: case + agreement findOne, conditional update returning the agreement, chained event, outbox cleared',
   target: 'direct',
   async prepare({ db }) {
     await ensureIndexes(db);
@@ -20,7 +22,6 @@ export const scenario: Scenario = {
     const ids = await seedAgreements(db, seeded, POOL, 'proposed');
     return async (i) => {
       const at = new Date();
-      await upsertConversation(db, seeded.channel, at);
       const kase = await c.cases.findOne({ _id: seeded.kase._id });
       const agreement = await c.agreements.findOne({ _id: ids[i]! });
       if (!kase || !agreement) throw new Error('seed missing');

@@ -1,14 +1,16 @@
 import { createCoreWithInternals } from '../../core';
 import { ensureIndexes } from '../../core/persistence/database';
 import { TIMELINE_PAGE_SIZE } from '../../core/services/timelineService';
-import { upsertConversation } from '../rawOps';
 import type { Scenario } from '../scenario';
 import { seedCase, seedEvents } from '../seedCase';
 
-/** The database work of one `timeline` command: conversation upsert, inbox insert, case lookups, one page of the chain, the read in the access log. */
+/**
+ * The database work of one `timeline` command: inbox insert, case lookups, one page of the chain, the read
+ * in the access log. The bot stores a conversation's reference only when it changed, so not here either.
+ */
 export const scenario: Scenario = {
   name: 'raw-timeline-2000',
-  description: 'database work of `tidslinje` on 2,000 events: conversation upsert, inbox insert, 2× case findOne, one page by chain position, access-log append',
+  description: 'database work of `tidslinje` on 2,000 events: inbox insert, 2× case findOne, one page by chain position, access-log append',
   target: 'direct',
   maxRequests: { warmup: 10, requests: 100 },
   async prepare({ db, runId }) {
@@ -19,7 +21,6 @@ export const scenario: Scenario = {
     return async (i) => {
       const at = new Date();
       const view = i % 2 === 0 ? 'family' : 'professional';
-      await upsertConversation(db, seeded.channel, at);
       await core.inbox.claim(`${seeded.channel}|${runId}-${i}`);
       const kase = await core.caseRepository.byConversation(seeded.channel);
       if (!kase || !(await core.caseRepository.byId(kase._id))) throw new Error('case missing');
