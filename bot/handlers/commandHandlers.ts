@@ -185,7 +185,7 @@ export function createCommandHandlers(deps: BotDependencies): CommandHandlers {
     timeline: async (context, locale, { page }) => {
       const kase = await caseHere(context);
       const actor = actorOf(context.activity);
-      const view = await core.timeline.page(actor, kase._id, page);
+      const view = await core.timeline.pageIn(actor, kase, page);
       const card = cardMessage(timelineCard(locale, view));
       await publisher.showView(context, kase, { needs: memberClearance(activeMember(kase, actor)), what: 'what.timeline', message: () => card }, locale);
     },

@@ -1,6 +1,6 @@
 import type { CaseEvent, EventType } from '../audit/events';
 import type { EventStore } from '../audit/eventStore';
-import type { Actor } from '../domain/case';
+import type { Actor, Case, Member } from '../domain/case';
 import { seesProfessionalOnly } from '../domain/policy';
 import type { CaseAccess } from './access';
 
@@ -24,7 +24,15 @@ export class TimelineService {
   ) {}
 
   async page(actor: Actor, caseId: unknown, rawPage: unknown = 1): Promise<TimelinePage & { caseTitle: string; caseId: string }> {
-    const { kase, member } = await this.access.caseFor(actor, caseId, 'timeline.read');
+    return this.pageOf(actor, await this.access.caseFor(actor, caseId, 'timeline.read'), rawPage);
+  }
+
+  /** As `page`, for a case the caller has just read in this turn (the case of the conversation). */
+  async pageIn(actor: Actor, kase: Case, rawPage: unknown = 1): Promise<TimelinePage & { caseTitle: string; caseId: string }> {
+    return this.pageOf(actor, await this.access.check(actor, kase, 'timeline.read'), rawPage);
+  }
+
+  private async pageOf(actor: Actor, { kase, member }: { kase: Case; member: Member }, rawPage: unknown): Promise<TimelinePage & { caseTitle: string; caseId: string }> {
     const requested = typeof rawPage === 'number' && Number.isInteger(rawPage) && rawPage >= 1 && rawPage <= 100_000 ? rawPage : 1;
     const view = seesProfessionalOnly(member) ? 'professional' : 'family';
     const [page] = await Promise.all([this.events.page(kase._id, view, requested, TIMELINE_PAGE_SIZE), this.access.recordRead(actor, kase, 'timeline')]);
