@@ -1,4 +1,4 @@
-import type { ConversationRecord } from '../core';
+import { RecentMap, type ConversationRecord } from '../core';
 
 const TTL_MS = 10 * 60_000;
 const MAX_ENTRIES = 10_000;
@@ -8,7 +8,7 @@ const MAX_ENTRIES = 10_000;
  * busy conversation does not rewrite the same document. Only an optimisation: a miss just writes.
  */
 export class ReferenceCache {
-  private readonly entries = new Map<string, { fingerprint: string; at: number }>();
+  private readonly entries = new RecentMap<string, { fingerprint: string; at: number }>(MAX_ENTRIES);
 
   isFresh(record: ConversationRecord): boolean {
     const entry = this.entries.get(record._id);
@@ -16,10 +16,7 @@ export class ReferenceCache {
   }
 
   add(record: ConversationRecord): void {
-    this.entries.delete(record._id);
     this.entries.set(record._id, { fingerprint: fingerprint(record), at: Date.now() });
-    // Maps keep insertion order, so the first key is the least recently stored.
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
   }
 }
 

@@ -214,3 +214,4 @@ export type { PostedCard, PostSpec, SubjectRef } from './persistence/postedCardR
 export type { FormRecord } from './persistence/formRepository';
 export type { ChannelLink } from './persistence/channelLinkRepository';
 export { isDatabaseUnavailable } from './persistence/database';
+export { RecentMap } from './recentMap';

@@ -1,5 +1,6 @@
 import type { Collection, Document } from 'mongodb';
 import { isDuplicateKey } from '../persistence/writes';
+import { RecentMap } from '../recentMap';
 import { GENESIS_HASH, seal } from './chain';
 
 /** Where a case's chain ends, as last recorded. Entries after it may exist (a crash between the two writes). */
@@ -61,7 +62,7 @@ export class ChainStore<E extends ChainEntryBase> {
    * reading the head: if another instance appended meanwhile, the position is taken, the insert
    * is refused, and the chain is read again (so a stale entry costs a retry, never a fork).
    */
-  private readonly known = new Map<string, ChainTip>();
+  private readonly known = new RecentMap<string, ChainTip>(KNOWN_TIPS);
 
   constructor(
     readonly entries: Collection<E>,
@@ -110,16 +111,10 @@ export class ChainStore<E extends ChainEntryBase> {
         continue;
       }
       await this.advanceHead(caseId, tip, { seq, hash, familySeq, at: new Date() });
-      this.remember(caseId, { seq, hash, familySeq });
+      this.known.set(caseId, { seq, hash, familySeq });
       return { entry, appended: true };
     }
     throw new Error(`could not append to the chain of case ${caseId}: too much contention`);
-  }
-
-  private remember(caseId: string, tip: ChainTip): void {
-    this.known.delete(caseId);
-    this.known.set(caseId, tip);
-    if (this.known.size > KNOWN_TIPS) this.known.delete(this.known.keys().next().value!);
   }
 
   byKey(key: string): Promise<E | null> {

@@ -1,3 +1,5 @@
+import { RecentMap } from '../recentMap';
+
 /**
  * Reads of a case kept by the case's position in its history (the end of its hash chain). Every
  * change to what such a read holds appends to that chain (AuditedWrites), so a read made after the
@@ -11,25 +13,22 @@
 export const KEPT_READ_MAX_AGE_MS = 30_000;
 
 export class PositionCache<T> {
-  private readonly entries = new Map<string, { position: number; at: number; value: Promise<T> }>();
+  private readonly entries: RecentMap<string, { position: number; at: number; value: Promise<T> }>;
 
   constructor(
-    private readonly capacity: number,
+    capacity: number,
     private readonly maxAgeMs = KEPT_READ_MAX_AGE_MS,
     private readonly clock: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.entries = new RecentMap(capacity);
+  }
 
   /** The read of `key` made at `position`, or `load()`'s, kept for the next caller at that position. */
   get(key: string, position: number, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
-    this.entries.delete(key);
-    if (hit && hit.position === position && this.clock() - hit.at < this.maxAgeMs) {
-      this.entries.set(key, hit);
-      return hit.value;
-    }
+    if (hit && hit.position === position && this.clock() - hit.at < this.maxAgeMs) return hit.value;
     const entry = { position, at: this.clock(), value: load() };
     this.entries.set(key, entry);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     // A failed read is not kept.
     entry.value.catch(() => {
       if (this.entries.get(key) === entry) this.entries.delete(key);
