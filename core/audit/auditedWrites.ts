@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Document, Filter, UpdateFilter } from 'mongodb';
-import { insertOnce, isDuplicateKey } from '../persistence/writes';
+import { insertOnce, withUpsertRetry } from '../persistence/writes';
 import type { EventDraft } from './events';
 import type { EventStore } from './eventStore';
 
@@ -63,15 +63,7 @@ export class AuditedWrites {
     } as unknown as UpdateFilter<T>;
     // The write returns the document as stored (one round trip instead of a write and a read);
     // FerretDB v1 has no projection for findAndModify, so it comes whole.
-    const write = (upsert: boolean) => collection.findOneAndUpdate(filter, withOutbox, { upsert, returnDocument: 'after' });
-    let stored;
-    try {
-      stored = await write(options.upsert === true);
-    } catch (error) {
-      // Two first writers of an upsert: the loser's write is retried as a plain update (upsertById).
-      if (!options.upsert || !isDuplicateKey(error)) throw error;
-      stored = await write(false);
-    }
+    const stored = await withUpsertRetry(options.upsert === true, (upsert) => collection.findOneAndUpdate(filter, withOutbox, { upsert, returnDocument: 'after' }));
     if (!stored) return false;
     await this.complete(collection, filter._id, stored as Outboxed);
     return true;

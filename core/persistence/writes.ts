@@ -17,14 +17,19 @@ export async function insertOnce<T extends Document>(collection: Collection<T>, 
 }
 
 /**
- * An upsert by `_id`. Two first writers can both try to insert (FerretDB v1 does not serialize
- * upserts); the loser's write is retried as a plain update.
+ * Runs a write as an upsert (or not, with `upsert` false). Two first writers can both try to insert
+ * (FerretDB v1 does not serialize upserts); the loser's write is retried as a plain update.
  */
-export async function upsertById<T extends Document>(collection: Collection<T>, filter: Filter<T>, update: UpdateFilter<T>): Promise<UpdateResult<T>> {
+export async function withUpsertRetry<R>(upsert: boolean, write: (upsert: boolean) => Promise<R>): Promise<R> {
   try {
-    return await collection.updateOne(filter, update, { upsert: true });
+    return await write(upsert);
   } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    return collection.updateOne(filter, update);
+    if (!upsert || !isDuplicateKey(error)) throw error;
+    return write(false);
   }
+}
+
+/** An upsert by `_id` (withUpsertRetry). */
+export function upsertById<T extends Document>(collection: Collection<T>, filter: Filter<T>, update: UpdateFilter<T>): Promise<UpdateResult<T>> {
+  return withUpsertRetry(true, (upsert) => collection.updateOne(filter, update, { upsert }));
 }
