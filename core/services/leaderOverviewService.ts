@@ -277,10 +277,9 @@ export class LeaderOverviewService {
     return this.background.serialized(event.caseId, async () => {
       // A new case's first change has no facts to read; if a refresh stored some meanwhile, the insert
       // (expectNew) finds them and keeps the newer.
-      const brandNew = event.type === 'case.created' && event.seq === 1;
-      const previous = brandNew ? null : await this.facts.byId(event.caseId);
+      const first = event.type === 'case.created' && event.seq === 1;
+      const previous = first ? null : await this.facts.byId(event.caseId);
       // Facts past this change may or may not hold it ("last activity" alone moves them on): read in full.
-      const first = !previous && brandNew;
       if (!first && (!previous || previous.seq !== event.seq - 1)) return false;
       const kase = await this.cases.byId(event.caseId);
       if (!kase) return false;
