@@ -124,20 +124,26 @@ export class RoomDirectory {
   async rosterChanged(context: TurnContext): Promise<Room | undefined> {
     const conversation = caseConversationOf(context.activity);
     if (conversation.kind === 'channel') {
-      await this.core.conversations.forgetRoom(conversation.conversationId).catch(() => undefined);
-      this.forgets++;
+      await this.forget(conversation.conversationId).catch(() => undefined);
       return this.channel(conversation.conversationId);
     }
     if (conversation.kind !== 'groupChat') return undefined;
-    await this.core.conversations.forgetRoom(conversation.conversationId);
-    this.forgets++;
+    await this.forget(conversation.conversationId);
     return this.ofTurn(context);
   }
 
   /** A private case channel's members changed: read them again at the next look. */
-  async channelMembersChanged(channelId: string): Promise<void> {
-    await this.core.conversations.forgetRoom(channelId);
-    this.forgets++;
+  channelMembersChanged(channelId: string): Promise<void> {
+    return this.forget(channelId);
+  }
+
+  /** The stored room is read from Teams again at the next look, and so is a room a turn kept. */
+  private async forget(conversationId: string): Promise<void> {
+    try {
+      await this.core.conversations.forgetRoom(conversationId);
+    } finally {
+      this.forgets++;
+    }
   }
 
   private async channel(channelId: string): Promise<Room> {
