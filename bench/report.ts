@@ -51,7 +51,7 @@ export function evaluate(results: ScenarioResult[]): Evaluated[] {
     }
     if (result.absolute) {
       const { p50Ms, p99Ms } = result.absolute;
-            evaluated.absoluteResult = {
+      evaluated.absoluteResult = {
         p50Ms,
         p99Ms,
         pass: result.latencyMs.p50 <= p50Ms && (p99Ms === undefined || result.latencyMs.p99 <= p99Ms),
