@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
-const BUILD_VERSION = `${FERRETDB_VERSION}-samspil.6`;
+const BUILD_VERSION = `${FERRETDB_VERSION}-samspil.7`;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const binDir = join(root, '.tools', 'bin');
 const binary = join(binDir, 'ferretdb');

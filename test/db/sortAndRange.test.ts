@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ObjectId, type Filter, type Sort } from 'mongodb';
+import { Long, ObjectId, type Filter, type Sort } from 'mongodb';
 import { openTestDatabase, type AnyDocument, type TestDatabase } from './dbHarness';
 
 /**
@@ -132,4 +132,19 @@ test('arrays sort by their smallest element ascending and their largest descendi
   expect(await ids({ a: -1 })).toEqual([3, 4, 1, 2, 5]);
   expect(await ids({ a: 1 }, { a: { $lt: 2 } })).toEqual([1]);
   expect(await ids({ a: -1 }, { a: { $gte: 4 } })).toEqual([1]);
+});
+
+test('longs beyond 2^53 sort by their exact value among other numbers, in both directions', async () => {
+  const collection = t.db.collection<AnyDocument>('bigLongs');
+  // Stored out of order, so that the order they were written in is not the answer.
+  await collection.insertMany([
+    { _id: 1, a: Long.fromString('9007199254740995') },
+    { _id: 2, a: 5 },
+    { _id: 3, a: Long.fromString('9007199254740993') },
+    { _id: 4, a: -1 },
+    { _id: 5, a: 9007199254740994 },
+  ]);
+  const ids = async (sort: Sort) => (await collection.find({}).sort(sort).toArray()).map((d) => d._id);
+  expect(await ids({ a: 1 })).toEqual([4, 2, 3, 5, 1]);
+  expect(await ids({ a: -1 })).toEqual([1, 5, 3, 2, 4]);
 });
